@@ -1,0 +1,114 @@
+# npsdesk — one command to run the app, one to test everything, on a fresh Debian 12 / Ubuntu machine with
+# Rust and Node. Missing system packages are installed with apt (as root, or through sudo).
+#
+#   make run     install what is missing, build, open the app on the bundled demo workspace
+#   make test    install what is missing, then every check: fmt, clippy, Rust tests, IPC type drift,
+#                UI type check + unit tests, and the end-to-end suite in the real Tauri window (Xvfb)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# The shared design folder (generator, real fixtures) lives beside the repository.
+NPSDESK_SHARED ?= $(abspath ../shared)
+export NPSDESK_SHARED
+# `make run` builds optimised (a real export can have a million rows); tests use the debug build.
+RUN_PROFILE ?= release
+TAURI_DRIVER_VERSION := 2.1.0
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+
+APT_RUN  := libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libsoup-3.0-dev \
+            libssl-dev pkg-config build-essential file python3
+APT_TEST := $(APT_RUN) webkit2gtk-driver xvfb xauth imagemagick
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help run test deps-run deps-test system-packages node-deps tauri-driver ui app cli \
+        check-fmt clippy rust-tests bindings-drift ui-checks e2e clean
+
+help:
+	@echo "make run    build and open the npsdesk window on the demo workspace"
+	@echo "make test   every test (what CI runs)"
+
+# ---------------------------------------------------------------------------------------------- set-up
+system-packages:
+	@missing=""; for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then \
+	    echo "error: need root or sudo to install:$$missing" >&2; exit 1; fi; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+deps-run:
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(APT_RUN)"
+	@$(MAKE) --no-print-directory node-deps
+
+deps-test:
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(APT_TEST)"
+	@$(MAKE) --no-print-directory node-deps tauri-driver
+
+# npm ci only when the lockfile changed since the last install.
+node-deps: ui/node_modules/.installed
+ui/node_modules/.installed: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	touch $@
+
+tauri-driver:
+	@if ! "$(CARGO_BIN)/tauri-driver" --help 2>/dev/null | grep -q . || \
+	   [ "$$(cat $(CARGO_BIN)/.tauri-driver-version 2>/dev/null)" != "$(TAURI_DRIVER_VERSION)" ]; then \
+	  cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked && \
+	  echo $(TAURI_DRIVER_VERSION) > "$(CARGO_BIN)/.tauri-driver-version"; \
+	fi
+
+# ---------------------------------------------------------------------------------------------- build
+# The app embeds ui/dist at compile time, so the front end is built first.
+ui: node-deps
+	cd ui && npm run build
+
+app: ui
+	cargo build -p npsdesk-app -p npsdesk-cli
+
+run: deps-run ui
+	cargo build --profile $(RUN_PROFILE) -p npsdesk-app -p npsdesk-cli
+	./target/$(RUN_PROFILE)/npsdesk-app
+
+# ---------------------------------------------------------------------------------------------- tests
+test: deps-test check-fmt ui clippy rust-tests bindings-drift ui-checks e2e
+	@echo "make test: all checks passed"
+
+check-fmt:
+	cargo fmt --all --check
+
+clippy: ui
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# Rust tests also regenerate the TypeScript IPC types (ts-rs), into a scratch folder compared below.
+rust-tests: ui
+	@test -f "$(NPSDESK_SHARED)/tools/gen_surveymonkey.py" || \
+	  { echo "error: $(NPSDESK_SHARED) (the shared design folder) is missing; set NPSDESK_SHARED" >&2; exit 1; }
+	rm -rf target/ts-bindings
+	TS_RS_EXPORT_DIR=$(CURDIR)/target/ts-bindings cargo test --workspace
+
+bindings-drift: rust-tests
+	@diff -r target/ts-bindings ui/src/api/generated || \
+	  { echo "error: ui/src/api/generated is out of date with the Rust types: cargo test, then commit" >&2; exit 1; }
+	@echo "IPC types: no drift"
+
+ui-checks: node-deps
+	cd ui && npm run typecheck && npm run check && npm test
+
+# The real window: tauri-driver + WebKitWebDriver under Xvfb; screenshots land in target/e2e-artifacts.
+e2e: app
+	rm -rf target/e2e-artifacts && mkdir -p target/e2e-artifacts
+	NPSDESK_APP=$(CURDIR)/target/debug/npsdesk-app NPSDESK_CLI=$(CURDIR)/target/debug/npsdesk \
+	NPSDESK_GEN=$(NPSDESK_SHARED)/tools/gen_surveymonkey.py TAURI_DRIVER=$(CARGO_BIN)/tauri-driver \
+	E2E_ARTIFACTS=$(CURDIR)/target/e2e-artifacts \
+	  xvfb-run -a -s "-screen 0 1280x900x24" node ui/e2e/real-window.mjs
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules

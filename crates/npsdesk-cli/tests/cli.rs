@@ -1,0 +1,278 @@
+//! The CLI contract, end to end through the real binary and a real workspace file, checked against the
+//! generator's own counts (`gen_surveymonkey.py --truth`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn shared() -> PathBuf {
+    std::env::var_os("NPSDESK_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+}
+
+fn npsdesk(workspace: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_npsdesk"))
+        .arg("--workspace")
+        .arg(workspace)
+        .args(args)
+        .output()
+        .unwrap();
+    out
+}
+
+fn json(workspace: &Path, args: &[&str]) -> Value {
+    let out = npsdesk(workspace, args);
+    assert!(
+        out.status.success(),
+        "npsdesk {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Generates an export and its truth file; returns (csv, truth).
+fn generate(dir: &Path, rows: u32, seed: u32) -> (PathBuf, Value) {
+    let csv = dir.join(format!("gen_{rows}_{seed}.csv"));
+    let truth = dir.join(format!("gen_{rows}_{seed}.truth.json"));
+    let status = Command::new("python3")
+        .arg(shared().join("tools/gen_surveymonkey.py"))
+        .args([
+            "--rows",
+            &rows.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--out",
+        ])
+        .arg(&csv)
+        .arg("--truth")
+        .arg(&truth)
+        .status()
+        .expect("python3 runs the generator");
+    assert!(status.success(), "generator failed");
+    (
+        csv,
+        serde_json::from_str(&std::fs::read_to_string(truth).unwrap()).unwrap(),
+    )
+}
+
+const PLAN: &str = "Which plan are you on?";
+
+/// One group's counts against the truth's `{n, p, d, nps}` (the truth rounds nps to 2 decimals; the exact
+/// value is recomputed from its counts).
+fn assert_group(what: &str, got: &Value, truth: &Value) {
+    let (n, p, d) = (
+        truth["n"].as_u64().unwrap(),
+        truth["p"].as_u64().unwrap(),
+        truth["d"].as_u64().unwrap(),
+    );
+    assert_eq!(got["n"].as_u64(), Some(n), "{what}: n");
+    assert_eq!(got["promoters"].as_u64(), Some(p), "{what}: promoters");
+    assert_eq!(got["detractors"].as_u64(), Some(d), "{what}: detractors");
+    assert_eq!(
+        got["passives"].as_u64(),
+        Some(n - p - d),
+        "{what}: passives"
+    );
+    let exact = 100.0 * (p as f64 - d as f64) / n as f64;
+    let nps = got["nps"].as_f64().unwrap();
+    assert!((nps - exact).abs() < 1e-9, "{what}: nps {nps} vs {exact}");
+    assert!(
+        (nps - truth["nps"].as_f64().unwrap()).abs() <= 0.005 + 1e-9,
+        "{what}: nps vs the truth's rounding"
+    );
+    let ci = got["ci95"].as_array().unwrap();
+    let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+    assert!(
+        lo <= nps && nps <= hi && lo >= -100.0 && hi <= 100.0,
+        "{what}: {nps} inside [{lo}, {hi}]"
+    );
+}
+
+/// `2026-Q3` (ours) → `2026Q3` (the truth's spelling).
+fn truth_quarter(q: &str) -> String {
+    q.replace("-Q", "Q")
+}
+
+#[test]
+fn nps_by_plan_and_quarter_equals_the_generators_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("truth.npsdesk");
+    let (csv, truth) = generate(dir.path(), 5000, 42);
+    let reports = json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(reports[0]["rows_read"], 5000);
+    assert_eq!(reports[0]["new"], 5000);
+
+    let overall = json(&ws, &["nps", "--format", "json"]);
+    assert_group("overall", &overall, &truth["overall"]);
+    assert!(overall["groups"].as_array().unwrap().is_empty());
+
+    let by_quarter = json(&ws, &["nps", "--per", "quarter", "--format", "json"]);
+    let groups = by_quarter["groups"].as_array().unwrap();
+    assert_eq!(
+        groups.len(),
+        truth["by_quarter"].as_object().unwrap().len(),
+        "one group per quarter"
+    );
+    for g in groups {
+        let q = truth_quarter(g["key"]["period"].as_str().unwrap());
+        assert_group(&q, g, &truth["by_quarter"][&q]);
+    }
+
+    for (by, field) in [(PLAN, "by_plan"), ("Region", "by_region")] {
+        let r = json(&ws, &["nps", "--by", by, "--format", "json"]);
+        assert_group(&format!("{by} total"), &r, &truth["overall"]);
+        let mut rest = (
+            truth["overall"]["n"].as_u64().unwrap(),
+            truth["overall"]["p"].as_u64().unwrap(),
+        );
+        for g in r["groups"].as_array().unwrap() {
+            match g["key"][by].as_str() {
+                Some(v) => {
+                    assert_group(&format!("{by}={v}"), g, &truth[field][v]);
+                    rest.0 -= g["n"].as_u64().unwrap();
+                    rest.1 -= g["promoters"].as_u64().unwrap();
+                }
+                // Partial responses left the question empty: their group is what the truth leaves out.
+                None => {
+                    assert_eq!(
+                        g["n"].as_u64().unwrap(),
+                        rest.0,
+                        "{by}: the no-answer group holds the rest"
+                    );
+                    rest = (0, 0);
+                }
+            }
+        }
+        assert_eq!(rest, (0, 0), "{by}: groups partition the total");
+    }
+
+    let pq = json(
+        &ws,
+        &["nps", "--by", PLAN, "--per", "quarter", "--format", "json"],
+    );
+    let mut matched = 0;
+    for g in pq["groups"].as_array().unwrap() {
+        let Some(plan) = g["key"][PLAN].as_str() else {
+            continue;
+        };
+        let q = truth_quarter(g["key"]["period"].as_str().unwrap());
+        assert_group(
+            &format!("{plan} {q}"),
+            g,
+            &truth["by_plan_quarter"][plan][&q],
+        );
+        matched += 1;
+    }
+    let expected: usize = truth["by_plan_quarter"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        matched, expected,
+        "every plan × quarter cell of the truth is present"
+    );
+    // The contract's key order: --by columns first, then the period.
+    let first = pq["groups"][0]["key"].as_object().unwrap();
+    assert_eq!(first.keys().collect::<Vec<_>>(), [PLAN, "period"]);
+}
+
+#[test]
+fn importing_the_same_export_twice_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("twice.npsdesk");
+    let (csv, _) = generate(dir.path(), 300, 3);
+    let first = json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
+    let again = json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(first[0]["new"], 300);
+    assert_eq!(
+        (again[0]["new"].as_u64(), again[0]["unchanged"].as_u64()),
+        (Some(0), Some(300))
+    );
+    assert_eq!(
+        json(&ws, &["surveys", "--format", "json"])["surveys"][0]["responses"],
+        300
+    );
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["import", "--help"],
+        vec!["nps", "--help"],
+        vec!["surveys", "--help"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_npsdesk"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_column_names_the_columns_that_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("u.npsdesk");
+    let (csv, _) = generate(dir.path(), 50, 5);
+    json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
+    let out = npsdesk(&ws, &["nps", "--by", "Plan tier"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Plan tier") && err.contains(PLAN), "{err}");
+}
+
+#[test]
+fn custom_data_is_groupable_by_its_metadata_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("c.npsdesk");
+    let (csv, truth) = generate(dir.path(), 400, 9);
+    json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
+    let r = json(&ws, &["nps", "--by", "CustomData1", "--format", "json"]);
+    let groups = r["groups"].as_array().unwrap();
+    assert!(groups.len() > 10, "accounts are many");
+    let n: u64 = groups.iter().map(|g| g["n"].as_u64().unwrap()).sum();
+    assert_eq!(
+        n,
+        truth["overall"]["n"].as_u64().unwrap(),
+        "account groups partition the total"
+    );
+    assert!(
+        groups[0]["key"].get("Custom Data 1").is_some(),
+        "keyed by the column's canonical name"
+    );
+}
+
+#[test]
+fn table_and_csv_formats_are_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("t.npsdesk");
+    let (csv, truth) = generate(dir.path(), 200, 11);
+    json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
+    let table = String::from_utf8(npsdesk(&ws, &["nps", "--per", "year"]).stdout).unwrap();
+    let nps = truth["overall"]["nps"].as_f64().unwrap();
+    assert!(
+        table.contains(&format!("{nps:.1}")),
+        "the table shows NPS to one decimal: {table}"
+    );
+    assert!(table.contains("2025"), "{table}");
+    let out =
+        String::from_utf8(npsdesk(&ws, &["nps", "--by", PLAN, "--format", "csv"]).stdout).unwrap();
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Which plan are you on?,n,promoters,passives,detractors,nps,ci95_low,ci95_high")
+    );
+    let total: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(total[0], "(all)");
+    assert_eq!(total[1], truth["overall"]["n"].to_string());
+}

@@ -1,0 +1,200 @@
+//! npsdesk-store: the workspace, one SQLite file (`*.npsdesk`) holding surveys, their columns, every response
+//! with every answer cell, and the history of imports.
+//!
+//! - Opening runs the embedded, append-only migrations (`migrations/*.sql`) in one transaction and refuses a
+//!   file written by a newer npsdesk.
+//! - WAL journal, `synchronous=NORMAL`, foreign keys on, a busy timeout (see [`Workspace::open`]).
+//! - An import is one transaction: all rows or none (see [`import`]).
+
+mod import;
+pub mod pack;
+mod read;
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+pub use import::ImportControl;
+pub use read::ResponseCells;
+
+/// The schema history, oldest first. Append-only: a shipped migration is never edited.
+const MIGRATION_FILES: &[&str] = &[include_str!("../migrations/20261123090000_initial.sql")];
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("workspace database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{path} was written by a newer version of npsdesk (schema {found}, this version knows {known}); it was not changed")]
+    TooNew {
+        path: String,
+        found: i64,
+        known: usize,
+    },
+    #[error("cannot prepare the workspace schema: {0}")]
+    Migration(String),
+    #[error("cannot create the workspace folder {path}: {source}")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Import(#[from] npsdesk_import::ImportError),
+    #[error("the import was cancelled; the workspace is unchanged")]
+    Cancelled,
+    #[error("no survey with id {0} in this workspace")]
+    NoSurvey(i64),
+    #[error("the workspace has no survey yet: import an export first")]
+    Empty,
+    #[error("survey {survey:?} already reads NPS from {nps:?} and comments from {comment:?}; import this wave without a different --nps-column/--comment-column")]
+    MappingConflict {
+        survey: String,
+        nps: Option<String>,
+        comment: Option<String>,
+    },
+    #[error("no column {name:?} in survey {survey:?}; columns are: {available}")]
+    UnknownColumn {
+        name: String,
+        survey: String,
+        available: String,
+    },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open workspace. One connection; open another `Workspace` on the same file for concurrent readers
+/// (WAL lets them read while an import writes).
+pub struct Workspace {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Workspace {
+    /// Opens (creating and migrating if needed) the workspace file at `path`.
+    pub fn open(path: &Path) -> Result<Workspace> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        // WAL: readers (the app, a CLI) never block the writer and a crash cannot tear a commit.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // With WAL, NORMAL keeps every committed transaction across an application crash (only a power cut
+        // can lose the last commits, never corrupt the file) and avoids an fsync per commit.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Self::init(conn, Some(path.to_path_buf()))
+    }
+
+    /// A throw-away workspace for tests.
+    pub fn open_in_memory() -> Result<Workspace> {
+        Self::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Workspace> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Another process (the app and the CLI at once) may hold the write lock briefly: wait, don't fail.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let known = migration_count();
+        if found > known as i64 {
+            return Err(StoreError::TooNew {
+                path: path
+                    .as_deref()
+                    .map_or_else(|| ":memory:".into(), |p| p.display().to_string()),
+                found,
+                known,
+            });
+        }
+        MIGRATIONS
+            .to_latest(&mut conn)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Workspace { conn, path })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Changes whenever data changes (used by caches to know when to reload).
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM import", [], |r| r.get(0))?)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Where npsdesk keeps its files: `$NPSDESK_DATA_DIR` if set (tests, portable installs), else the user's data
+/// directory (`~/.local/share/npsdesk` on Linux).
+pub fn data_dir() -> PathBuf {
+    match std::env::var_os("NPSDESK_DATA_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => dirs::data_dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("npsdesk"),
+    }
+}
+
+/// The workspace the CLI uses without `--workspace`.
+pub fn default_workspace_path() -> PathBuf {
+    data_dir().join("default.npsdesk")
+}
+
+/// The schema version this build writes (SQLite `user_version`).
+pub fn migration_count() -> usize {
+    MIGRATION_FILES.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        MIGRATIONS
+            .validate()
+            .expect("migrations apply to an empty database");
+    }
+
+    #[test]
+    fn a_newer_workspace_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.npsdesk");
+        drop(Workspace::open(&path).unwrap());
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", 99).unwrap();
+        }
+        let err = Workspace::open(&path)
+            .err()
+            .expect("a newer schema must be refused");
+        assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+        let c = Connection::open(&path).unwrap();
+        let v: i64 = c
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 99, "the file was not touched");
+    }
+
+    #[test]
+    fn opening_sets_wal_and_creates_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/folder/w.npsdesk");
+        let ws = Workspace::open(&path).unwrap();
+        let mode: String = ws
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert!(path.exists());
+    }
+}

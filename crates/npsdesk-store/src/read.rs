@@ -1,0 +1,231 @@
+//! Reads: survey summaries, columns, and the scan the analytics loads its frame from.
+
+use chrono::DateTime;
+use npsdesk_core::{ColumnInfo, ColumnRole, SurveySummary, WorkspaceInfo};
+use rusqlite::{params, OptionalExtension};
+
+use crate::{pack, Result, StoreError, Workspace};
+
+/// One response as the analytics sees it: time, score, and the text of the requested columns
+/// (`None` for an empty cell).
+pub struct ResponseCells<'a> {
+    pub responded_at: Option<i64>,
+    pub score: Option<u8>,
+    pub values: &'a [Option<String>],
+}
+
+fn iso(ts: Option<i64>) -> Option<String> {
+    ts.and_then(|t| DateTime::from_timestamp(t, 0))
+        .map(|d| d.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string())
+}
+
+impl Workspace {
+    pub fn info(&self) -> Result<WorkspaceInfo> {
+        Ok(WorkspaceInfo {
+            path: self
+                .path()
+                .map_or_else(|| ":memory:".into(), |p| p.display().to_string()),
+            surveys: self.surveys()?,
+        })
+    }
+
+    /// All surveys, the most recently imported first.
+    pub fn surveys(&self) -> Result<Vec<SurveySummary>> {
+        let ids: Vec<i64> = self
+            .conn()
+            .prepare("SELECT s.id FROM survey s ORDER BY (SELECT max(i.id) FROM import i WHERE i.survey_id = s.id) DESC, s.id DESC")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.into_iter().map(|id| self.survey(id)).collect()
+    }
+
+    /// The survey of the latest import, if any.
+    pub fn latest_survey_id(&self) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT survey_id FROM import ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The given survey, or the latest one; [`StoreError::Empty`] when there is none.
+    pub fn resolve_survey(&self, id: Option<i64>) -> Result<i64> {
+        match id {
+            Some(id) => self.survey(id).map(|s| s.id),
+            None => self.latest_survey_id()?.ok_or(StoreError::Empty),
+        }
+    }
+
+    pub fn survey(&self, id: i64) -> Result<SurveySummary> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT name, source, nps_position, comment_position FROM survey WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<i64>>(2)?,
+                        r.get::<_, Option<i64>>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let (name, source, nps_pos, comment_pos) = row.ok_or(StoreError::NoSurvey(id))?;
+        let (responses, answered, first, last): (u32, u32, Option<i64>, Option<i64>) = self.conn().query_row(
+            "SELECT count(*), count(score), min(responded_at), max(responded_at) FROM response WHERE survey_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let columns = self.columns(id)?;
+        let name_at = |p: Option<i64>| {
+            p.and_then(|p| columns.iter().find(|c| i64::from(c.position) == p))
+                .map(|c| c.name.clone())
+        };
+        Ok(SurveySummary {
+            id,
+            name,
+            source,
+            responses,
+            answered_nps: answered,
+            nps_column: name_at(nps_pos),
+            comment_column: name_at(comment_pos),
+            first_response: iso(first),
+            last_response: iso(last),
+            columns,
+        })
+    }
+
+    pub fn columns(&self, survey_id: i64) -> Result<Vec<ColumnInfo>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT position, name, question, sub_label, role FROM survey_column WHERE survey_id = ?1 ORDER BY position")?;
+        let rows = stmt.query_map([survey_id], |r| {
+            let role: String = r.get(4)?;
+            Ok(ColumnInfo {
+                position: r.get(0)?,
+                name: r.get(1)?,
+                question: r.get(2)?,
+                sub_label: r.get(3)?,
+                role: ColumnRole::parse(&role).unwrap_or(ColumnRole::Segment),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Finds a column for `--by`: its unique name, its question text (row 1), `question | sub-label`, or a
+    /// metadata name written without spaces (`CustomData1`), all case-insensitive.
+    pub fn find_column(&self, survey_id: i64, wanted: &str) -> Result<ColumnInfo> {
+        let columns = self.columns(survey_id)?;
+        let w = wanted.trim();
+        let squash = |s: &str| {
+            s.chars()
+                .filter(|c| !c.is_whitespace())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        };
+        let full = |c: &ColumnInfo| match &c.sub_label {
+            Some(s) => format!("{} | {}", c.question.trim(), s.trim()),
+            None => c.question.trim().to_string(),
+        };
+        let hit = columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(w))
+            .or_else(|| columns.iter().find(|c| full(c).eq_ignore_ascii_case(w)))
+            .or_else(|| {
+                columns
+                    .iter()
+                    .find(|c| c.question.trim().eq_ignore_ascii_case(w))
+            })
+            .or_else(|| columns.iter().find(|c| squash(&c.name) == squash(w)));
+        match hit {
+            Some(c) => Ok(c.clone()),
+            None => Err(StoreError::UnknownColumn {
+                name: wanted.to_string(),
+                survey: self.survey(survey_id)?.name,
+                available: columns
+                    .iter()
+                    .map(|c| format!("{:?}", c.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
+    /// Streams every response of a survey with the text of the columns at `positions`.
+    pub fn scan_responses(
+        &self,
+        survey_id: i64,
+        positions: &[u32],
+        mut f: impl FnMut(ResponseCells<'_>),
+    ) -> Result<()> {
+        let comment_pos: Option<i64> = self.conn().query_row(
+            "SELECT comment_position FROM survey WHERE id = ?1",
+            [survey_id],
+            |r| r.get(0),
+        )?;
+        let comment_pos = comment_pos.map(|p| p as usize);
+        let wanted: Vec<usize> = positions.iter().map(|p| *p as usize).collect();
+        let mut stmt = self.conn().prepare(
+            "SELECT responded_at, score, comment, cells FROM response WHERE survey_id = ?1",
+        )?;
+        let mut rows = stmt.query(params![survey_id])?;
+        let mut values: Vec<Option<String>> = vec![None; wanted.len()];
+        while let Some(r) = rows.next()? {
+            values.iter_mut().for_each(|v| *v = None);
+            let comment: Option<String> = r.get(2)?;
+            let blob: &[u8] = match r.get_ref(3)? {
+                rusqlite::types::ValueRef::Blob(b) => b,
+                _ => &[],
+            };
+            pack::for_each_cell(blob, comment_pos, |pos, text| {
+                for (slot, w) in wanted.iter().enumerate() {
+                    if *w == pos && !text.trim().is_empty() {
+                        values[slot] = Some(text.to_string());
+                    }
+                }
+            });
+            for (slot, w) in wanted.iter().enumerate() {
+                if Some(*w) == comment_pos {
+                    values[slot] = comment.clone();
+                }
+            }
+            f(ResponseCells {
+                responded_at: r.get(0)?,
+                score: r.get(1)?,
+                values: &values,
+            });
+        }
+        Ok(())
+    }
+
+    /// Every cell of every response of a survey, rebuilt in export order (used by tests and future exports).
+    pub fn response_rows(&self, survey_id: i64) -> Result<Vec<(String, Vec<String>)>> {
+        let comment_pos: Option<i64> = self.conn().query_row(
+            "SELECT comment_position FROM survey WHERE id = ?1",
+            [survey_id],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn().prepare(
+            "SELECT respondent_key, comment, cells FROM response WHERE survey_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([survey_id], |r| {
+            let key: String = r.get(0)?;
+            let comment: Option<String> = r.get(1)?;
+            let blob: Vec<u8> = r.get(2)?;
+            Ok((key, comment, blob))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (key, comment, blob) = row?;
+            let cells = pack::unpack(&blob, comment_pos.map(|p| p as usize), comment.as_deref())
+                .unwrap_or_default();
+            out.push((key, cells));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,323 @@
+//! What the window works on: the current workspace file and a cached analytics frame. Plain Rust (no tauri
+//! types), so it is tested without a window; the commands in `commands.rs` only adapt it to IPC.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use npsdesk_analytics::{NpsQuery, SurveyFrame};
+use npsdesk_core::{ImportProgress, ImportReport, NpsReport, Period, SurveySummary, WorkspaceInfo};
+use npsdesk_import::ImportOptions;
+use npsdesk_store::{ImportControl, Workspace};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{AppError, ErrorCode};
+
+/// The demo survey bundled with the app (synthetic, made by the project's SurveyMonkey generator), so a first
+/// launch shows a populated dashboard.
+const DEMO_EXPORT: &[u8] = include_bytes!("../../assets/demo/acme-nps-demo.csv");
+
+/// Everything the dashboard draws, in one round trip.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Dashboard {
+    pub workspace: WorkspaceInfo,
+    /// `null` while the workspace has no survey.
+    pub survey: Option<SurveySummary>,
+    /// `null` when the survey has no NPS question.
+    pub overall: Option<NpsReport>,
+    pub by_quarter: Option<NpsReport>,
+}
+
+/// What the window opens on: the workspace, and the reports of exports given on the command line.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Startup {
+    pub workspace: WorkspaceInfo,
+    pub imported: Vec<ImportReport>,
+    /// A command-line export that could not be imported (the window still opens).
+    pub error: Option<AppError>,
+}
+
+/// How the app was asked to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Launch {
+    /// No argument: the demo workspace (created from the bundled export on first launch).
+    Demo,
+    /// A `*.npsdesk` workspace file.
+    Workspace(PathBuf),
+    /// Export files to import into the default workspace, then show.
+    Exports(Vec<PathBuf>),
+}
+
+impl Launch {
+    /// Reads the process arguments (after the program name); flags are ignored.
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Launch {
+        let paths: Vec<PathBuf> = args
+            .into_iter()
+            .filter(|a| !a.starts_with('-'))
+            .map(PathBuf::from)
+            .collect();
+        match paths.first() {
+            None => Launch::Demo,
+            Some(p) if p.extension().is_some_and(|e| e == "npsdesk") => {
+                Launch::Workspace(p.clone())
+            }
+            Some(_) => Launch::Exports(paths),
+        }
+    }
+}
+
+pub struct Session {
+    launch: Mutex<Option<Launch>>,
+    workspace: Mutex<PathBuf>,
+    frame: Mutex<Option<SurveyFrame>>,
+}
+
+impl Session {
+    pub fn new(launch: Launch) -> Session {
+        let path = match &launch {
+            Launch::Workspace(p) => p.clone(),
+            Launch::Demo => npsdesk_store::data_dir().join("demo.npsdesk"),
+            Launch::Exports(_) => npsdesk_store::default_workspace_path(),
+        };
+        Session {
+            launch: Mutex::new(Some(launch)),
+            workspace: Mutex::new(path),
+            frame: Mutex::new(None),
+        }
+    }
+
+    fn path(&self) -> PathBuf {
+        self.workspace.lock().expect("workspace lock").clone()
+    }
+
+    fn open(&self) -> Result<Workspace, AppError> {
+        Ok(Workspace::open(&self.path())?)
+    }
+
+    /// Runs the launch request once (first call); later calls just describe the workspace.
+    pub fn startup(&self, progress: &mut dyn FnMut(&ImportProgress)) -> Result<Startup, AppError> {
+        let launch = self.launch.lock().expect("launch lock").take();
+        let mut imported = Vec::new();
+        let mut error = None;
+        match launch {
+            Some(Launch::Demo) => {
+                let ws = self.open()?;
+                if ws.surveys()?.is_empty() {
+                    drop(ws);
+                    // Written under its display name: the survey is named after the file.
+                    let dir =
+                        std::env::temp_dir().join(format!("npsdesk-demo-{}", std::process::id()));
+                    let file = dir.join("Acme NPS demo.csv");
+                    std::fs::create_dir_all(&dir)
+                        .and_then(|()| std::fs::write(&file, DEMO_EXPORT))
+                        .map_err(|e| {
+                            AppError::new(
+                                ErrorCode::Workspace,
+                                format!("cannot write the demo export: {e}"),
+                            )
+                        })?;
+                    let result = self.import_files(std::slice::from_ref(&file), progress);
+                    let _ = std::fs::remove_dir_all(&dir);
+                    imported = result?;
+                }
+            }
+            Some(Launch::Exports(files)) => match self.import_files(&files, progress) {
+                Ok(r) => imported = r,
+                Err(e) => error = Some(e),
+            },
+            Some(Launch::Workspace(_)) | None => {}
+        }
+        Ok(Startup {
+            workspace: self.open()?.info()?,
+            imported,
+            error,
+        })
+    }
+
+    /// Imports each file in its own transaction; the first failure stops and is returned (earlier files stay).
+    pub fn import_files(
+        &self,
+        files: &[PathBuf],
+        progress: &mut dyn FnMut(&ImportProgress),
+    ) -> Result<Vec<ImportReport>, AppError> {
+        let mut ws = self.open()?;
+        let mut reports = Vec::new();
+        for f in files {
+            let report = ws.import_file(f, &ImportOptions::default(), &mut |p| {
+                progress(p);
+                ImportControl::Continue
+            })?;
+            reports.push(report);
+        }
+        *self.frame.lock().expect("frame lock") = None;
+        Ok(reports)
+    }
+
+    pub fn open_workspace(&self, path: &Path) -> Result<WorkspaceInfo, AppError> {
+        let info = Workspace::open(path)?.info()?;
+        *self.workspace.lock().expect("workspace lock") = path.to_path_buf();
+        *self.frame.lock().expect("frame lock") = None;
+        Ok(info)
+    }
+
+    /// Headline, split and NPS by quarter of a survey (default: the one imported last). The frame is cached and
+    /// reloaded only when the survey changes or an import changed the data.
+    pub fn dashboard(&self, survey_id: Option<i64>) -> Result<Dashboard, AppError> {
+        let ws = self.open()?;
+        let info = ws.info()?;
+        let Some(id) = survey_id.or(ws.latest_survey_id()?) else {
+            return Ok(Dashboard {
+                workspace: info,
+                survey: None,
+                overall: None,
+                by_quarter: None,
+            });
+        };
+        let survey = ws.survey(id)?;
+        if survey.nps_column.is_none() {
+            return Ok(Dashboard {
+                workspace: info,
+                survey: Some(survey),
+                overall: None,
+                by_quarter: None,
+            });
+        }
+        let mut cache = self.frame.lock().expect("frame lock");
+        let stale = match cache.as_ref() {
+            Some(f) => f.survey_id() != id || !f.is_current(&ws)?,
+            None => true,
+        };
+        if stale {
+            *cache = Some(SurveyFrame::load(&ws, id)?);
+        }
+        let frame = cache.as_mut().expect("frame just loaded");
+        let overall = frame.nps(&ws, &NpsQuery::default())?;
+        let by_quarter = frame.nps(
+            &ws,
+            &NpsQuery {
+                by: vec![],
+                per: Some(Period::Quarter),
+            },
+        )?;
+        Ok(Dashboard {
+            workspace: info,
+            survey: Some(survey),
+            overall: Some(overall),
+            by_quarter: Some(by_quarter),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn launch_arguments() {
+        let s = |v: &[&str]| Launch::from_args(v.iter().map(|s| s.to_string()));
+        assert_eq!(s(&[]), Launch::Demo);
+        assert_eq!(s(&["--flag"]), Launch::Demo);
+        assert_eq!(s(&["a.npsdesk"]), Launch::Workspace("a.npsdesk".into()));
+        assert_eq!(
+            s(&["x.csv", "y.csv"]),
+            Launch::Exports(vec!["x.csv".into(), "y.csv".into()])
+        );
+    }
+
+    #[test]
+    fn the_demo_workspace_opens_populated_and_its_numbers_match_a_fresh_import() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session {
+            launch: Mutex::new(Some(Launch::Demo)),
+            workspace: Mutex::new(dir.path().join("demo.npsdesk")),
+            frame: Mutex::new(None),
+        };
+        let mut calls = 0;
+        let s = session.startup(&mut |_| calls += 1).unwrap();
+        assert_eq!(
+            s.imported.len(),
+            1,
+            "the first launch imports the bundled export"
+        );
+        assert_eq!(s.imported[0].rows_read, 2500);
+        assert!(calls > 0, "progress was reported");
+        let d = session.dashboard(None).unwrap();
+        let overall = d.overall.unwrap();
+        let survey = d.survey.unwrap();
+        assert_eq!(overall.n, survey.answered_nps);
+        let quarters = d.by_quarter.unwrap().groups;
+        assert_eq!(quarters.len(), 8, "the demo spans eight quarters");
+        assert_eq!(
+            quarters.iter().map(|g| g.n).sum::<u32>(),
+            overall.n,
+            "quarters partition the total"
+        );
+
+        // Independent check: count the embedded CSV's scores directly.
+        let text = String::from_utf8_lossy(DEMO_EXPORT);
+        let mut rdr = csv_scores(&text);
+        rdr.sort_unstable();
+        let p = rdr.iter().filter(|s| **s >= 9).count() as f64;
+        let d = rdr.iter().filter(|s| **s <= 6).count() as f64;
+        assert_eq!(rdr.len() as u32, overall.n);
+        assert!((overall.nps - 100.0 * (p - d) / rdr.len() as f64).abs() < 1e-9);
+
+        // A second launch does not import again.
+        let again = Session {
+            launch: Mutex::new(Some(Launch::Demo)),
+            workspace: Mutex::new(dir.path().join("demo.npsdesk")),
+            frame: Mutex::new(None),
+        };
+        assert!(again.startup(&mut |_| {}).unwrap().imported.is_empty());
+    }
+
+    /// NPS answers of the demo export, read with a minimal quote-aware splitter (not the import code).
+    fn csv_scores(text: &str) -> Vec<u8> {
+        let mut records = Vec::new();
+        let (mut field, mut row, mut quoted) = (String::new(), Vec::new(), false);
+        let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, quoted) {
+                ('"', true) if chars.peek() == Some(&'"') => {
+                    field.push('"');
+                    chars.next();
+                }
+                ('"', _) => quoted = !quoted,
+                (',', false) => row.push(std::mem::take(&mut field)),
+                ('\r', false) => {}
+                ('\n', false) => {
+                    row.push(std::mem::take(&mut field));
+                    records.push(std::mem::take(&mut row));
+                }
+                _ => field.push(c),
+            }
+        }
+        records
+            .iter()
+            .skip(2)
+            .filter_map(|r| {
+                let cell = r[9].trim();
+                cell.split(" - ").next().and_then(|n| n.parse::<u8>().ok())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_bad_export_on_the_command_line_still_opens_the_window_with_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.csv");
+        std::fs::write(&empty, "").unwrap();
+        let session = Session {
+            launch: Mutex::new(Some(Launch::Exports(vec![empty]))),
+            workspace: Mutex::new(dir.path().join("w.npsdesk")),
+            frame: Mutex::new(None),
+        };
+        let s = session.startup(&mut |_| {}).unwrap();
+        let e = s.error.expect("the error is reported");
+        assert_eq!(e.code, ErrorCode::ImportFailed);
+        assert!(e.message.contains("empty"), "{}", e.message);
+        assert!(session.dashboard(None).unwrap().survey.is_none());
+    }
+}

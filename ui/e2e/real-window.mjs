@@ -1,0 +1,322 @@
+#!/usr/bin/env node
+// End-to-end check of the real npsdesk window (Tauri + WebKitGTK) through tauri-driver.
+//
+// Run under a display, e.g. `xvfb-run -a node ui/e2e/real-window.mjs`, with:
+//   NPSDESK_APP    the built app binary
+//   NPSDESK_CLI    the npsdesk CLI binary
+//   NPSDESK_GEN    the SurveyMonkey export generator (python3 script)
+//   TAURI_DRIVER   tauri-driver
+//   E2E_ARTIFACTS  folder for the screenshot and logs
+//   NATIVE_DRIVER  optional: path of WebKitWebDriver, passed as --native-driver
+//
+// It generates an export, computes NPS with the CLI, opens the app on the same export and checks that the
+// window shows the same NPS and n, and a chart with the quarters. Every step has a time limit; the last line
+// is "N passed, M failed".
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { remote } from 'webdriverio';
+
+const DRIVER_PORT = 4444;
+const NATIVE_PORT = 4445;
+const OVERALL_LIMIT_MS = 6 * 60_000;
+
+let passed = 0;
+let failed = 0;
+let browser = null;
+let driver = null;
+let tmp = null;
+let finished = false;
+
+const log = (...a) => console.log('[e2e]', ...a);
+
+function check(name, ok, detail = '') {
+  if (ok) {
+    passed += 1;
+    console.log(`ok   - ${name}${detail ? ` (${detail})` : ''}`);
+  } else {
+    failed += 1;
+    console.log(`FAIL - ${name}${detail ? `: ${detail}` : ''}`);
+  }
+  return ok;
+}
+
+class StepError extends Error {}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new StepError(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms);
+    }),
+  ]);
+}
+
+function env(name) {
+  const v = process.env[name];
+  if (!v) throw new StepError(`environment variable ${name} is not set`);
+  return v;
+}
+
+function run(cmd, args, { timeoutMs, what }) {
+  log(`$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw new StepError(`${what}: ${r.error.message}`);
+  if (r.status !== 0) {
+    throw new StepError(`${what} exited with ${r.status ?? r.signal}\n${(r.stderr || '').slice(-2000)}`);
+  }
+  return r.stdout;
+}
+
+function waitForPort(port, ms) {
+  const end = Date.now() + ms;
+  return new Promise((resolvePort, reject) => {
+    const attempt = () => {
+      if (driver && driver.exitCode !== null) {
+        reject(new StepError(`tauri-driver exited early with code ${driver.exitCode} (see tauri-driver.log)`));
+        return;
+      }
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolvePort();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > end) reject(new StepError(`port ${port} did not open within ${Math.round(ms / 1000)} s`));
+        else setTimeout(attempt, 250);
+      });
+    };
+    attempt();
+  });
+}
+
+/** The headline's text for an NPS: one decimal, half away from zero, "+" or U+2212. */
+function expectedHeadline(nps) {
+  const r = (Math.sign(nps) * Math.round(Math.abs(nps) * 10 + Number.EPSILON * 10)) / 10;
+  const text = Math.abs(r).toFixed(1);
+  return r > 0 ? `+${text}` : r < 0 ? `\u2212${text}` : text;
+}
+
+function pickReport(json) {
+  // `npsdesk nps --format json` prints an NpsReport; accept it wrapped too.
+  for (const c of [json, json?.overall, json?.report, json?.total]) {
+    if (c && typeof c.nps === 'number' && typeof c.n === 'number') return c;
+  }
+  throw new StepError(`CLI JSON has no numeric "nps" and "n": ${JSON.stringify(json).slice(0, 300)}`);
+}
+
+async function killDriver() {
+  if (!driver || driver.exitCode !== null) return;
+  const pid = driver.pid;
+  const kill = (sig) => {
+    try {
+      process.kill(-pid, sig); // its process group: tauri-driver, WebKitWebDriver, the app
+    } catch {
+      try {
+        driver.kill(sig);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  kill('SIGTERM');
+  const gone = await new Promise((r) => {
+    const t = setTimeout(() => r(false), 3000);
+    driver.once('exit', () => {
+      clearTimeout(t);
+      r(true);
+    });
+  });
+  if (!gone) kill('SIGKILL');
+}
+
+async function cleanup() {
+  if (browser) {
+    try {
+      await withTimeout(browser.deleteSession(), 15_000, 'deleting the WebDriver session');
+    } catch (e) {
+      log(`could not delete the session: ${e.message}`);
+    }
+    browser = null;
+  }
+  await killDriver();
+}
+
+async function finish(code) {
+  if (finished) return;
+  finished = true;
+  await cleanup();
+  if (tmp && failed === 0 && code === 0) rmSync(tmp, { recursive: true, force: true });
+  else if (tmp) log(`kept ${tmp} for inspection`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(code !== 0 || failed > 0 ? 1 : 0);
+}
+
+async function main() {
+  const app = resolve(env('NPSDESK_APP'));
+  const cli = resolve(env('NPSDESK_CLI'));
+  const gen = resolve(env('NPSDESK_GEN'));
+  const tauriDriver = env('TAURI_DRIVER');
+  const artifacts = resolve(env('E2E_ARTIFACTS'));
+  for (const [name, p] of [['NPSDESK_APP', app], ['NPSDESK_CLI', cli], ['NPSDESK_GEN', gen]]) {
+    if (!existsSync(p)) throw new StepError(`${name} does not exist: ${p}`);
+  }
+  mkdirSync(artifacts, { recursive: true });
+
+  tmp = mkdtempSync(join(tmpdir(), 'npsdesk-e2e-'));
+  const file = join(tmp, 'nps_3000.csv');
+  log(`temp dir ${tmp}`);
+
+  // 1. The export, and the CLI's answer for it.
+  run('python3', [gen, '--rows', '3000', '--seed', '7', '--out', file], { timeoutMs: 120_000, what: 'the generator' });
+  run(cli, ['import', file, '--workspace', join(tmp, 'cli.npsdesk')], { timeoutMs: 120_000, what: 'npsdesk import' });
+  const out = run(cli, ['nps', '--workspace', join(tmp, 'cli.npsdesk'), '--format', 'json'], {
+    timeoutMs: 60_000,
+    what: 'npsdesk nps',
+  });
+  let json;
+  try {
+    json = JSON.parse(out);
+  } catch {
+    throw new StepError(`npsdesk nps did not print JSON: ${out.slice(0, 300)}`);
+  }
+  const cliReport = pickReport(json);
+  log(`CLI: nps = ${cliReport.nps}, n = ${cliReport.n}`);
+  writeFileSync(join(artifacts, 'cli-nps.json'), out);
+
+  // 2. tauri-driver, with the app's data dir in its environment (the app inherits it).
+  const driverLog = createWriteStream(join(artifacts, 'tauri-driver.log'));
+  const driverArgs = ['--port', String(DRIVER_PORT), '--native-port', String(NATIVE_PORT)];
+  if (process.env.NATIVE_DRIVER) driverArgs.push('--native-driver', process.env.NATIVE_DRIVER);
+  log(`$ ${tauriDriver} ${driverArgs.join(' ')}`);
+  driver = spawn(tauriDriver, driverArgs, {
+    env: { ...process.env, NPSDESK_DATA_DIR: join(tmp, 'appdata') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // own process group, so cleanup can end it and its children together
+  });
+  driver.stdout.pipe(driverLog);
+  driver.stderr.pipe(driverLog);
+  driver.on('error', (e) => log(`tauri-driver: ${e.message}`));
+  await waitForPort(DRIVER_PORT, 30_000);
+  log(`tauri-driver listens on ${DRIVER_PORT}`);
+
+  // 3. The window, opened on the export (only tauri:options: no browserName, so no BiDi).
+  browser = await withTimeout(
+    remote({
+      hostname: '127.0.0.1',
+      port: DRIVER_PORT,
+      logLevel: 'warn',
+      connectionRetryTimeout: 60_000,
+      connectionRetryCount: 1,
+      capabilities: { 'tauri:options': { application: app, args: [file] } },
+    }),
+    90_000,
+    'opening the WebDriver session (launching the app)',
+  );
+  log('session open');
+
+  const headline = await browser.$('[data-testid=headline-nps]');
+  try {
+    await headline.waitForExist({ timeout: 60_000, interval: 250 });
+  } catch {
+    const banner = await browser.$('[data-testid=error-banner], [data-testid=fatal-state]');
+    const why = (await banner.isExisting()) ? await banner.getText() : 'no error shown';
+    throw new StepError(`the headline NPS did not appear within 60 s (${why})`);
+  }
+
+  // 4. Same NPS and n as the CLI.
+  const npsAttr = await headline.getAttribute('data-nps');
+  const appNps = Number(npsAttr);
+  check(
+    'headline NPS equals the CLI',
+    Number.isFinite(appNps) && Math.abs(appNps - cliReport.nps) < 1e-9,
+    `app ${npsAttr}, cli ${cliReport.nps}`,
+  );
+  const headlineText = (await headline.getText()).trim();
+  check('headline shows it with sign and one decimal', headlineText === expectedHeadline(cliReport.nps), `"${headlineText}"`);
+
+  const nEl = await browser.$('[data-testid=headline-n]');
+  const nAttr = await nEl.getAttribute('data-n');
+  const nText = await nEl.getText();
+  const appN = nAttr !== null ? Number(nAttr) : Number((/n\s*=\s*([\d,]+)/.exec(nText)?.[1] ?? '').replace(/,/g, ''));
+  check('n equals the CLI', appN === cliReport.n, `app ${appN}, cli ${cliReport.n}; "${nText.replace(/\s+/g, ' ')}"`);
+
+  // 5. The quarterly chart is drawn (SVG renderer): 8 quarter labels, or at least some shapes.
+  const chart = await browser.$('[data-testid=chart-by-quarter]');
+  const chartExists = await chart.waitForExist({ timeout: 15_000 }).then(() => true, () => false);
+  let shape = { labels: 0, shapes: 0, svg: false };
+  const deadline = Date.now() + 15_000;
+  while (chartExists && Date.now() < deadline) {
+    try {
+      shape = await withTimeout(
+        browser.execute(() => {
+          const svg = document.querySelector('[data-testid=chart-by-quarter] svg');
+          if (!svg) return { labels: 0, shapes: 0, svg: false };
+          const texts = [...svg.querySelectorAll('text, tspan')].map((t) => t.textContent || '');
+          const labels = new Set(texts.filter((t) => /^(Q[1-4] \d{4}|\d{4}-?Q[1-4])$/.test(t.trim())));
+          return { labels: labels.size, shapes: svg.querySelectorAll('path, rect').length, svg: true };
+        }),
+        10_000,
+        'reading the chart',
+      );
+    } catch (e) {
+      log(`execute failed (${e.message}); counting elements instead`);
+      const svgs = await browser.$$('[data-testid=chart-by-quarter] svg');
+      const paths = await browser.$$('[data-testid=chart-by-quarter] svg path');
+      shape = { labels: 0, shapes: paths.length, svg: svgs.length > 0 };
+    }
+    if (shape.labels >= 8) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  check(
+    'chart by quarter is an SVG with the 8 quarter labels and its shapes',
+    chartExists && shape.svg && shape.labels === 8 && shape.shapes > 1,
+    `svg ${shape.svg}, quarter labels ${shape.labels}, path/rect ${shape.shapes}`,
+  );
+
+  // 6. A picture of the window (X screenshot: WebDriver screenshots hang on WebKitGTK).
+  await new Promise((r) => setTimeout(r, 3000)); // let the chart animation and repaint settle
+  const png = join(artifacts, 'dashboard.png');
+  const shot = spawnSync('import', ['-window', 'root', png], { timeout: 20_000 });
+  if (shot.error || shot.status !== 0) log(`screenshot failed: ${shot.error?.message ?? shot.stderr?.toString()}`);
+  else log(`screenshot ${png}`);
+}
+
+const watchdog = setTimeout(() => {
+  console.log(`FAIL - the whole run took longer than ${OVERALL_LIMIT_MS / 60_000} min`);
+  failed += 1;
+  void finish(1);
+}, OVERALL_LIMIT_MS);
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    failed += 1;
+    console.log(`FAIL - interrupted by ${sig}`);
+    void finish(1);
+  });
+}
+
+main().then(
+  async () => {
+    clearTimeout(watchdog);
+    if (failed > 0 && browser) {
+      try {
+        const html = await withTimeout(browser.getPageSource(), 10_000, 'reading the page');
+        writeFileSync(join(resolve(process.env.E2E_ARTIFACTS || '.'), 'page.html'), html);
+      } catch {
+        // best effort
+      }
+    }
+    await finish(0);
+  },
+  async (e) => {
+    clearTimeout(watchdog);
+    failed += 1;
+    console.log(`FAIL - ${e instanceof StepError ? e.message : e?.stack || e}`);
+    await finish(1);
+  },
+);

@@ -1,0 +1,245 @@
+// The whole window against a mocked Rust side (happy-dom): states the user can see.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mount, unmount, flushSync } from 'svelte';
+import App from './App.svelte';
+import { AppState } from './lib/appState.svelte';
+import { emitDrag, emitProgress, installMockBackend, uninstallMockBackend, type MockHandlers } from './api/devMock';
+import { dashboardFor, importReport, npsSurvey, overall, plainSurvey, workspace, WORKSPACE_PATH } from './mock/fixtures';
+import type { ImportReport } from './api';
+
+let app: ReturnType<typeof mount> | null = null;
+
+// happy-dom does no layout; give elements a size so ECharts has something to draw into.
+const sizes = ['clientWidth', 'clientHeight'] as const;
+const saved = sizes.map((k) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, k));
+beforeAll(() => {
+  for (const k of sizes) {
+    Object.defineProperty(HTMLElement.prototype, k, { configurable: true, get: () => (k === 'clientWidth' ? 1000 : 340) });
+  }
+});
+afterAll(() => {
+  sizes.forEach((k, i) => {
+    const d = saved[i];
+    if (d) Object.defineProperty(HTMLElement.prototype, k, d);
+    else delete (HTMLElement.prototype as unknown as Record<string, unknown>)[k];
+  });
+});
+
+afterEach(() => {
+  if (app) unmount(app);
+  app = null;
+  uninstallMockBackend();
+  document.body.innerHTML = '';
+});
+
+async function until<T>(probe: () => T | null | undefined | false, ms = 3000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    flushSync();
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out; body: ${document.body.textContent?.slice(0, 400)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function start(h: MockHandlers): AppState {
+  installMockBackend(h);
+  const state = new AppState();
+  const target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(App, { target, props: { state } });
+  return state;
+}
+
+const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
+
+const ws = workspace();
+const base: MockHandlers = {
+  startup: () => ({ workspace: ws, imported: [], error: null }),
+  dashboard: (id) => dashboardFor(id, ws),
+};
+
+describe('App', () => {
+  it('shows the headline NPS with its unrounded value, n and CI', async () => {
+    start(base);
+    const h = await until(() => $('[data-testid=headline-nps]'));
+    const o = overall();
+    expect(h.dataset['nps']).toBe(String(o.nps));
+    expect(Number(h.dataset['nps'])).toBe(o.nps);
+    expect(h.textContent).toMatch(/^\+\d+\.\d$/);
+    const n = $('[data-testid=headline-n]')!;
+    expect(n.dataset['n']).toBe(String(o.n));
+    expect(n.textContent?.replace(/\s+/g, ' ').trim()).toMatch(/^n = 5,110 · 95 % CI \d+\.\d to \d+\.\d$/);
+    expect($('[data-testid=survey-name]')?.textContent).toBe(npsSurvey().name);
+    expect($('[data-testid=survey-range]')?.textContent).toBe('1 Oct 2024 – 29 Sep 2026');
+    const svg = await until(() => $('[data-testid=chart-by-quarter] svg'));
+    expect(svg.textContent).toContain('Q4 2024');
+    expect(svg.textContent).toContain('Q3 2026');
+    expect(svg.textContent).toContain('n = 707');
+    expect($('[data-testid=workspace-path]')?.title).toBe(WORKSPACE_PATH);
+  });
+
+  it('draws the split bar with widths that add up to 100 % and n on hover', async () => {
+    start(base);
+    const bar = await until(() => $('[data-testid=split-bar]'));
+    const segs = [...bar.querySelectorAll<HTMLElement>('.seg')];
+    expect(segs).toHaveLength(3);
+    const total = segs.reduce((a, s) => a + parseFloat(s.style.width), 0);
+    expect(total).toBeCloseTo(100, 6);
+    expect(segs[0]?.title).toContain('of n = 5,110');
+  });
+
+  it('never sets a style attribute (the CSP blocks them): styles go through the CSSOM', async () => {
+    const calls: string[] = [];
+    const original = Element.prototype.setAttribute;
+    Element.prototype.setAttribute = function (this: Element, name: string, value: string) {
+      // happy-dom implements `style.cssText = …` with setAttribute; browsers don't, so only count other callers.
+      const caller = (new Error().stack ?? '').split('\n')[2] ?? '';
+      if (name.toLowerCase() === 'style' && !caller.includes('happy-dom')) calls.push(`${this.tagName}: ${value} @ ${caller}`);
+      return original.call(this, name, value);
+    };
+    try {
+      const state = start({ ...base, importFiles: () => new Promise(() => undefined) });
+      await until(() => $('[data-testid=headline-nps]'));
+      void state.importPaths(['/data/export.csv']);
+      await emitProgress({ file: '/data/export.csv', rows_read: 10, bytes_read: 1, bytes_total: 4 });
+      await until(() => $('[data-testid=import-progress] .fill:not(.indeterminate)'));
+      await emitDrag('enter', ['/data/x.csv']);
+      await until(() => $('[data-testid=drop-overlay]'));
+    } finally {
+      Element.prototype.setAttribute = original;
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('offers a survey picker when there is more than one survey, and switches', async () => {
+    start(base);
+    const picker = await until(() => $('[data-testid=survey-picker]') as HTMLSelectElement | null);
+    expect(picker.options).toHaveLength(2);
+    picker.value = String(plainSurvey().id);
+    picker.dispatchEvent(new Event('change', { bubbles: true }));
+    const card = await until(() => $('[data-testid=no-nps]'));
+    expect(card.textContent).toContain('This survey has no 0–10 recommend question');
+    expect($('[data-testid=headline-nps]')).toBeNull();
+  });
+
+  it('shows the empty state for a new workspace', async () => {
+    start({ ...base, startup: () => ({ workspace: { path: WORKSPACE_PATH, surveys: [] }, imported: [], error: null }) });
+    const empty = await until(() => $('[data-testid=empty-state]'));
+    expect(empty.textContent).toContain('Drop a SurveyMonkey export here');
+    expect($('[data-testid=survey-picker]')).toBeNull();
+  });
+
+  it('shows a loading state while the workspace opens, then a fatal state with retry when it cannot', async () => {
+    let fail = true;
+    start({
+      ...base,
+      startup: async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        if (fail) throw { code: 'workspace', message: 'database is locked' };
+        return { workspace: ws, imported: [], error: null };
+      },
+    });
+    await until(() => $('[data-testid=loading-state]'));
+    const fatal = await until(() => $('[data-testid=fatal-state]'));
+    expect(fatal.textContent).toContain('database is locked');
+    fail = false;
+    fatal.querySelector('button')!.click();
+    await until(() => $('[data-testid=headline-nps]'));
+  });
+
+  it('shows progress while an import runs, then the report', async () => {
+    let finish: (r: ImportReport[]) => void = () => undefined;
+    const state = start({ ...base, importFiles: () => new Promise((r) => (finish = r)) });
+    await until(() => $('[data-testid=headline-nps]'));
+    const running = state.importPaths(['/data/export.csv']);
+    await until(() => $('[data-testid=import-progress]'));
+    await emitProgress({ file: '/data/export.csv', rows_read: 3000, bytes_read: 500, bytes_total: 1000 });
+    const panel = await until(() => {
+      const p = $('[data-testid=import-progress]');
+      return p?.textContent?.includes('3,000 rows read') ? p : null;
+    });
+    expect(panel.textContent).toContain('export.csv');
+    expect(panel.querySelector<HTMLElement>('.fill')?.style.width).toBe('50.00%');
+    finish([importReport({ file: '/data/export.csv' })]);
+    await running;
+    const report = await until(() => $('[data-testid=import-report]'));
+    expect(report.textContent).toContain('Rows read');
+    expect(report.textContent).toContain('5,064');
+    expect(report.querySelectorAll('tbody tr')).toHaveLength(12);
+    report.querySelector<HTMLButtonElement>('[data-testid=dismiss-report]')!.click();
+    await until(() => !$('[data-testid=import-report]'));
+  });
+
+  it('lists at most 20 skipped rows', async () => {
+    const skipped = Array.from({ length: 45 }, (_, i) => ({ line: i + 3, reason: 'bad row' }));
+    const state = start({ ...base, importFiles: () => [importReport({ skipped })] });
+    await until(() => $('[data-testid=headline-nps]'));
+    await state.importPaths(['/data/export.csv']);
+    const report = await until(() => $('[data-testid=import-report]'));
+    expect(report.querySelectorAll('tbody tr')).toHaveLength(20);
+    expect(report.textContent).toContain('…and 25 more.');
+  });
+
+  it('shows an error banner when an import fails, and the dashboard stays', async () => {
+    const state = start({
+      ...base,
+      importFiles: () => {
+        throw { code: 'import_failed', message: 'Line 2: this is a condensed export' };
+      },
+    });
+    await until(() => $('[data-testid=headline-nps]'));
+    await state.importPaths(['/data/q3.csv']);
+    const banner = await until(() => $('[data-testid=error-banner]'));
+    expect(banner.dataset['code']).toBe('import_failed');
+    expect(banner.textContent).toContain('Line 2: this is a condensed export');
+    expect(banner.textContent).toContain('workspace is unchanged');
+    expect($('[data-testid=headline-nps]')).not.toBeNull();
+  });
+
+  it('imports dropped files and shows the overlay while dragging', async () => {
+    const imported: string[][] = [];
+    start({ ...base, importFiles: (paths) => (imported.push(paths), [importReport({ file: paths[0] ?? '' })]) });
+    await until(() => $('[data-testid=headline-nps]'));
+    await emitDrag('enter', ['/data/export.csv', '/data/deck.pdf']);
+    const overlay = await until(() => $('[data-testid=drop-overlay]'));
+    expect(overlay.textContent).toContain('export.csv');
+    await emitDrag('drop', ['/data/export.csv', '/data/deck.pdf']);
+    await until(() => !$('[data-testid=drop-overlay]'));
+    await until(() => $('[data-testid=import-report]'));
+    expect(imported).toEqual([['/data/export.csv']]);
+    expect($('[data-testid=import-report]')?.textContent).toContain('deck.pdf');
+  });
+
+  it('refuses a drop with no survey export in it', async () => {
+    const imported: string[][] = [];
+    start({ ...base, importFiles: (paths) => (imported.push(paths), []) });
+    await until(() => $('[data-testid=headline-nps]'));
+    await emitDrag('drop', ['/data/deck.pdf']);
+    const banner = await until(() => $('[data-testid=error-banner]'));
+    expect(banner.textContent).toContain('deck.pdf');
+    expect(imported).toEqual([]);
+  });
+
+  it('shows what the launch import did, and opens its survey', async () => {
+    const requested: Array<number | null> = [];
+    start({
+      ...base,
+      startup: () => ({ workspace: ws, imported: [importReport({ survey_id: 1, created_survey: true })], error: null }),
+      dashboard: (id) => (requested.push(id), dashboardFor(id, ws)),
+    });
+    await until(() => $('[data-testid=import-report]'));
+    await until(() => $('[data-testid=headline-nps]'));
+    expect(requested).toEqual([1]);
+  });
+
+  it('never renders survey text as HTML', async () => {
+    const evil = { ...npsSurvey(), name: '<img src=x onerror="window.__pwned=1">Survey' };
+    const w = workspace([evil]);
+    start({ startup: () => ({ workspace: w, imported: [], error: null }), dashboard: (id) => dashboardFor(id, w) });
+    const name = await until(() => $('[data-testid=survey-name]'));
+    expect(name.textContent).toBe(evil.name);
+    expect(document.querySelector('img')).toBeNull();
+  });
+});

@@ -1,0 +1,66 @@
+// A fake Rust side for the browser preview (mock.html) and component tests. Not imported by the app itself,
+// so it never reaches the production bundle.
+import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
+import type { Dashboard, ImportProgress, ImportReport, Startup, WorkspaceInfo } from './types';
+import type { AppErrorPayload } from './types';
+
+export type MockHandlers = {
+  startup?: () => Startup | Promise<Startup>;
+  dashboard?: (surveyId: number | null) => Dashboard | Promise<Dashboard>;
+  importFiles?: (paths: string[]) => ImportReport[] | Promise<ImportReport[]>;
+  openWorkspace?: (path: string) => WorkspaceInfo | Promise<WorkspaceInfo>;
+  pickFiles?: () => string[] | null;
+};
+
+/** Installs a fake `window.__TAURI_INTERNALS__` answering npsdesk's commands with the given handlers. */
+export function installMockBackend(h: MockHandlers): void {
+  mockWindows('main');
+  mockIPC(
+    async (cmd, payload) => {
+      const args = (payload ?? {}) as Record<string, unknown>;
+      switch (cmd) {
+        case 'startup':
+          if (h.startup) return h.startup();
+          break;
+        case 'dashboard':
+          if (h.dashboard) return h.dashboard((args['surveyId'] as number | null | undefined) ?? null);
+          break;
+        case 'import_files':
+          if (h.importFiles) return h.importFiles((args['paths'] as string[] | undefined) ?? []);
+          break;
+        case 'open_workspace':
+          if (h.openWorkspace) return h.openWorkspace(String(args['path']));
+          break;
+        case 'plugin:dialog|open':
+          return h.pickFiles ? h.pickFiles() : null;
+      }
+      throw { code: 'internal', message: `mock backend: no handler for ${cmd}` } satisfies AppErrorPayload;
+    },
+    { shouldMockEvents: true },
+  );
+}
+
+export function uninstallMockBackend(): void {
+  clearMocks();
+}
+
+/** Emits an `import-progress` event as the Rust side would. */
+export function emitProgress(p: ImportProgress): Promise<void> {
+  return emit('import-progress', p);
+}
+
+/** Emits the webview's native drag-and-drop events. */
+export function emitDrag(kind: 'enter' | 'over' | 'drop' | 'leave', paths: string[] = []): Promise<void> {
+  const position = { x: 400, y: 300 };
+  switch (kind) {
+    case 'enter':
+      return emit('tauri://drag-enter', { paths, position });
+    case 'over':
+      return emit('tauri://drag-over', { position });
+    case 'drop':
+      return emit('tauri://drag-drop', { paths, position });
+    case 'leave':
+      return emit('tauri://drag-leave', null);
+  }
+}

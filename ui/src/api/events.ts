@@ -1,0 +1,81 @@
+// Events from the Rust side and the window: import progress, files dragged onto the window, the open-file dialog.
+import { listen } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
+import { open } from '@tauri-apps/plugin-dialog';
+import { AppError } from './errors';
+import type { ImportProgress } from './types';
+
+export type Unlisten = () => void;
+
+/** The event the `import_files` and `startup` commands emit while an import runs. */
+export const IMPORT_PROGRESS_EVENT = 'import-progress';
+
+/** File extensions the importer accepts. */
+export const EXPORT_EXTENSIONS = ['csv', 'tsv', 'txt'] as const;
+
+export type FileDrop =
+  | { type: 'enter'; paths: string[] }
+  | { type: 'over' }
+  | { type: 'drop'; paths: string[] }
+  | { type: 'leave' };
+
+function detach(unlisten: () => void | Promise<void>): Unlisten {
+  return () => {
+    try {
+      void Promise.resolve(unlisten()).catch(() => undefined);
+    } catch {
+      // The webview is going away; nothing to clean up.
+    }
+  };
+}
+
+export async function onImportProgress(handler: (progress: ImportProgress) => void): Promise<Unlisten> {
+  try {
+    const unlisten = await listen<ImportProgress>(IMPORT_PROGRESS_EVENT, (event) => handler(event.payload));
+    return detach(unlisten);
+  } catch (reason) {
+    throw AppError.from(reason);
+  }
+}
+
+/** Files dragged over and dropped anywhere on the window (native paths). */
+export async function onFileDrop(handler: (event: FileDrop) => void): Promise<Unlisten> {
+  try {
+    const unlisten = await getCurrentWebview().onDragDropEvent((event) => {
+      const p = event.payload;
+      switch (p.type) {
+        case 'enter':
+          handler({ type: 'enter', paths: [...p.paths] });
+          break;
+        case 'over':
+          handler({ type: 'over' });
+          break;
+        case 'drop':
+          handler({ type: 'drop', paths: [...p.paths] });
+          break;
+        case 'leave':
+          handler({ type: 'leave' });
+          break;
+      }
+    });
+    return detach(unlisten);
+  } catch (reason) {
+    throw AppError.from(reason);
+  }
+}
+
+/** The native open dialog for survey exports. Resolves to the chosen paths, or `[]` when cancelled. */
+export async function pickExportFiles(): Promise<string[]> {
+  try {
+    const chosen = await open({
+      title: 'Import a SurveyMonkey export',
+      multiple: true,
+      directory: false,
+      filters: [{ name: 'Survey exports', extensions: [...EXPORT_EXTENSIONS] }],
+    });
+    if (chosen === null) return [];
+    return Array.isArray(chosen) ? chosen : [chosen];
+  } catch (reason) {
+    throw AppError.from(reason);
+  }
+}

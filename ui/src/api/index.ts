@@ -1,0 +1,13 @@
+// The only door to the Rust side: nothing outside `src/api/` imports `@tauri-apps/*`.
+export * from './types';
+export { AppError, errorTitle } from './errors';
+export { startup, dashboard, importFiles, openWorkspace } from './backend';
+export {
+  onImportProgress,
+  onFileDrop,
+  pickExportFiles,
+  IMPORT_PROGRESS_EVENT,
+  EXPORT_EXTENSIONS,
+  type FileDrop,
+  type Unlisten,
+} from './events';

@@ -1,0 +1,248 @@
+// The window's state and what the user can do with it. Components read it and call its methods;
+// only this module and src/api talk to the Rust side.
+import {
+  AppError,
+  EXPORT_EXTENSIONS,
+  dashboard,
+  errorTitle,
+  importFiles,
+  onFileDrop,
+  onImportProgress,
+  pickExportFiles,
+  startup,
+  type Dashboard,
+  type FileDrop,
+  type ImportProgress,
+  type ImportReport,
+  type Unlisten,
+  type WorkspaceInfo,
+} from '../api';
+import { baseName, partitionExportPaths } from './format';
+
+export type Phase = 'starting' | 'ready' | 'failed';
+
+export type Banner = {
+  title: string;
+  message: string;
+  hint?: string;
+  code?: string;
+};
+
+export type ImportRun = {
+  /** The files being imported (empty for an import the Rust side started at launch). */
+  files: string[];
+  progress: ImportProgress | null;
+  startedAt: number;
+  /** When the current file's first progress event arrived. */
+  fileStartedAt: number;
+  rowsPerSecond: number | null;
+};
+
+export type ImportOutcome = {
+  reports: ImportReport[];
+  /** Dropped or chosen files that were not imported because they are not survey exports. */
+  ignored: string[];
+};
+
+type Clock = () => number;
+
+export class AppState {
+  phase = $state<Phase>('starting');
+  fatal = $state<AppError | null>(null);
+  workspace = $state<WorkspaceInfo | null>(null);
+  dashboard = $state<Dashboard | null>(null);
+  dashboardLoading = $state(false);
+  banner = $state<Banner | null>(null);
+  run = $state<ImportRun | null>(null);
+  outcome = $state<ImportOutcome | null>(null);
+  dragging = $state(false);
+  dragPaths = $state<string[]>([]);
+
+  readonly surveys = $derived(this.workspace?.surveys ?? []);
+  readonly selectedSurveyId = $derived(this.dashboard?.survey?.id ?? null);
+  readonly busy = $derived(this.run !== null);
+
+  #unlisten: Unlisten[] = [];
+  #dashboardRequest = 0;
+  #now: Clock;
+
+  constructor(now: Clock = () => performance.now()) {
+    this.#now = now;
+  }
+
+  /** Subscribes to progress and drag-and-drop, then asks the Rust side for the workspace. */
+  async init(): Promise<void> {
+    await this.#listen();
+    await this.#startup();
+  }
+
+  async retry(): Promise<void> {
+    await this.#startup();
+  }
+
+  dispose(): void {
+    for (const u of this.#unlisten.splice(0)) u();
+  }
+
+  async selectSurvey(id: number): Promise<void> {
+    if (id === this.selectedSurveyId) return;
+    await this.loadDashboard(id);
+  }
+
+  async loadDashboard(surveyId: number | null): Promise<void> {
+    const request = ++this.#dashboardRequest;
+    this.dashboardLoading = true;
+    try {
+      const d = await dashboard(surveyId);
+      if (request !== this.#dashboardRequest) return;
+      this.dashboard = d;
+      this.workspace = d.workspace;
+    } catch (reason) {
+      if (request !== this.#dashboardRequest) return;
+      this.#showError(AppError.from(reason));
+    } finally {
+      if (request === this.#dashboardRequest) this.dashboardLoading = false;
+    }
+  }
+
+  /** Opens the file dialog and imports what was chosen. */
+  async chooseAndImport(): Promise<void> {
+    if (this.busy) return;
+    let paths: string[];
+    try {
+      paths = await pickExportFiles();
+    } catch (reason) {
+      this.#showError(AppError.from(reason));
+      return;
+    }
+    if (paths.length > 0) await this.importPaths(paths);
+  }
+
+  async importPaths(paths: string[]): Promise<void> {
+    if (this.busy) {
+      this.banner = {
+        title: 'An import is already running',
+        message: 'Wait until it finishes, then drop the file again.',
+      };
+      return;
+    }
+    const { accepted, rejected } = partitionExportPaths(paths, EXPORT_EXTENSIONS);
+    if (accepted.length === 0) {
+      this.banner = {
+        title: 'Not a survey export',
+        message: `${rejected.map(baseName).join(', ')} can’t be imported.`,
+        hint: 'npsdesk reads SurveyMonkey exports saved as CSV (.csv, .tsv or .txt).',
+      };
+      return;
+    }
+    this.banner = null;
+    this.outcome = null;
+    const now = this.#now();
+    this.run = { files: accepted, progress: null, startedAt: now, fileStartedAt: now, rowsPerSecond: null };
+    try {
+      const reports = await importFiles(accepted);
+      this.outcome = { reports, ignored: rejected };
+      const last = reports[reports.length - 1];
+      await this.loadDashboard(last ? last.survey_id : this.selectedSurveyId);
+    } catch (reason) {
+      const err = AppError.from(reason);
+      this.banner = {
+        title: errorTitle(err.code),
+        message: err.message,
+        hint: 'Nothing was imported: your workspace is unchanged.',
+        code: err.code,
+      };
+    } finally {
+      this.run = null;
+    }
+  }
+
+  dismissBanner(): void {
+    this.banner = null;
+  }
+
+  dismissOutcome(): void {
+    this.outcome = null;
+  }
+
+  /** Applies one `import-progress` event. */
+  progress(p: ImportProgress): void {
+    const now = this.#now();
+    let run = this.run;
+    if (!run) {
+      // An import the Rust side started by itself (a file given on the command line).
+      run = { files: [], progress: null, startedAt: now, fileStartedAt: now, rowsPerSecond: null };
+    }
+    const sameFile = run.progress?.file === p.file;
+    const fileStartedAt = sameFile ? run.fileStartedAt : run.progress ? now : run.startedAt;
+    const seconds = (now - fileStartedAt) / 1000;
+    const rowsPerSecond = seconds >= 0.25 && p.rows_read > 0 ? p.rows_read / seconds : run.rowsPerSecond;
+    this.run = { ...run, progress: p, fileStartedAt, rowsPerSecond };
+  }
+
+  /** Applies one drag-and-drop event from the window. */
+  drop(e: FileDrop): void {
+    switch (e.type) {
+      case 'enter':
+        this.dragging = true;
+        this.dragPaths = e.paths;
+        break;
+      case 'over':
+        this.dragging = true;
+        break;
+      case 'leave':
+        this.dragging = false;
+        this.dragPaths = [];
+        break;
+      case 'drop':
+        this.dragging = false;
+        this.dragPaths = [];
+        void this.importPaths(e.paths);
+        break;
+    }
+  }
+
+  async #listen(): Promise<void> {
+    if (this.#unlisten.length > 0) return;
+    const results = await Promise.allSettled([
+      onImportProgress((p) => this.progress(p)),
+      onFileDrop((e) => this.drop(e)),
+    ]);
+    for (const r of results) {
+      if (r.status === 'fulfilled') this.#unlisten.push(r.value);
+    }
+  }
+
+  async #startup(): Promise<void> {
+    this.phase = 'starting';
+    this.fatal = null;
+    try {
+      const s = await startup();
+      this.workspace = s.workspace;
+      if (s.imported.length > 0) this.outcome = { reports: s.imported, ignored: [] };
+      if (s.error) {
+        const err = AppError.from(s.error);
+        this.banner = {
+          title: errorTitle(err.code),
+          message: err.message,
+          hint: 'The file given at launch was not imported.',
+          code: err.code,
+        };
+      }
+      this.run = null;
+      if (s.workspace.surveys.length > 0) {
+        const last = s.imported[s.imported.length - 1];
+        await this.loadDashboard(last ? last.survey_id : null);
+      }
+      this.phase = 'ready';
+    } catch (reason) {
+      this.run = null;
+      this.fatal = AppError.from(reason);
+      this.phase = 'failed';
+    }
+  }
+
+  #showError(err: AppError): void {
+    this.banner = { title: errorTitle(err.code), message: err.message, code: err.code };
+  }
+}

@@ -1,0 +1,153 @@
+// Scenarios of the mocked preview. Each installs a fake backend and may act on the app after it mounts.
+import { emitDrag, emitProgress, installMockBackend } from '../api/devMock';
+import { echarts } from '../charts/echarts';
+import type { AppState } from '../lib/appState.svelte';
+import type { ImportReport } from '../api';
+import { dashboardFor, importReport, npsSurvey, plainSurvey, workspace, WORKSPACE_PATH } from './fixtures';
+
+export const SCENARIOS = [
+  'dashboard',
+  'single',
+  'empty',
+  'loading',
+  'fatal',
+  'nonps',
+  'importing',
+  'report',
+  'error',
+  'drop',
+  'drop-bad',
+  'startup-import',
+  'tooltip',
+] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export function scenarioFromQuery(search: string): Scenario {
+  const s = new URLSearchParams(search).get('scenario') ?? 'dashboard';
+  return (SCENARIOS as readonly string[]).includes(s) ? (s as Scenario) : 'dashboard';
+}
+
+const never = <T>() => new Promise<T>(() => undefined);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A slow fake import that reports progress like the Rust side. */
+async function slowImport(paths: string[], stopAt = 1): Promise<ImportReport[]> {
+  const file = paths[0] ?? 'export.csv';
+  const total = 1_512_000;
+  for (let i = 1; i <= 20; i++) {
+    await sleep(60);
+    const f = Math.min(i / 20, stopAt);
+    await emitProgress({ file, rows_read: Math.round(5064 * f), bytes_read: Math.round(total * f), bytes_total: total });
+    if (f >= stopAt && stopAt < 1) return never();
+  }
+  return [importReport({ file })];
+}
+
+export function runScenario(s: Scenario, app: AppState): { afterMount: () => Promise<void> } {
+  const ws = workspace();
+  const base = {
+    startup: () => ({ workspace: ws, imported: [], error: null }),
+    dashboard: (id: number | null) => dashboardFor(id, ws),
+    importFiles: (paths: string[]) => slowImport(paths),
+    pickFiles: () => ['/home/dana/Downloads/Customer NPS relationship survey.csv'],
+  };
+  let afterMount = async () => undefined as void;
+
+  switch (s) {
+    case 'dashboard':
+      installMockBackend(base);
+      break;
+    case 'single': {
+      const one = workspace([npsSurvey()]);
+      installMockBackend({ ...base, startup: () => ({ workspace: one, imported: [], error: null }), dashboard: (id) => dashboardFor(id, one) });
+      break;
+    }
+    case 'empty': {
+      const none = { path: WORKSPACE_PATH, surveys: [] };
+      installMockBackend({ ...base, startup: () => ({ workspace: none, imported: [], error: null }) });
+      break;
+    }
+    case 'loading':
+      installMockBackend({ ...base, startup: () => never() });
+      break;
+    case 'fatal':
+      installMockBackend({
+        ...base,
+        startup: () => {
+          throw { code: 'workspace', message: 'database is locked: /home/dana/Documents/Customer Success/npsdesk/acme-2026.npsdesk' };
+        },
+      });
+      break;
+    case 'nonps':
+      installMockBackend({ ...base, dashboard: () => dashboardFor(plainSurvey().id, ws) });
+      break;
+    case 'importing':
+      installMockBackend({ ...base, importFiles: (paths) => slowImport(paths, 0.62) });
+      afterMount = async () => {
+        await sleep(300);
+        void app.importPaths(['/home/dana/Downloads/Customer NPS relationship survey.csv']);
+      };
+      break;
+    case 'report':
+      installMockBackend({ ...base, importFiles: (paths) => [importReport({ file: paths[0] ?? '' })] });
+      afterMount = async () => {
+        await sleep(300);
+        await app.importPaths(['/home/dana/Downloads/Acme NPS 2026/CSV/Customer NPS relationship survey.csv']);
+      };
+      break;
+    case 'error':
+      installMockBackend({
+        ...base,
+        importFiles: () => {
+          throw {
+            code: 'import_failed',
+            message: 'Line 2 of “Q3 export.csv”: this looks like a condensed export (one column per question). Export again with columns “Expanded”.',
+          };
+        },
+      });
+      afterMount = async () => {
+        await sleep(300);
+        await app.importPaths(['/home/dana/Downloads/Q3 export.csv']);
+      };
+      break;
+    case 'drop':
+      installMockBackend(base);
+      afterMount = async () => {
+        await sleep(400);
+        await emitDrag('enter', ['/home/dana/Downloads/Customer NPS relationship survey.csv']);
+      };
+      break;
+    case 'drop-bad':
+      installMockBackend(base);
+      afterMount = async () => {
+        await sleep(400);
+        await emitDrag('enter', ['/home/dana/Downloads/Board deck.pdf']);
+      };
+      break;
+    case 'tooltip':
+      installMockBackend(base);
+      afterMount = async () => {
+        for (let i = 0; i < 50; i++) {
+          const el = document.querySelector<HTMLElement>('[data-testid=chart-by-quarter]');
+          const chart = el ? echarts.getInstanceByDom(el) : undefined;
+          if (chart) {
+            await sleep(600);
+            chart.dispatchAction({ type: 'showTip', seriesIndex: 2, dataIndex: 5 });
+            return;
+          }
+          await sleep(50);
+        }
+      };
+      break;
+    case 'startup-import':
+      installMockBackend({
+        ...base,
+        startup: async () => {
+          await slowImport(['/home/dana/Downloads/Customer NPS relationship survey.csv']);
+          return { workspace: ws, imported: [importReport({ created_survey: true, skipped: [], warnings: [], updated: 0, unchanged: 0, new: 5064 })], error: null };
+        },
+      });
+      break;
+  }
+  return { afterMount };
+}
