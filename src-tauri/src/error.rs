@@ -62,6 +62,9 @@ impl From<AnalyticsError> for AppError {
         match e {
             AnalyticsError::Store(s) => s.into(),
             AnalyticsError::NoNps(_) => AppError::new(ErrorCode::NoNps, e.to_string()),
+            AnalyticsError::InvalidQuery(_) => {
+                AppError::new(ErrorCode::InvalidInput, e.to_string())
+            }
             AnalyticsError::Polars(_) => AppError::new(ErrorCode::Internal, e.to_string()),
         }
     }

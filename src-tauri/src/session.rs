@@ -4,8 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use npsdesk_analytics::{NpsQuery, SurveyFrame};
-use npsdesk_core::{ImportProgress, ImportReport, NpsReport, Period, SurveySummary, WorkspaceInfo};
+use npsdesk_analytics::SurveyFrame;
+use npsdesk_core::{
+    ImportProgress, ImportReport, NpsQuery, NpsReport, Period, SurveySummary, WorkspaceInfo,
+};
 use npsdesk_import::ImportOptions;
 use npsdesk_store::{ImportControl, Workspace};
 use serde::Serialize;
@@ -194,11 +196,13 @@ impl Session {
         }
         let frame = cache.as_mut().expect("frame just loaded");
         let overall = frame.nps(&ws, &NpsQuery::default())?;
+        // Every quarter is drawn (small ones flagged `low_n`), none hidden.
         let by_quarter = frame.nps(
             &ws,
             &NpsQuery {
-                by: vec![],
                 per: Some(Period::Quarter),
+                min_n: 0,
+                ..NpsQuery::default()
             },
         )?;
         Ok(Dashboard {

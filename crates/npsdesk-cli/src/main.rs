@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use npsdesk_analytics::{NpsQuery, SurveyFrame};
-use npsdesk_core::Period;
+use npsdesk_analytics::SurveyFrame;
+use npsdesk_core::{CountMode, Filter, NpsQuery, Period, Rolling, RollingStep};
 use npsdesk_import::ImportOptions;
 use npsdesk_store::{ImportControl, Workspace};
 
@@ -41,18 +41,44 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Net Promoter Score with its 95 % adjusted-Wald interval, overall and by segment and period.
+    /// Net Promoter Score with its adjusted-Wald interval, overall and by segment and period, with
+    /// significance against the total and the previous period.
     Nps {
         /// Group by a column: its question text, `question | sub-label`, or a metadata name such as
         /// `Custom Data 1`. Repeat for several columns.
         #[arg(long, value_name = "COLUMN")]
         by: Vec<String>,
         /// Group by calendar period of the response date (End Date).
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, conflicts_with = "rolling")]
         per: Option<Per>,
-        /// Survey id (see `npsdesk surveys`); default: the survey imported last.
-        #[arg(long)]
-        survey: Option<i64>,
+        /// Trailing window instead of calendar periods, e.g. `30d` or `90d`; one point per --step.
+        #[arg(long, value_name = "DAYS", value_parser = parse_rolling_days)]
+        rolling: Option<u32>,
+        /// Step between rolling points.
+        #[arg(long, value_enum, default_value_t = Step::Week, requires = "rolling")]
+        step: Step,
+        /// Show the test against the previous period or the total in the table (JSON always has both).
+        #[arg(long, value_enum)]
+        compare: Option<Compare>,
+        #[command(flatten)]
+        select: SelectArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Explain an NPS change between two periods: how much comes from segments' shares moving (mix) and how
+    /// much from their own NPS moving (within). mix + within = the change, exactly.
+    Explain {
+        /// The earlier period, e.g. 2025-Q2 (also 2025-07, 2025-W07, 2025).
+        #[arg(long, value_name = "PERIOD")]
+        from_period: String,
+        /// The later period, of the same kind.
+        #[arg(long, value_name = "PERIOD")]
+        to_period: String,
+        /// The segment column.
+        #[arg(long, value_name = "COLUMN")]
+        by: String,
+        #[command(flatten)]
+        select: SelectArgs,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -61,6 +87,117 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// Which responses count: filters, de-duplication, thresholds.
+#[derive(clap::Args, Clone)]
+struct SelectArgs {
+    /// Survey id (see `npsdesk surveys`); default: the survey imported last.
+    #[arg(long)]
+    survey: Option<i64>,
+    /// First response date to include (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Last response date to include (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
+    /// Keep responses where COLUMN=VALUE (or drop them with COLUMN!=VALUE). Repeat: values of one column
+    /// are OR, different columns AND.
+    #[arg(long = "where", value_name = "COLUMN=VALUE", value_parser = parse_filter)]
+    filters: Vec<Filter>,
+    /// all: every response; latest-per-respondent: per e-mail (else respondent id) the latest response in
+    /// each group; per-account: each account once, categorised by the average of its respondents' latest
+    /// scores.
+    #[arg(long, value_enum, default_value_t = Count::All)]
+    count: Count,
+    /// The account column for --count per-account.
+    #[arg(long, value_name = "COLUMN", default_value = "Custom Data 1")]
+    account_column: String,
+    /// Confidence level of intervals and tests, in percent.
+    /// (80, 90, 95 or 99)
+    #[arg(long, default_value_t = 95, value_parser = parse_level)]
+    level: u32,
+    /// Hide groups with fewer answers than this (0 shows all).
+    #[arg(long, default_value_t = 10)]
+    min_n: u32,
+    /// Flag groups with fewer answers than this as small samples.
+    #[arg(long, default_value_t = 30)]
+    low_n: u32,
+}
+
+impl SelectArgs {
+    fn query(&self, by: Vec<String>, per: Option<Period>, rolling: Option<Rolling>) -> NpsQuery {
+        NpsQuery {
+            by,
+            per,
+            rolling,
+            from: self.from.clone(),
+            to: self.to.clone(),
+            filters: self.filters.clone(),
+            count: match self.count {
+                Count::All => CountMode::All,
+                Count::LatestPerRespondent => CountMode::LatestPerRespondent,
+                Count::PerAccount => CountMode::PerAccount,
+            },
+            account_column: Some(self.account_column.clone()),
+            level: f64::from(self.level) / 100.0,
+            low_n: self.low_n,
+            min_n: self.min_n,
+        }
+    }
+}
+
+fn parse_filter(s: &str) -> Result<Filter, String> {
+    let (column, value, negate) = match (s.find("!="), s.find('=')) {
+        (Some(i), _) => (&s[..i], &s[i + 2..], true),
+        (None, Some(i)) => (&s[..i], &s[i + 1..], false),
+        _ => return Err(format!("{s:?} is not COLUMN=VALUE or COLUMN!=VALUE")),
+    };
+    if column.trim().is_empty() {
+        return Err(format!("{s:?} names no column"));
+    }
+    Ok(Filter {
+        column: column.trim().to_string(),
+        value: value.trim().to_string(),
+        negate,
+    })
+}
+
+fn parse_level(s: &str) -> Result<u32, String> {
+    match s.trim().trim_end_matches('%') {
+        "80" => Ok(80),
+        "90" => Ok(90),
+        "95" => Ok(95),
+        "99" => Ok(99),
+        _ => Err(format!("{s:?}: the confidence level is 80, 90, 95 or 99")),
+    }
+}
+
+fn parse_rolling_days(s: &str) -> Result<u32, String> {
+    let digits = s.trim().trim_end_matches(['d', 'D']);
+    match digits.parse::<u32>() {
+        Ok(d) if (1..=3660).contains(&d) => Ok(d),
+        _ => Err(format!("{s:?} is not a window like 30d or 90d")),
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Count {
+    All,
+    LatestPerRespondent,
+    PerAccount,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Step {
+    Week,
+    Month,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Compare {
+    Previous,
+    Total,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -159,23 +296,48 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Nps {
             by,
             per,
-            survey,
+            rolling,
+            step,
+            compare,
+            select,
             format,
         } => {
-            let survey_id = ws.resolve_survey(survey)?;
+            let survey_id = ws.resolve_survey(select.survey)?;
             let mut frame = SurveyFrame::load(&ws, survey_id)?;
-            let query = NpsQuery {
-                by,
-                per: per.map(Period::from),
-            };
+            let rolling = rolling.map(|days| Rolling {
+                days,
+                step: match step {
+                    Step::Week => RollingStep::Week,
+                    Step::Month => RollingStep::Month,
+                },
+            });
+            let query = select.query(by, per.map(Period::from), rolling);
             let report = frame.nps(&ws, &query)?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string(&report)?),
                 Format::Csv => print!("{}", output::nps_csv(&report, &query)),
                 Format::Table => {
                     let s = ws.survey(survey_id)?;
-                    print!("{}", output::nps_table(&s, &report, &query))
+                    print!("{}", output::nps_table(&s, &report, &query, compare))
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain {
+            from_period,
+            to_period,
+            by,
+            select,
+            format,
+        } => {
+            let survey_id = ws.resolve_survey(select.survey)?;
+            let mut frame = SurveyFrame::load(&ws, survey_id)?;
+            let base = select.query(vec![], None, None);
+            let e =
+                npsdesk_analytics::explain(&mut frame, &ws, &base, &from_period, &to_period, &by)?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string(&e)?),
+                _ => print!("{}", output::explanation(&e)),
             }
             Ok(ExitCode::SUCCESS)
         }

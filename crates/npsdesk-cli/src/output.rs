@@ -2,8 +2,11 @@
 
 use std::fmt::Write;
 
-use npsdesk_analytics::NpsQuery;
-use npsdesk_core::{ImportReport, NpsReport, SurveySummary, WorkspaceInfo};
+use npsdesk_core::{
+    Comparison, Explanation, ImportReport, NpsQuery, NpsReport, SurveySummary, WorkspaceInfo,
+};
+
+use crate::Compare;
 
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();
@@ -68,96 +71,134 @@ pub fn import_report(r: &ImportReport) -> String {
 
 fn key_columns(query: &NpsQuery) -> Vec<String> {
     let mut cols = query.by.clone();
-    if query.per.is_some() {
+    if query.per.is_some() || query.rolling.is_some() {
         cols.push("period".into());
     }
     cols
 }
 
-/// One row per group (the first is the total): key cells, then the numbers.
-fn rows(
-    report: &NpsReport,
-    query: &NpsQuery,
-    one_decimal: bool,
-) -> (Vec<String>, Vec<Vec<String>>) {
+/// Numbers of one row, as text.
+struct Figures {
+    n: u32,
+    counts: [u32; 3],
+    share: f64,
+    nps: f64,
+    ci95: [f64; 2],
+    ci: [f64; 2],
+    low_n: bool,
+    vs_total: Option<Comparison>,
+    vs_previous: Option<Comparison>,
+}
+
+/// One row per group (the first is the total): key cells, then the figures.
+fn rows(report: &NpsReport, query: &NpsQuery) -> (Vec<String>, Vec<(Vec<String>, Figures)>) {
     let keys = key_columns(query);
-    let mut header: Vec<String> = if keys.is_empty() {
+    let header: Vec<String> = if keys.is_empty() {
         vec!["group".into()]
     } else {
         keys.clone()
     };
-    header.extend(
-        [
-            "n",
-            "promoters",
-            "passives",
-            "detractors",
-            "nps",
-            "ci95_low",
-            "ci95_high",
-        ]
-        .map(String::from),
-    );
-    let num = |x: f64| {
-        if one_decimal {
-            format!("{x:.1}")
-        } else {
-            format!("{x}")
-        }
-    };
-    let count = |x: u32| {
-        if one_decimal {
-            thousands(x.into())
-        } else {
-            x.to_string()
-        }
-    };
-    let line = |key: Vec<String>, n, p, a, d, nps, ci: [f64; 2]| {
-        let mut r = key;
-        r.extend([
-            count(n),
-            count(p),
-            count(a),
-            count(d),
-            num(nps),
-            num(ci[0]),
-            num(ci[1]),
-        ]);
-        r
-    };
     let total_key = vec!["(all)".to_string(); keys.len().max(1)];
-    let mut out = vec![line(
+    let mut out = vec![(
         total_key,
-        report.n,
-        report.promoters,
-        report.passives,
-        report.detractors,
-        report.nps,
-        report.ci95,
+        Figures {
+            n: report.n,
+            counts: [report.promoters, report.passives, report.detractors],
+            share: 1.0,
+            nps: report.nps,
+            ci95: report.ci95,
+            ci: report.ci,
+            low_n: report.n < report.low_n_threshold,
+            vs_total: None,
+            vs_previous: None,
+        },
     )];
     for g in &report.groups {
-        // Keys in the order of the query; the report may name a column by its canonical name.
         let key: Vec<String> = g
             .key
             .0
             .iter()
             .map(|(_, v)| v.clone().unwrap_or_else(|| "(no answer)".into()))
             .collect();
-        out.push(line(
+        out.push((
             key,
-            g.n,
-            g.promoters,
-            g.passives,
-            g.detractors,
-            g.nps,
-            g.ci95,
+            Figures {
+                n: g.n,
+                counts: [g.promoters, g.passives, g.detractors],
+                share: g.share,
+                nps: g.nps,
+                ci95: g.ci95,
+                ci: g.ci,
+                low_n: g.low_n,
+                vs_total: g.vs_total,
+                vs_previous: g.vs_previous,
+            },
         ));
     }
     (header, out)
 }
 
-pub fn nps_table(survey: &SurveySummary, report: &NpsReport, query: &NpsQuery) -> String {
-    let (header, body) = rows(report, query, true);
+pub fn nps_table(
+    survey: &SurveySummary,
+    report: &NpsReport,
+    query: &NpsQuery,
+    compare: Option<Compare>,
+) -> String {
+    let (mut header, body) = rows(report, query);
+    let level = format!("{:.0} %", report.level * 100.0);
+    let keys = header.len();
+    header.extend(
+        [
+            "n",
+            "share",
+            "promoters",
+            "passives",
+            "detractors",
+            "nps",
+            &format!("ci {level}"),
+        ]
+        .map(String::from),
+    );
+    if compare.is_some() {
+        header.extend(["Δ", "p", "sig"].map(String::from));
+    }
+    header.push(String::new());
+    let cells: Vec<Vec<String>> = body
+        .iter()
+        .map(|(key, f)| {
+            let mut r = key.clone();
+            r.push(thousands(f.n.into()));
+            r.push(format!("{:.1} %", f.share * 100.0));
+            r.extend(f.counts.iter().map(|c| thousands((*c).into())));
+            r.push(format!("{:.1}", f.nps));
+            r.push(format!("{:.1} to {:.1}", f.ci[0], f.ci[1]));
+            if let Some(c) = compare {
+                let cmp = if c == Compare::Previous {
+                    f.vs_previous
+                } else {
+                    f.vs_total
+                };
+                match cmp {
+                    Some(cmp) => {
+                        r.push(format!("{:+.1}", cmp.delta));
+                        r.push(format!("{:.3}", cmp.p_value));
+                        r.push(if cmp.significant {
+                            "yes".into()
+                        } else {
+                            "no".into()
+                        });
+                    }
+                    None => r.extend(["", "", ""].map(String::from)),
+                }
+            }
+            r.push(if f.low_n {
+                format!("low n (< {})", report.low_n_threshold)
+            } else {
+                String::new()
+            });
+            r
+        })
+        .collect();
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -170,15 +211,58 @@ pub fn nps_table(survey: &SurveySummary, report: &NpsReport, query: &NpsQuery) -
             _ => String::new(),
         }
     );
-    let _ = writeln!(
-        o,
-        "NPS in points (−100..100); 95 % adjusted-Wald confidence interval\n"
-    );
-    let keys = header.len() - 7;
+    let mut notes = vec![format!(
+        "NPS in points (−100..100); {level} adjusted-Wald interval"
+    )];
+    if report.count != npsdesk_core::CountMode::All {
+        notes.push(format!(
+            "counting {}",
+            serde_json::to_value(report.count)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        ));
+    }
+    if !query.filters.is_empty() || query.from.is_some() || query.to.is_some() {
+        let mut f: Vec<String> = query
+            .filters
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}{}{}",
+                    f.column,
+                    if f.negate { "≠" } else { "=" },
+                    f.value
+                )
+            })
+            .collect();
+        if let Some(d) = &query.from {
+            f.push(format!("from {d}"));
+        }
+        if let Some(d) = &query.to {
+            f.push(format!("to {d}"));
+        }
+        notes.push(format!("filters: {}", f.join(", ")));
+    }
+    match compare {
+        Some(Compare::Total) => notes
+            .push("Δ/p: against the total, which contains the group (a conservative test)".into()),
+        Some(Compare::Previous) => {
+            notes.push("Δ/p: against the same segment's previous period".into())
+        }
+        None => {}
+    }
+    if report.hidden_groups > 0 {
+        notes.push(format!(
+            "{} group(s) with n < {} hidden (--min-n 0 shows them)",
+            report.hidden_groups, query.min_n
+        ));
+    }
+    let _ = writeln!(o, "{}\n", notes.join("; "));
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             std::iter::once(&header[i])
-                .chain(body.iter().map(|r| &r[i]))
+                .chain(cells.iter().map(|r| &r[i]))
                 .map(|c| c.chars().count())
                 .max()
                 .unwrap_or(0)
@@ -195,7 +279,7 @@ pub fn nps_table(survey: &SurveySummary, report: &NpsReport, query: &NpsQuery) -
                 } else {
                     c.clone()
                 };
-                if i < keys {
+                if i < keys || i + 1 == cells.len() {
                     format!("{c:<w$}", w = widths[i])
                 } else {
                     format!("{c:>w$}", w = widths[i])
@@ -203,6 +287,8 @@ pub fn nps_table(survey: &SurveySummary, report: &NpsReport, query: &NpsQuery) -
             })
             .collect::<Vec<_>>()
             .join("  ")
+            .trim_end()
+            .to_string()
     };
     let _ = writeln!(o, "{}", fmt_row(&header));
     let _ = writeln!(
@@ -213,10 +299,11 @@ pub fn nps_table(survey: &SurveySummary, report: &NpsReport, query: &NpsQuery) -
             .map(|w| "─".repeat(*w))
             .collect::<Vec<_>>()
             .join("  ")
+            .trim_end()
     );
-    for (i, r) in body.iter().enumerate() {
+    for (i, r) in cells.iter().enumerate() {
         let _ = writeln!(o, "{}", fmt_row(r));
-        if i == 0 && body.len() > 1 {
+        if i == 0 && cells.len() > 1 {
             let _ = writeln!(o);
         }
     }
@@ -225,8 +312,28 @@ pub fn nps_table(survey: &SurveySummary, report: &NpsReport, query: &NpsQuery) -
 
 /// CSV with text cells neutralised against formula injection (OWASP: a leading `= + - @`, tab or CR).
 pub fn nps_csv(report: &NpsReport, query: &NpsQuery) -> String {
-    let (header, body) = rows(report, query, false);
-    let keys = header.len() - 7;
+    let (mut header, body) = rows(report, query);
+    let keys = header.len();
+    header.extend(
+        [
+            "n",
+            "promoters",
+            "passives",
+            "detractors",
+            "nps",
+            "ci95_low",
+            "ci95_high",
+            "share",
+            "ci_low",
+            "ci_high",
+            "low_n",
+            "vs_total_delta",
+            "vs_total_p",
+            "vs_previous_delta",
+            "vs_previous_p",
+        ]
+        .map(String::from),
+    );
     let mut o = String::new();
     let quote = |s: &str| {
         if s.contains([',', '"', '\n', '\r']) {
@@ -244,19 +351,71 @@ pub fn nps_csv(report: &NpsReport, query: &NpsQuery) -> String {
             .collect::<Vec<_>>()
             .join(",")
     );
-    for r in body {
-        let cells: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i < keys {
-                    quote(&neutralise(c))
-                } else {
-                    c.clone()
-                }
-            })
-            .collect();
+    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for (key, f) in body {
+        let mut cells: Vec<String> = key.iter().map(|c| quote(&neutralise(c))).collect();
+        cells.extend([
+            f.n.to_string(),
+            f.counts[0].to_string(),
+            f.counts[1].to_string(),
+            f.counts[2].to_string(),
+            f.nps.to_string(),
+            f.ci95[0].to_string(),
+            f.ci95[1].to_string(),
+            f.share.to_string(),
+            f.ci[0].to_string(),
+            f.ci[1].to_string(),
+            f.low_n.to_string(),
+            opt(f.vs_total.map(|c| c.delta)),
+            opt(f.vs_total.map(|c| c.p_value)),
+            opt(f.vs_previous.map(|c| c.delta)),
+            opt(f.vs_previous.map(|c| c.p_value)),
+        ]);
+        debug_assert_eq!(cells.len(), keys + 15);
         let _ = writeln!(o, "{}", cells.join(","));
+    }
+    o
+}
+
+pub fn explanation(e: &Explanation) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "NPS {} → {}: {:.1} → {:.1} ({:+.1} points; n {} → {})",
+        e.from.period,
+        e.to.period,
+        e.from.nps,
+        e.to.nps,
+        e.delta,
+        thousands(e.from.n.into()),
+        thousands(e.to.n.into())
+    );
+    let _ = writeln!(
+        o,
+        "  mix    {:+.2}  (segments' shares of \"{}\" moved)",
+        e.mix, e.by
+    );
+    let _ = writeln!(o, "  within {:+.2}  (segments' own NPS moved)\n", e.within);
+    let _ = writeln!(
+        o,
+        "  {:<32} {:>8} {:>8} {:>7} {:>7} {:>7} {:>7}",
+        "segment", "share 1", "share 2", "NPS 1", "NPS 2", "mix", "within"
+    );
+    let nps = |x: Option<f64>| x.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"));
+    for s in &e.segments {
+        let key = s.key.clone().unwrap_or_else(|| "(no answer)".into());
+        let key: String = key.chars().take(32).collect();
+        let _ = writeln!(
+            o,
+            "  {:<32} {:>7.1}% {:>7.1}% {:>7} {:>7} {:>+7.2} {:>+7.2}",
+            key,
+            s.from_share * 100.0,
+            s.to_share * 100.0,
+            nps(s.from_nps),
+            nps(s.to_nps),
+            s.mix,
+            s.within
+        );
     }
     o
 }

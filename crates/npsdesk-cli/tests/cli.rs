@@ -237,7 +237,18 @@ fn custom_data_is_groupable_by_its_metadata_name() {
     let ws = dir.path().join("c.npsdesk");
     let (csv, truth) = generate(dir.path(), 400, 9);
     json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
-    let r = json(&ws, &["nps", "--by", "CustomData1", "--format", "json"]);
+    let r = json(
+        &ws,
+        &[
+            "nps",
+            "--by",
+            "CustomData1",
+            "--min-n",
+            "0",
+            "--format",
+            "json",
+        ],
+    );
     let groups = r["groups"].as_array().unwrap();
     assert!(groups.len() > 10, "accounts are many");
     let n: u64 = groups.iter().map(|g| g["n"].as_u64().unwrap()).sum();
@@ -268,11 +279,209 @@ fn table_and_csv_formats_are_readable() {
     let out =
         String::from_utf8(npsdesk(&ws, &["nps", "--by", PLAN, "--format", "csv"]).stdout).unwrap();
     let mut lines = out.lines();
-    assert_eq!(
-        lines.next(),
-        Some("Which plan are you on?,n,promoters,passives,detractors,nps,ci95_low,ci95_high")
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with(
+            "Which plan are you on?,n,promoters,passives,detractors,nps,ci95_low,ci95_high,share,"
+        ),
+        "{header}"
     );
     let total: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(total[0], "(all)");
     assert_eq!(total[1], truth["overall"]["n"].to_string());
+}
+
+#[test]
+fn filters_rolling_windows_and_explain_agree_with_the_truth_and_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("engine.npsdesk");
+    let (csv, truth) = generate(dir.path(), 5000, 21);
+    json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
+
+    let pro = format!("{PLAN}=Pro");
+    assert_group(
+        "where plan = Pro",
+        &json(&ws, &["nps", "--where", &pro, "--format", "json"]),
+        &truth["by_plan"]["Pro"],
+    );
+    let pq = json(
+        &ws,
+        &[
+            "nps", "--where", &pro, "--per", "quarter", "--format", "json",
+        ],
+    );
+    for g in pq["groups"].as_array().unwrap() {
+        let q = truth_quarter(g["key"]["period"].as_str().unwrap());
+        assert_group(&format!("Pro {q}"), g, &truth["by_plan_quarter"]["Pro"][&q]);
+    }
+    // != keeps respondents who left the region empty: overall minus NA.
+    let not_na = json(&ws, &["nps", "--where", "Region!=NA", "--format", "json"]);
+    let expected_n =
+        truth["overall"]["n"].as_u64().unwrap() - truth["by_region"]["NA"]["n"].as_u64().unwrap();
+    assert_eq!(not_na["n"].as_u64(), Some(expected_n));
+    // Inclusive dates select exactly one quarter.
+    let q3 = json(
+        &ws,
+        &[
+            "nps",
+            "--from",
+            "2025-07-01",
+            "--to",
+            "2025-09-30",
+            "--format",
+            "json",
+        ],
+    );
+    assert_group("2025Q3 by dates", &q3, &truth["by_quarter"]["2025Q3"]);
+
+    // A rolling point (sliding daily sums) equals the same dates asked directly (a filter).
+    let rolling = json(
+        &ws,
+        &[
+            "nps",
+            "--rolling",
+            "90d",
+            "--step",
+            "month",
+            "--min-n",
+            "0",
+            "--format",
+            "json",
+        ],
+    );
+    let point = rolling["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"]["period"] == "2025-09-30")
+        .unwrap();
+    assert_eq!(
+        point["window"]["from"], "2025-07-03",
+        "90 days up to and including Sep 30"
+    );
+    let direct = json(
+        &ws,
+        &[
+            "nps",
+            "--from",
+            "2025-07-03",
+            "--to",
+            "2025-09-30",
+            "--format",
+            "json",
+        ],
+    );
+    for f in ["n", "promoters", "passives", "detractors"] {
+        assert_eq!(point[f], direct[f], "{f}");
+    }
+
+    // explain: the contract's shape, an exact sum, and the same period NPS as `nps --per quarter`.
+    let e = json(
+        &ws,
+        &[
+            "explain",
+            "--from-period",
+            "2025-Q4",
+            "--to-period",
+            "2026-Q1",
+            "--by",
+            PLAN,
+            "--format",
+            "json",
+        ],
+    );
+    let f = |v: &Value| v.as_f64().unwrap();
+    assert!(
+        (f(&e["mix"]) + f(&e["within"]) - f(&e["delta"])).abs() < 1e-9,
+        "mix + within = delta"
+    );
+    for side in ["from", "to"] {
+        for field in ["period", "n", "nps"] {
+            assert!(e[side].get(field).is_some(), "explain.{side} lacks {field}");
+        }
+    }
+    for field in [
+        "key",
+        "from_share",
+        "to_share",
+        "from_nps",
+        "to_nps",
+        "mix",
+        "within",
+    ] {
+        assert!(
+            e["segments"][0].get(field).is_some(),
+            "segment lacks {field}"
+        );
+    }
+    let t = &truth["by_quarter"]["2025Q4"];
+    assert_eq!(e["from"]["n"], t["n"]);
+    let exact = 100.0 * (f(&t["p"]) - f(&t["d"])) / f(&t["n"]);
+    assert!(
+        (f(&e["from"]["nps"]) - exact).abs() < 1e-9,
+        "explain's period NPS is the quarter's NPS"
+    );
+    let seg_mix: f64 = e["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| f(&s["mix"]))
+        .sum();
+    assert!(
+        (seg_mix - f(&e["mix"])).abs() < 1e-9,
+        "segments add up to the mix"
+    );
+}
+
+#[test]
+fn levels_significance_and_small_samples_in_the_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("sig.npsdesk");
+    let (csv, _) = generate(dir.path(), 3000, 4);
+    json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
+    let r95 = json(
+        &ws,
+        &["nps", "--by", PLAN, "--per", "quarter", "--format", "json"],
+    );
+    let r80 = json(
+        &ws,
+        &[
+            "nps", "--by", PLAN, "--per", "quarter", "--level", "80", "--format", "json",
+        ],
+    );
+    assert_eq!(r80["level"].as_f64(), Some(0.8));
+    let width = |r: &Value| r["ci"][1].as_f64().unwrap() - r["ci"][0].as_f64().unwrap();
+    assert!(
+        width(&r80) < width(&r95),
+        "an 80 % interval is narrower than a 95 % one"
+    );
+    for g in r95["groups"].as_array().unwrap() {
+        assert_eq!(g["low_n"].as_bool(), Some(g["n"].as_u64().unwrap() < 30));
+        assert!(
+            g["n"].as_u64().unwrap() >= 10,
+            "groups under --min-n 10 are hidden by default"
+        );
+        for cmp in ["vs_total", "vs_previous"] {
+            if let Some(c) = g[cmp].as_object() {
+                let p = c["p_value"].as_f64().unwrap();
+                assert_eq!(
+                    c["significant"].as_bool(),
+                    Some(p < 0.05),
+                    "{cmp}: significant iff p < 0.05"
+                );
+            }
+        }
+    }
+    let bad = npsdesk(&ws, &["nps", "--level", "97"]);
+    assert!(
+        !bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("80, 90, 95 or 99")
+    );
+    let table = String::from_utf8(
+        npsdesk(&ws, &["nps", "--per", "quarter", "--compare", "previous"]).stdout,
+    )
+    .unwrap();
+    assert!(
+        table.contains("sig") && table.contains("previous period"),
+        "{table}"
+    );
 }

@@ -9,6 +9,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use ts_rs::TS;
 
 use crate::nps::NpsCounts;
+use crate::period::Period;
+use crate::stats::Comparison;
 
 /// What a column of an export is, as detected on import (or set by an override).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -156,6 +158,20 @@ pub struct NpsGroup {
     pub nps: f64,
     /// 95 % adjusted-Wald interval in points.
     pub ci95: [f64; 2],
+    /// This group's n as a share of the total's n (0..1).
+    pub share: f64,
+    /// Answers per score 0..=10.
+    pub distribution: Vec<u32>,
+    /// n below the small-sample threshold (`low_n_threshold` of the report): read with care.
+    pub low_n: bool,
+    /// Adjusted-Wald interval at the report's `level`.
+    pub ci: [f64; 2],
+    /// Against the total (which contains this group, so the test is conservative; see ARCHITECTURE.md).
+    pub vs_total: Option<Comparison>,
+    /// Against the same segment in the previous period (or the previous rolling window) that has answers.
+    pub vs_previous: Option<Comparison>,
+    /// The dates a rolling point covers (inclusive).
+    pub window: Option<Window>,
 }
 
 impl NpsGroup {
@@ -168,6 +184,13 @@ impl NpsGroup {
             detractors: c.detractors,
             nps: c.nps(),
             ci95: c.ci95(),
+            share: 1.0,
+            distribution: vec![],
+            low_n: false,
+            ci: c.ci95(),
+            vs_total: None,
+            vs_previous: None,
+            window: None,
         }
     }
 
@@ -187,6 +210,15 @@ pub struct NpsReport {
     pub nps: f64,
     pub ci95: [f64; 2],
     pub groups: Vec<NpsGroup>,
+    /// Answers per score 0..=10 over the whole selection.
+    pub distribution: Vec<u32>,
+    /// Confidence level of `ci` and of the significance tests (0.80, 0.90, 0.95 or 0.99).
+    pub level: f64,
+    pub ci: [f64; 2],
+    pub count: CountMode,
+    pub low_n_threshold: u32,
+    /// Groups left out because their n is below `min_n` (ask with `--min-n 0`).
+    pub hidden_groups: u32,
 }
 
 impl NpsReport {
@@ -199,6 +231,100 @@ impl NpsReport {
             nps: total.nps(),
             ci95: total.ci95(),
             groups,
+            distribution: vec![],
+            level: 0.95,
+            ci: total.ci95(),
+            count: CountMode::All,
+            low_n_threshold: 30,
+            hidden_groups: 0,
+        }
+    }
+}
+
+/// Inclusive date range of a rolling point, `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Window {
+    pub from: String,
+    pub to: String,
+}
+
+/// Which responses count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum CountMode {
+    /// Every response.
+    #[default]
+    All,
+    /// Per respondent (e-mail, else respondent id) only the latest response in each group.
+    LatestPerRespondent,
+    /// Each account once, with the category of the average of its respondents' latest scores.
+    PerAccount,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RollingStep {
+    Week,
+    Month,
+}
+
+/// A trailing window of `days` days, one point per step (weeks end on Sunday, months on their last day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Rolling {
+    pub days: u32,
+    pub step: RollingStep,
+}
+
+/// `column = value` (or `!=`). Several values of one column are OR; different columns are AND.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Filter {
+    pub column: String,
+    pub value: String,
+    #[serde(default)]
+    pub negate: bool,
+}
+
+/// Everything an NPS question can ask: the CLI's flags and the dashboard's controls alike.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct NpsQuery {
+    /// Group by these columns (question text, `question | sub-label`, or metadata name).
+    pub by: Vec<String>,
+    pub per: Option<Period>,
+    /// Instead of `per`: trailing windows.
+    pub rolling: Option<Rolling>,
+    /// Inclusive `YYYY-MM-DD` bounds on the response date.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub filters: Vec<Filter>,
+    pub count: CountMode,
+    /// The account column for `per-account` (default `Custom Data 1`).
+    pub account_column: Option<String>,
+    pub level: f64,
+    pub low_n: u32,
+    pub min_n: u32,
+}
+
+impl Default for NpsQuery {
+    fn default() -> Self {
+        NpsQuery {
+            by: vec![],
+            per: None,
+            rolling: None,
+            from: None,
+            to: None,
+            filters: vec![],
+            count: CountMode::All,
+            account_column: None,
+            level: 0.95,
+            low_n: 30,
+            min_n: 10,
         }
     }
 }
@@ -293,4 +419,41 @@ mod tests {
         assert_eq!(v["groups"][0]["n"], 40);
         assert_eq!(v["ci95"].as_array().unwrap().len(), 2);
     }
+}
+
+/// One side of an explained change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PeriodFigure {
+    pub period: String,
+    pub n: u32,
+    pub nps: f64,
+}
+
+/// A segment's part in an explained change (points). `from_nps`/`to_nps` are `null` where the segment had no
+/// answers in that period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SegmentShift {
+    pub key: Option<String>,
+    pub from_share: f64,
+    pub to_share: f64,
+    pub from_nps: Option<f64>,
+    pub to_nps: Option<f64>,
+    pub mix: f64,
+    pub within: f64,
+}
+
+/// `npsdesk explain`: the change between two periods split into mix and within (`mix + within == delta`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Explanation {
+    pub from: PeriodFigure,
+    pub to: PeriodFigure,
+    pub delta: f64,
+    pub mix: f64,
+    pub within: f64,
+    /// The segment column.
+    pub by: String,
+    pub segments: Vec<SegmentShift>,
 }

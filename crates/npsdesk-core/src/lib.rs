@@ -11,8 +11,10 @@ pub mod dto;
 pub mod nps;
 pub mod period;
 pub mod score;
+pub mod stats;
 
 pub use dto::*;
 pub use nps::{NpsCounts, Z_95};
 pub use period::Period;
 pub use score::{Category, Score};
+pub use stats::Comparison;

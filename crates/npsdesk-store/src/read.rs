@@ -9,6 +9,7 @@ use crate::{pack, Result, StoreError, Workspace};
 /// One response as the analytics sees it: time, score, and the text of the requested columns
 /// (`None` for an empty cell).
 pub struct ResponseCells<'a> {
+    pub respondent_key: &'a str,
     pub responded_at: Option<i64>,
     pub score: Option<u8>,
     pub values: &'a [Option<String>],
@@ -171,7 +172,8 @@ impl Workspace {
         let comment_pos = comment_pos.map(|p| p as usize);
         let wanted: Vec<usize> = positions.iter().map(|p| *p as usize).collect();
         let mut stmt = self.conn().prepare(
-            "SELECT responded_at, score, comment, cells FROM response WHERE survey_id = ?1",
+            // Ordered by rowid so every scan of a survey yields rows in the same order (frame columns line up).
+            "SELECT responded_at, score, comment, cells, respondent_key FROM response WHERE survey_id = ?1 ORDER BY id",
         )?;
         let mut rows = stmt.query(params![survey_id])?;
         let mut values: Vec<Option<String>> = vec![None; wanted.len()];
@@ -194,7 +196,12 @@ impl Workspace {
                     values[slot] = comment.clone();
                 }
             }
+            let key = match r.get_ref(4)? {
+                rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).unwrap_or_default(),
+                _ => "",
+            };
             f(ResponseCells {
+                respondent_key: key,
                 responded_at: r.get(0)?,
                 score: r.get(1)?,
                 values: &values,

@@ -118,7 +118,7 @@ describe('events', () => {
     await expect(pickExportFiles()).resolves.toEqual(['/a.csv', '/b.tsv']);
     const args = handler.mock.calls[0]?.[1] as { options: { multiple: boolean; filters: unknown } };
     expect(args.options.multiple).toBe(true);
-    expect(args.options.filters).toEqual([{ name: 'Survey exports', extensions: ['csv', 'tsv', 'txt'] }]);
+    expect(args.options.filters).toEqual([{ name: 'Survey exports', extensions: ['csv', 'tsv', 'txt', 'xlsx', 'xls'] }]);
   });
 
   it('a cancelled dialog gives no paths', async () => {

@@ -23,7 +23,8 @@ export function dashboard(surveyId: number | null): Promise<Dashboard> {
 
 /**
  * Imports exports into the workspace. Emits `import-progress` events while it runs.
- * Rejects with an AppError and leaves the workspace unchanged if any file fails.
+ * Each file is one transaction: a file that fails is not imported at all (files before it stay) and the
+ * promise rejects with its AppError.
  */
 export function importFiles(paths: string[]): Promise<ImportReport[]> {
   return call<ImportReport[]>('import_files', { paths });

@@ -11,7 +11,7 @@ export type Unlisten = () => void;
 export const IMPORT_PROGRESS_EVENT = 'import-progress';
 
 /** File extensions the importer accepts. */
-export const EXPORT_EXTENSIONS = ['csv', 'tsv', 'txt'] as const;
+export const EXPORT_EXTENSIONS = ['csv', 'tsv', 'txt', 'xlsx', 'xls'] as const;
 
 export type FileDrop =
   | { type: 'enter'; paths: string[] }

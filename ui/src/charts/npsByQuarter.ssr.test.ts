@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { echarts } from './echarts';
 import { buildNpsByQuarterOption } from './npsByQuarter';
-import { EIGHT } from './fixtures.test-data';
+import { EIGHT, group, report } from './fixtures.test-data';
 
 function render(option: ReturnType<typeof buildNpsByQuarterOption>): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 800, height: 400 });
@@ -60,9 +60,7 @@ describe('NPS by quarter, rendered to SVG', () => {
   it('renders a single quarter and negative values', () => {
     const one = render(
       buildNpsByQuarterOption(
-        { n: 10, promoters: 1, passives: 2, detractors: 7, nps: -60, ci95: [-80, -30], groups: [
-          { key: { period: '2025-Q2' }, n: 10, promoters: 1, passives: 2, detractors: 7, nps: -60, ci95: [-80, -30] },
-        ] },
+        report([group('2025-Q2', 1, 2, 7)]),
         { animation: false },
       ),
     );

@@ -16,7 +16,11 @@ export function counts(promoters: number, passives: number, detractors: number):
   const d = detractors / n;
   const nps = (p - d) * 100;
   const se = Math.sqrt((p + d - (p - d) ** 2) / n) * 100;
-  return { n, promoters, passives, detractors, nps, ci95: [nps - 1.96 * se, nps + 1.96 * se] };
+  const ci95: [number, number] = [nps - 1.96 * se, nps + 1.96 * se];
+  return {
+    n, promoters, passives, detractors, nps, ci95,
+    share: 1, distribution: [], low_n: n < 30, ci: ci95, vs_total: null, vs_previous: null, window: null,
+  };
 }
 
 const QUARTERS: Array<[string, number, number, number]> = [
@@ -36,7 +40,11 @@ export function byQuarter(): NpsReport {
     (a, g) => ({ p: a.p + g.promoters, pa: a.pa + g.passives, d: a.d + g.detractors }),
     { p: 0, pa: 0, d: 0 },
   );
-  return { ...counts(t.p, t.pa, t.d), groups };
+  const { n, promoters, passives, detractors, nps, ci95, distribution, ci } = counts(t.p, t.pa, t.d);
+  return {
+    n, promoters, passives, detractors, nps, ci95, groups, distribution, ci,
+    level: 0.95, count: 'all', low_n_threshold: 30, hidden_groups: 0,
+  };
 }
 
 export function overall(): NpsReport {
