@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use npsdesk_core::{ImportReport, WorkspaceInfo};
+use npsdesk_core::{Explanation, ImportReport, NpsQuery, NpsReport, ValueCount, WorkspaceInfo};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::error::{AppError, ErrorCode};
@@ -73,4 +73,37 @@ pub async fn open_workspace(
     }
     let session = state.inner().clone();
     blocking(move || session.open_workspace(&path)).await
+}
+
+#[tauri::command]
+pub async fn nps(
+    state: State<'_, AppState>,
+    survey_id: Option<i64>,
+    query: NpsQuery,
+) -> Result<NpsReport, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.nps(survey_id, &query)).await
+}
+
+#[tauri::command]
+pub async fn column_values(
+    state: State<'_, AppState>,
+    survey_id: Option<i64>,
+    column: String,
+) -> Result<Vec<ValueCount>, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.column_values(survey_id, &column)).await
+}
+
+#[tauri::command]
+pub async fn explain(
+    state: State<'_, AppState>,
+    survey_id: Option<i64>,
+    query: NpsQuery,
+    from_period: String,
+    to_period: String,
+    by: String,
+) -> Result<Explanation, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.explain(survey_id, &query, &from_period, &to_period, &by)).await
 }

@@ -21,7 +21,10 @@ pub fn build_app<R: tauri::Runtime>(
             commands::startup,
             commands::dashboard,
             commands::import_files,
-            commands::open_workspace
+            commands::open_workspace,
+            commands::nps,
+            commands::column_values,
+            commands::explain
         ])
 }
 

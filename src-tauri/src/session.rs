@@ -6,7 +6,8 @@ use std::sync::Mutex;
 
 use npsdesk_analytics::SurveyFrame;
 use npsdesk_core::{
-    ImportProgress, ImportReport, NpsQuery, NpsReport, Period, SurveySummary, WorkspaceInfo,
+    Explanation, ImportProgress, ImportReport, NpsQuery, NpsReport, Period, SurveySummary,
+    ValueCount, WorkspaceInfo,
 };
 use npsdesk_import::ImportOptions;
 use npsdesk_store::{ImportControl, Workspace};
@@ -164,8 +165,28 @@ impl Session {
         Ok(info)
     }
 
-    /// Headline, split and NPS by quarter of a survey (default: the one imported last). The frame is cached and
-    /// reloaded only when the survey changes or an import changed the data.
+    /// Runs `f` on the survey's cached frame, (re)loading it when the survey changed or an import changed the
+    /// data. Queries after the first never read SQLite for what is already loaded.
+    fn with_frame<T>(
+        &self,
+        survey_id: Option<i64>,
+        f: impl FnOnce(&mut SurveyFrame, &Workspace) -> Result<T, npsdesk_analytics::AnalyticsError>,
+    ) -> Result<T, AppError> {
+        let ws = self.open()?;
+        let id = ws.resolve_survey(survey_id)?;
+        let mut cache = self.frame.lock().expect("frame lock");
+        let stale = match cache.as_ref() {
+            Some(frame) => frame.survey_id() != id || !frame.is_current(&ws)?,
+            None => true,
+        };
+        if stale {
+            *cache = Some(SurveyFrame::load(&ws, id)?);
+        }
+        let frame = cache.as_mut().expect("frame just loaded");
+        Ok(f(frame, &ws)?)
+    }
+
+    /// Headline, split and NPS by quarter of a survey (default: the one imported last).
     pub fn dashboard(&self, survey_id: Option<i64>) -> Result<Dashboard, AppError> {
         let ws = self.open()?;
         let info = ws.info()?;
@@ -186,30 +207,51 @@ impl Session {
                 by_quarter: None,
             });
         }
-        let mut cache = self.frame.lock().expect("frame lock");
-        let stale = match cache.as_ref() {
-            Some(f) => f.survey_id() != id || !f.is_current(&ws)?,
-            None => true,
-        };
-        if stale {
-            *cache = Some(SurveyFrame::load(&ws, id)?);
-        }
-        let frame = cache.as_mut().expect("frame just loaded");
-        let overall = frame.nps(&ws, &NpsQuery::default())?;
-        // Every quarter is drawn (small ones flagged `low_n`), none hidden.
-        let by_quarter = frame.nps(
-            &ws,
-            &NpsQuery {
-                per: Some(Period::Quarter),
-                min_n: 0,
-                ..NpsQuery::default()
-            },
-        )?;
+        let (overall, by_quarter) = self.with_frame(Some(id), |frame, ws| {
+            let overall = frame.nps(ws, &NpsQuery::default())?;
+            // Every quarter is drawn (small ones flagged `low_n`), none hidden.
+            let by_quarter = frame.nps(
+                ws,
+                &NpsQuery {
+                    per: Some(Period::Quarter),
+                    min_n: 0,
+                    ..NpsQuery::default()
+                },
+            )?;
+            Ok((overall, by_quarter))
+        })?;
         Ok(Dashboard {
             workspace: info,
             survey: Some(survey),
             overall: Some(overall),
             by_quarter: Some(by_quarter),
+        })
+    }
+
+    /// Any NPS question of the dashboard's controls (segments, periods, rolling, filters, count mode, level).
+    pub fn nps(&self, survey_id: Option<i64>, query: &NpsQuery) -> Result<NpsReport, AppError> {
+        self.with_frame(survey_id, |frame, ws| frame.nps(ws, query))
+    }
+
+    /// The values of a column, for filter pickers.
+    pub fn column_values(
+        &self,
+        survey_id: Option<i64>,
+        column: &str,
+    ) -> Result<Vec<ValueCount>, AppError> {
+        self.with_frame(survey_id, |frame, ws| frame.values(ws, column, 500))
+    }
+
+    pub fn explain(
+        &self,
+        survey_id: Option<i64>,
+        base: &NpsQuery,
+        from: &str,
+        to: &str,
+        by: &str,
+    ) -> Result<Explanation, AppError> {
+        self.with_frame(survey_id, |frame, ws| {
+            npsdesk_analytics::explain(frame, ws, base, from, to, by)
         })
     }
 }
@@ -306,6 +348,69 @@ mod tests {
                 cell.split(" - ").next().and_then(|n| n.parse::<u8>().ok())
             })
             .collect()
+    }
+
+    #[test]
+    fn queries_reuse_the_frame_and_reload_after_an_import() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session {
+            launch: Mutex::new(Some(Launch::Demo)),
+            workspace: Mutex::new(dir.path().join("demo.npsdesk")),
+            frame: Mutex::new(None),
+        };
+        session.startup(&mut |_| {}).unwrap();
+        let plan = NpsQuery {
+            by: vec!["Which plan are you on?".into()],
+            ..NpsQuery::default()
+        };
+        let r = session.nps(None, &plan).unwrap();
+        assert!(
+            r.groups.len() >= 4,
+            "four plans (and perhaps the no-answer group)"
+        );
+        let values = session
+            .column_values(None, "Which plan are you on?")
+            .unwrap();
+        let pro = values
+            .iter()
+            .find(|v| v.value.as_deref() == Some("Pro"))
+            .expect("Pro is a value");
+        let pro_group = r
+            .groups
+            .iter()
+            .find(|g| g.key.get("Which plan are you on?") == Some(Some("Pro")))
+            .unwrap();
+        assert!(
+            pro.n >= pro_group.n,
+            "values count every response, answered or not"
+        );
+        let filtered = session
+            .nps(
+                None,
+                &NpsQuery {
+                    filters: vec![npsdesk_core::Filter {
+                        column: "Which plan are you on?".into(),
+                        value: "Pro".into(),
+                        negate: false,
+                    }],
+                    ..NpsQuery::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            filtered.n, pro_group.n,
+            "a filter gives the same numbers as the group"
+        );
+        let bad = session
+            .nps(
+                None,
+                &NpsQuery {
+                    level: 0.5,
+                    ..NpsQuery::default()
+                },
+            )
+            .unwrap_err();
+        assert_eq!(bad.code, ErrorCode::InvalidInput);
     }
 
     #[test]

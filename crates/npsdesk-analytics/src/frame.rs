@@ -198,6 +198,39 @@ impl SurveyFrame {
         Ok(self.columns(ws, &[name])?.pop().map(|(_, frame)| frame))
     }
 
+    /// The distinct values of a column with their response counts, most frequent first (at most `limit`).
+    pub fn values(
+        &mut self,
+        ws: &Workspace,
+        column: &str,
+        limit: usize,
+    ) -> Result<Vec<npsdesk_core::ValueCount>> {
+        let (_, frame_col) = self
+            .columns(ws, &[column])?
+            .pop()
+            .expect("one column asked, one resolved");
+        let out = self
+            .df
+            .clone()
+            .lazy()
+            .group_by([col(frame_col.as_str())])
+            .agg([col(SCORE).len().cast(DataType::UInt32).alias("n")])
+            .sort(
+                ["n"],
+                SortMultipleOptions::default().with_order_descending(true),
+            )
+            .limit(limit as IdxSize)
+            .collect()?;
+        let values = out.column(frame_col.as_str())?.str()?.clone();
+        let counts = out.column("n")?.u32()?.clone();
+        Ok((0..out.height())
+            .map(|i| npsdesk_core::ValueCount {
+                value: values.get(i).map(str::to_string),
+                n: counts.get(i).unwrap_or(0),
+            })
+            .collect())
+    }
+
     /// NPS over the selection, and per group when the query groups.
     pub fn nps(&mut self, ws: &Workspace, q: &NpsQuery) -> Result<NpsReport> {
         let z = z_for_level(q.level).ok_or_else(|| {

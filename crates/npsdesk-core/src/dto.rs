@@ -457,3 +457,11 @@ pub struct Explanation {
     pub by: String,
     pub segments: Vec<SegmentShift>,
 }
+
+/// A value of a column and how many responses carry it (`value: null` = left empty), for filter pickers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ValueCount {
+    pub value: Option<String>,
+    pub n: u32,
+}
