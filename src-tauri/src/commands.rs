@@ -12,9 +12,7 @@ use crate::session::{Dashboard, Session, Startup};
 
 pub type AppState = Arc<Session>;
 
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
     tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(|e| AppError::new(ErrorCode::Internal, format!("background task failed: {e}")))?
@@ -27,19 +25,13 @@ fn progress_emitter<R: Runtime>(app: AppHandle<R>) -> impl FnMut(&npsdesk_core::
 }
 
 #[tauri::command]
-pub async fn startup<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-) -> Result<Startup, AppError> {
+pub async fn startup<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Startup, AppError> {
     let session = state.inner().clone();
     blocking(move || session.startup(&mut progress_emitter(app))).await
 }
 
 #[tauri::command]
-pub async fn dashboard(
-    state: State<'_, AppState>,
-    survey_id: Option<i64>,
-) -> Result<Dashboard, AppError> {
+pub async fn dashboard(state: State<'_, AppState>, survey_id: Option<i64>) -> Result<Dashboard, AppError> {
     let session = state.inner().clone();
     blocking(move || session.dashboard(survey_id)).await
 }
@@ -51,36 +43,23 @@ pub async fn import_files<R: Runtime>(
     paths: Vec<PathBuf>,
 ) -> Result<Vec<ImportReport>, AppError> {
     if paths.is_empty() || paths.iter().any(|p| !p.is_absolute()) {
-        return Err(AppError::new(
-            ErrorCode::InvalidInput,
-            "import needs absolute file paths",
-        ));
+        return Err(AppError::new(ErrorCode::InvalidInput, "import needs absolute file paths"));
     }
     let session = state.inner().clone();
     blocking(move || session.import_files(&paths, &mut progress_emitter(app))).await
 }
 
 #[tauri::command]
-pub async fn open_workspace(
-    state: State<'_, AppState>,
-    path: PathBuf,
-) -> Result<WorkspaceInfo, AppError> {
+pub async fn open_workspace(state: State<'_, AppState>, path: PathBuf) -> Result<WorkspaceInfo, AppError> {
     if path.extension().is_none_or(|e| e != "npsdesk") {
-        return Err(AppError::new(
-            ErrorCode::InvalidInput,
-            "a workspace file ends in .npsdesk",
-        ));
+        return Err(AppError::new(ErrorCode::InvalidInput, "a workspace file ends in .npsdesk"));
     }
     let session = state.inner().clone();
     blocking(move || session.open_workspace(&path)).await
 }
 
 #[tauri::command]
-pub async fn nps(
-    state: State<'_, AppState>,
-    survey_id: Option<i64>,
-    query: NpsQuery,
-) -> Result<NpsReport, AppError> {
+pub async fn nps(state: State<'_, AppState>, survey_id: Option<i64>, query: NpsQuery) -> Result<NpsReport, AppError> {
     let session = state.inner().clone();
     blocking(move || session.nps(survey_id, &query)).await
 }

@@ -33,10 +33,7 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        AppError {
-            code,
-            message: message.into(),
-        }
+        AppError { code, message: message.into() }
     }
 }
 
@@ -45,9 +42,7 @@ impl From<StoreError> for AppError {
         let code = match &e {
             StoreError::Import(_) | StoreError::Cancelled => ErrorCode::ImportFailed,
             StoreError::NoSurvey(_) | StoreError::Empty => ErrorCode::NotFound,
-            StoreError::UnknownColumn { .. } | StoreError::MappingConflict { .. } => {
-                ErrorCode::InvalidInput
-            }
+            StoreError::UnknownColumn { .. } | StoreError::MappingConflict { .. } => ErrorCode::InvalidInput,
             StoreError::Sqlite(_)
             | StoreError::TooNew { .. }
             | StoreError::Migration(_)
@@ -62,9 +57,7 @@ impl From<AnalyticsError> for AppError {
         match e {
             AnalyticsError::Store(s) => s.into(),
             AnalyticsError::NoNps(_) => AppError::new(ErrorCode::NoNps, e.to_string()),
-            AnalyticsError::InvalidQuery(_) => {
-                AppError::new(ErrorCode::InvalidInput, e.to_string())
-            }
+            AnalyticsError::InvalidQuery(_) => AppError::new(ErrorCode::InvalidInput, e.to_string()),
             AnalyticsError::Polars(_) => AppError::new(ErrorCode::Internal, e.to_string()),
         }
     }

@@ -10,10 +10,7 @@ use std::sync::Arc;
 use session::{Launch, Session};
 
 /// Registers plugins, state and commands on any runtime (the mock runtime in tests).
-pub fn build_app<R: tauri::Runtime>(
-    builder: tauri::Builder<R>,
-    launch: Launch,
-) -> tauri::Builder<R> {
+pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
         .manage::<commands::AppState>(Arc::new(Session::new(launch)))

@@ -6,8 +6,7 @@ use std::sync::Mutex;
 
 use npsdesk_analytics::SurveyFrame;
 use npsdesk_core::{
-    Explanation, ImportProgress, ImportReport, NpsQuery, NpsReport, Period, SurveySummary,
-    ValueCount, WorkspaceInfo,
+    Explanation, ImportProgress, ImportReport, NpsQuery, NpsReport, Period, SurveySummary, ValueCount, WorkspaceInfo,
 };
 use npsdesk_import::ImportOptions;
 use npsdesk_store::{ImportControl, Workspace};
@@ -56,16 +55,10 @@ pub enum Launch {
 impl Launch {
     /// Reads the process arguments (after the program name); flags are ignored.
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Launch {
-        let paths: Vec<PathBuf> = args
-            .into_iter()
-            .filter(|a| !a.starts_with('-'))
-            .map(PathBuf::from)
-            .collect();
+        let paths: Vec<PathBuf> = args.into_iter().filter(|a| !a.starts_with('-')).map(PathBuf::from).collect();
         match paths.first() {
             None => Launch::Demo,
-            Some(p) if p.extension().is_some_and(|e| e == "npsdesk") => {
-                Launch::Workspace(p.clone())
-            }
+            Some(p) if p.extension().is_some_and(|e| e == "npsdesk") => Launch::Workspace(p.clone()),
             Some(_) => Launch::Exports(paths),
         }
     }
@@ -84,11 +77,7 @@ impl Session {
             Launch::Demo => npsdesk_store::data_dir().join("demo.npsdesk"),
             Launch::Exports(_) => npsdesk_store::default_workspace_path(),
         };
-        Session {
-            launch: Mutex::new(Some(launch)),
-            workspace: Mutex::new(path),
-            frame: Mutex::new(None),
-        }
+        Session { launch: Mutex::new(Some(launch)), workspace: Mutex::new(path), frame: Mutex::new(None) }
     }
 
     fn path(&self) -> PathBuf {
@@ -110,17 +99,11 @@ impl Session {
                 if ws.surveys()?.is_empty() {
                     drop(ws);
                     // Written under its display name: the survey is named after the file.
-                    let dir =
-                        std::env::temp_dir().join(format!("npsdesk-demo-{}", std::process::id()));
+                    let dir = std::env::temp_dir().join(format!("npsdesk-demo-{}", std::process::id()));
                     let file = dir.join("Acme NPS demo.csv");
-                    std::fs::create_dir_all(&dir)
-                        .and_then(|()| std::fs::write(&file, DEMO_EXPORT))
-                        .map_err(|e| {
-                            AppError::new(
-                                ErrorCode::Workspace,
-                                format!("cannot write the demo export: {e}"),
-                            )
-                        })?;
+                    std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, DEMO_EXPORT)).map_err(|e| {
+                        AppError::new(ErrorCode::Workspace, format!("cannot write the demo export: {e}"))
+                    })?;
                     let result = self.import_files(std::slice::from_ref(&file), progress);
                     let _ = std::fs::remove_dir_all(&dir);
                     imported = result?;
@@ -132,11 +115,7 @@ impl Session {
             },
             Some(Launch::Workspace(_)) | None => {}
         }
-        Ok(Startup {
-            workspace: self.open()?.info()?,
-            imported,
-            error,
-        })
+        Ok(Startup { workspace: self.open()?.info()?, imported, error })
     }
 
     /// Imports each file in its own transaction; the first failure stops and is returned (earlier files stay).
@@ -191,41 +170,20 @@ impl Session {
         let ws = self.open()?;
         let info = ws.info()?;
         let Some(id) = survey_id.or(ws.latest_survey_id()?) else {
-            return Ok(Dashboard {
-                workspace: info,
-                survey: None,
-                overall: None,
-                by_quarter: None,
-            });
+            return Ok(Dashboard { workspace: info, survey: None, overall: None, by_quarter: None });
         };
         let survey = ws.survey(id)?;
         if survey.nps_column.is_none() {
-            return Ok(Dashboard {
-                workspace: info,
-                survey: Some(survey),
-                overall: None,
-                by_quarter: None,
-            });
+            return Ok(Dashboard { workspace: info, survey: Some(survey), overall: None, by_quarter: None });
         }
         let (overall, by_quarter) = self.with_frame(Some(id), |frame, ws| {
             let overall = frame.nps(ws, &NpsQuery::default())?;
             // Every quarter is drawn (small ones flagged `low_n`), none hidden.
-            let by_quarter = frame.nps(
-                ws,
-                &NpsQuery {
-                    per: Some(Period::Quarter),
-                    min_n: 0,
-                    ..NpsQuery::default()
-                },
-            )?;
+            let by_quarter =
+                frame.nps(ws, &NpsQuery { per: Some(Period::Quarter), min_n: 0, ..NpsQuery::default() })?;
             Ok((overall, by_quarter))
         })?;
-        Ok(Dashboard {
-            workspace: info,
-            survey: Some(survey),
-            overall: Some(overall),
-            by_quarter: Some(by_quarter),
-        })
+        Ok(Dashboard { workspace: info, survey: Some(survey), overall: Some(overall), by_quarter: Some(by_quarter) })
     }
 
     /// Any NPS question of the dashboard's controls (segments, periods, rolling, filters, count mode, level).
@@ -234,11 +192,7 @@ impl Session {
     }
 
     /// The values of a column, for filter pickers.
-    pub fn column_values(
-        &self,
-        survey_id: Option<i64>,
-        column: &str,
-    ) -> Result<Vec<ValueCount>, AppError> {
+    pub fn column_values(&self, survey_id: Option<i64>, column: &str) -> Result<Vec<ValueCount>, AppError> {
         self.with_frame(survey_id, |frame, ws| frame.values(ws, column, 500))
     }
 
@@ -250,9 +204,7 @@ impl Session {
         to: &str,
         by: &str,
     ) -> Result<Explanation, AppError> {
-        self.with_frame(survey_id, |frame, ws| {
-            npsdesk_analytics::explain(frame, ws, base, from, to, by)
-        })
+        self.with_frame(survey_id, |frame, ws| npsdesk_analytics::explain(frame, ws, base, from, to, by))
     }
 }
 
@@ -266,10 +218,7 @@ mod tests {
         assert_eq!(s(&[]), Launch::Demo);
         assert_eq!(s(&["--flag"]), Launch::Demo);
         assert_eq!(s(&["a.npsdesk"]), Launch::Workspace("a.npsdesk".into()));
-        assert_eq!(
-            s(&["x.csv", "y.csv"]),
-            Launch::Exports(vec!["x.csv".into(), "y.csv".into()])
-        );
+        assert_eq!(s(&["x.csv", "y.csv"]), Launch::Exports(vec!["x.csv".into(), "y.csv".into()]));
     }
 
     #[test]
@@ -282,11 +231,7 @@ mod tests {
         };
         let mut calls = 0;
         let s = session.startup(&mut |_| calls += 1).unwrap();
-        assert_eq!(
-            s.imported.len(),
-            1,
-            "the first launch imports the bundled export"
-        );
+        assert_eq!(s.imported.len(), 1, "the first launch imports the bundled export");
         assert_eq!(s.imported[0].rows_read, 2500);
         assert!(calls > 0, "progress was reported");
         let d = session.dashboard(None).unwrap();
@@ -295,11 +240,7 @@ mod tests {
         assert_eq!(overall.n, survey.answered_nps);
         let quarters = d.by_quarter.unwrap().groups;
         assert_eq!(quarters.len(), 8, "the demo spans eight quarters");
-        assert_eq!(
-            quarters.iter().map(|g| g.n).sum::<u32>(),
-            overall.n,
-            "quarters partition the total"
-        );
+        assert_eq!(quarters.iter().map(|g| g.n).sum::<u32>(), overall.n, "quarters partition the total");
 
         // Independent check: count the embedded CSV's scores directly.
         let text = String::from_utf8_lossy(DEMO_EXPORT);
@@ -359,31 +300,13 @@ mod tests {
             frame: Mutex::new(None),
         };
         session.startup(&mut |_| {}).unwrap();
-        let plan = NpsQuery {
-            by: vec!["Which plan are you on?".into()],
-            ..NpsQuery::default()
-        };
+        let plan = NpsQuery { by: vec!["Which plan are you on?".into()], ..NpsQuery::default() };
         let r = session.nps(None, &plan).unwrap();
-        assert!(
-            r.groups.len() >= 4,
-            "four plans (and perhaps the no-answer group)"
-        );
-        let values = session
-            .column_values(None, "Which plan are you on?")
-            .unwrap();
-        let pro = values
-            .iter()
-            .find(|v| v.value.as_deref() == Some("Pro"))
-            .expect("Pro is a value");
-        let pro_group = r
-            .groups
-            .iter()
-            .find(|g| g.key.get("Which plan are you on?") == Some(Some("Pro")))
-            .unwrap();
-        assert!(
-            pro.n >= pro_group.n,
-            "values count every response, answered or not"
-        );
+        assert!(r.groups.len() >= 4, "four plans (and perhaps the no-answer group)");
+        let values = session.column_values(None, "Which plan are you on?").unwrap();
+        let pro = values.iter().find(|v| v.value.as_deref() == Some("Pro")).expect("Pro is a value");
+        let pro_group = r.groups.iter().find(|g| g.key.get("Which plan are you on?") == Some(Some("Pro"))).unwrap();
+        assert!(pro.n >= pro_group.n, "values count every response, answered or not");
         let filtered = session
             .nps(
                 None,
@@ -397,19 +320,8 @@ mod tests {
                 },
             )
             .unwrap();
-        assert_eq!(
-            filtered.n, pro_group.n,
-            "a filter gives the same numbers as the group"
-        );
-        let bad = session
-            .nps(
-                None,
-                &NpsQuery {
-                    level: 0.5,
-                    ..NpsQuery::default()
-                },
-            )
-            .unwrap_err();
+        assert_eq!(filtered.n, pro_group.n, "a filter gives the same numbers as the group");
+        let bad = session.nps(None, &NpsQuery { level: 0.5, ..NpsQuery::default() }).unwrap_err();
         assert_eq!(bad.code, ErrorCode::InvalidInput);
     }
 

@@ -10,8 +10,9 @@
 //   NATIVE_DRIVER  optional: path of WebKitWebDriver, passed as --native-driver
 //
 // It generates an export, computes NPS with the CLI, opens the app on the same export and checks that the
-// window shows the same NPS and n, and a chart with the quarters. Every step has a time limit; the last line
-// is "N passed, M failed".
+// window shows the same NPS and n, and a chart with the quarters; then adds the filter Plan = Pro through the
+// controls bar and checks the headline against the CLI's filtered answer, and opens the segment view.
+// Every step has a time limit; the last line is "N passed, M failed".
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -21,7 +22,9 @@ import { remote } from 'webdriverio';
 
 const DRIVER_PORT = 4444;
 const NATIVE_PORT = 4445;
-const OVERALL_LIMIT_MS = 6 * 60_000;
+const OVERALL_LIMIT_MS = 8 * 60_000;
+const PLAN_COLUMN = 'Which plan are you on?';
+const PLAN_VALUE = 'Pro';
 
 let passed = 0;
 let failed = 0;
@@ -246,7 +249,7 @@ async function main() {
   check('n equals the CLI', appN === cliReport.n, `app ${appN}, cli ${cliReport.n}; "${nText.replace(/\s+/g, ' ')}"`);
 
   // 5. The quarterly chart is drawn (SVG renderer): 8 quarter labels, or at least some shapes.
-  const chart = await browser.$('[data-testid=chart-by-quarter]');
+  const chart = await browser.$('[data-testid=chart-trend]');
   const chartExists = await chart.waitForExist({ timeout: 15_000 }).then(() => true, () => false);
   let shape = { labels: 0, shapes: 0, svg: false };
   const deadline = Date.now() + 15_000;
@@ -254,7 +257,7 @@ async function main() {
     try {
       shape = await withTimeout(
         browser.execute(() => {
-          const svg = document.querySelector('[data-testid=chart-by-quarter] svg');
+          const svg = document.querySelector('[data-testid=chart-trend] svg');
           if (!svg) return { labels: 0, shapes: 0, svg: false };
           const texts = [...svg.querySelectorAll('text, tspan')].map((t) => t.textContent || '');
           const labels = new Set(texts.filter((t) => /^(Q[1-4] \d{4}|\d{4}-?Q[1-4])$/.test(t.trim())));
@@ -265,8 +268,8 @@ async function main() {
       );
     } catch (e) {
       log(`execute failed (${e.message}); counting elements instead`);
-      const svgs = await browser.$$('[data-testid=chart-by-quarter] svg');
-      const paths = await browser.$$('[data-testid=chart-by-quarter] svg path');
+      const svgs = await browser.$$('[data-testid=chart-trend] svg');
+      const paths = await browser.$$('[data-testid=chart-trend] svg path');
       shape = { labels: 0, shapes: paths.length, svg: svgs.length > 0 };
     }
     if (shape.labels >= 8) break;
@@ -280,9 +283,81 @@ async function main() {
 
   // 6. A picture of the window (X screenshot: WebDriver screenshots hang on WebKitGTK).
   await new Promise((r) => setTimeout(r, 3000)); // let the chart animation and repaint settle
-  const png = join(artifacts, 'dashboard.png');
+  xshot(artifacts, 'dashboard');
+
+  // 7. A filter: the CLI's answer for Plan = Pro, then the same filter through the controls bar.
+  const filteredOut = run(
+    cli,
+    ['nps', '--workspace', join(tmp, 'cli.npsdesk'), '--where', `${PLAN_COLUMN}=${PLAN_VALUE}`, '--format', 'json'],
+    { timeoutMs: 60_000, what: 'npsdesk nps --where' },
+  );
+  writeFileSync(join(artifacts, 'cli-nps-filtered.json'), filteredOut);
+  let filteredJson;
+  try {
+    filteredJson = JSON.parse(filteredOut);
+  } catch {
+    throw new StepError(`npsdesk nps --where did not print JSON: ${filteredOut.slice(0, 300)}`);
+  }
+  const cliFiltered = pickReport(filteredJson);
+  log(`CLI (${PLAN_COLUMN} = ${PLAN_VALUE}): nps = ${cliFiltered.nps}, n = ${cliFiltered.n}`);
+
+  const before = await headline.getAttribute('data-nps');
+  const add = await browser.$('[data-testid=add-filter]');
+  await add.waitForExist({ timeout: 15_000 });
+  await withTimeout(add.click(), 10_000, 'clicking Add filter');
+  const columnSelect = await browser.$('[data-testid=filter-column]');
+  await columnSelect.waitForExist({ timeout: 10_000 });
+  await withTimeout(columnSelect.selectByAttribute('value', PLAN_COLUMN), 10_000, 'choosing the filter column');
+  const valueItem = await browser.$(`[data-testid=filter-value][data-value="${PLAN_VALUE}"]`);
+  await valueItem.waitForExist({ timeout: 20_000, interval: 250 }).catch(() => {
+    throw new StepError(`the value "${PLAN_VALUE}" of "${PLAN_COLUMN}" did not appear in the filter popover within 20 s`);
+  });
+  await withTimeout(valueItem.click(), 10_000, 'clicking the filter value');
+
+  const changed = await browser
+    .waitUntil(async () => (await headline.getAttribute('data-nps')) !== before, { timeout: 30_000, interval: 250 })
+    .then(() => true, () => false);
+  check('headline NPS changes when the filter is added', changed, `before ${before}`);
+  const fNpsAttr = await headline.getAttribute('data-nps');
+  const fNps = Number(fNpsAttr);
+  check(
+    'filtered headline NPS equals the CLI with --where',
+    Number.isFinite(fNps) && Math.abs(fNps - cliFiltered.nps) < 1e-9,
+    `app ${fNpsAttr}, cli ${cliFiltered.nps}`,
+  );
+  const fN = Number(await nEl.getAttribute('data-n'));
+  check('filtered n equals the CLI with --where', fN === cliFiltered.n, `app ${fN}, cli ${cliFiltered.n}`);
+  const chips = await browser.$$('[data-testid=filter-chip]');
+  const chipText = chips.length > 0 ? (await chips[0].getText()).replace(/\s+/g, ' ').trim() : '';
+  check('a filter chip is shown', chips.length === 1 && chipText.includes(PLAN_VALUE), `${chips.length} chip(s): "${chipText}"`);
+  await new Promise((r) => setTimeout(r, 2500));
+  xshot(artifacts, 'dashboard-filtered');
+
+  // 8. The segment view: NPS by plan, relative to the total.
+  const segment = await browser.$('[data-testid=segment-1]');
+  await segment.waitForExist({ timeout: 10_000 });
+  await withTimeout(segment.selectByAttribute('value', PLAN_COLUMN), 10_000, 'choosing the segment column');
+  const bars = await browser.$('[data-testid=chart-segments] svg');
+  const barsShown = await bars.waitForExist({ timeout: 30_000, interval: 250 }).then(() => true, () => false);
+  check('the segment comparison is drawn', barsShown);
+  try {
+    await withTimeout(
+      browser.execute(() => document.querySelector('[data-testid=segment-view]')?.scrollIntoView({ block: 'start' })),
+      10_000,
+      'scrolling to the segment view',
+    );
+  } catch (e) {
+    log(`could not scroll to the segment view: ${e.message}`);
+  }
+  await new Promise((r) => setTimeout(r, 2500));
+  xshot(artifacts, 'segments');
+}
+
+/** An X screenshot of the whole screen into E2E_ARTIFACTS/<name>.png (never a WebDriver screenshot). */
+function xshot(artifacts, name) {
+  const png = join(artifacts, `${name}.png`);
   const shot = spawnSync('import', ['-window', 'root', png], { timeout: 20_000 });
-  if (shot.error || shot.status !== 0) log(`screenshot failed: ${shot.error?.message ?? shot.stderr?.toString()}`);
+  if (shot.error || shot.status !== 0) log(`screenshot ${name} failed: ${shot.error?.message ?? shot.stderr?.toString()}`);
   else log(`screenshot ${png}`);
 }
 

@@ -4,8 +4,9 @@ import { mount, unmount, flushSync } from 'svelte';
 import App from './App.svelte';
 import { AppState } from './lib/appState.svelte';
 import { emitDrag, emitProgress, installMockBackend, uninstallMockBackend, type MockHandlers } from './api/devMock';
-import { dashboardFor, importReport, npsSurvey, overall, plainSurvey, workspace, WORKSPACE_PATH } from './mock/fixtures';
-import type { ImportReport } from './api';
+import { analyticsHandlers, dashboardFor, importReport, npsSurvey, overall, plainSurvey, workspace, WORKSPACE_PATH } from './mock/fixtures';
+import { computeNps, mockRows, PLAN, REGION } from './mock/engine';
+import type { ImportReport, NpsQuery } from './api';
 
 let app: ReturnType<typeof mount> | null = null;
 
@@ -58,6 +59,7 @@ const ws = workspace();
 const base: MockHandlers = {
   startup: () => ({ workspace: ws, imported: [], error: null }),
   dashboard: (id) => dashboardFor(id, ws),
+  ...analyticsHandlers(),
 };
 
 describe('App', () => {
@@ -73,7 +75,7 @@ describe('App', () => {
     expect(n.textContent?.replace(/\s+/g, ' ').trim()).toMatch(/^n = 5,110 · 95 % CI \d+\.\d to \d+\.\d$/);
     expect($('[data-testid=survey-name]')?.textContent).toBe(npsSurvey().name);
     expect($('[data-testid=survey-range]')?.textContent).toBe('1 Oct 2024 – 29 Sep 2026');
-    const svg = await until(() => $('[data-testid=chart-by-quarter] svg'));
+    const svg = await until(() => $('[data-testid=chart-trend] svg'));
     expect(svg.textContent).toContain('Q4 2024');
     expect(svg.textContent).toContain('Q3 2026');
     expect(svg.textContent).toContain('n = 707');
@@ -241,5 +243,125 @@ describe('App', () => {
     const name = await until(() => $('[data-testid=survey-name]'));
     expect(name.textContent).toBe(evil.name);
     expect(document.querySelector('img')).toBeNull();
+  });
+
+  describe('controls', () => {
+    /** Starts the app and records every `nps` query. */
+    function recorded(): NpsQuery[] {
+      const queries: NpsQuery[] = [];
+      const h = analyticsHandlers();
+      start({ ...base, nps: (id, q) => (queries.push(q), h.nps!(id, q)) });
+      return queries;
+    }
+    const overallQueries = (qs: NpsQuery[]) => qs.filter((q) => q.by.length === 0 && q.per === null && q.rolling === null);
+    const trendQueries = (qs: NpsQuery[]) => qs.filter((q) => q.by.length === 0 && (q.per !== null || q.rolling !== null));
+    const select = (sel: string, value: string) => {
+      const el = $(sel) as HTMLSelectElement;
+      el.value = value;
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    };
+    async function addFilter(column: string, value: string, negate = false) {
+      (await until(() => $('[data-testid=add-filter]'))).click();
+      await until(() => $('[data-testid=filter-popover]'));
+      select('[data-testid=filter-column]', column);
+      if (negate) $('[data-testid=filter-op-ne]')!.click();
+      const item = await until(() => $(`[data-testid=filter-value][data-value="${value}"]`));
+      item.click();
+    }
+
+    it('sends every field of the query, with per by default', async () => {
+      const qs = recorded();
+      await until(() => trendQueries(qs).length > 0);
+      const t = trendQueries(qs)[0]!;
+      expect(Object.keys(t).sort()).toEqual(
+        ['account_column', 'by', 'count', 'filters', 'from', 'level', 'low_n', 'min_n', 'per', 'rolling', 'to'].sort(),
+      );
+      expect(t).toMatchObject({ per: 'quarter', rolling: null, filters: [], count: 'all', level: 0.95, low_n: 30, min_n: 10 });
+    });
+
+    it('adds a filter chip through the popover, re-queries with it, and the headline follows', async () => {
+      const qs = recorded();
+      const h = await until(() => $('[data-testid=headline-nps]'));
+      await until(() => overallQueries(qs).length > 0);
+      const before = h.dataset['nps'];
+      await addFilter(PLAN, 'Pro');
+      const chip = await until(() => $('[data-testid=filter-chip]'));
+      expect(chip.textContent).toContain('Which plan are you on?');
+      expect(chip.textContent).toContain('= Pro');
+      const expected = computeNps(mockRows(), { ...overallQueries(qs)[0]!, filters: [{ column: PLAN, value: 'Pro', negate: false }] });
+      await until(() => $('[data-testid=headline-nps]')?.dataset['nps'] !== before);
+      expect(Number($('[data-testid=headline-nps]')!.dataset['nps'])).toBe(expected.nps);
+      expect($('[data-testid=headline-n]')!.dataset['n']).toBe(String(expected.n));
+      const last = overallQueries(qs).at(-1)!;
+      expect(last.filters).toEqual([{ column: PLAN, value: 'Pro', negate: false }]);
+      expect(trendQueries(qs).at(-1)!.filters).toEqual([{ column: PLAN, value: 'Pro', negate: false }]);
+
+      // Removing the chip asks again without it.
+      const n = qs.length;
+      chip.querySelector<HTMLButtonElement>('[data-testid=remove-filter]')!.click();
+      await until(() => !$('[data-testid=filter-chip]'));
+      await until(() => qs.length > n && overallQueries(qs).at(-1)!.filters.length === 0);
+      await until(() => $('[data-testid=headline-nps]')?.dataset['nps'] === before);
+    });
+
+    it('adds a ≠ filter, and Esc removes the last filter', async () => {
+      const qs = recorded();
+      await until(() => $('[data-testid=headline-nps]'));
+      await addFilter(PLAN, 'Free', true);
+      await until(() => $('[data-testid=filter-chip]'));
+      await addFilter(REGION, 'EMEA');
+      await until(() => document.querySelectorAll('[data-testid=filter-chip]').length === 2);
+      expect($('[data-testid=filter-chip]')!.textContent).toContain('≠ Free');
+      await until(() => overallQueries(qs).at(-1)!.filters.length === 2);
+      expect(overallQueries(qs).at(-1)!.filters).toEqual([
+        { column: PLAN, value: 'Free', negate: true },
+        { column: REGION, value: 'EMEA', negate: false },
+      ]);
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      await until(() => document.querySelectorAll('[data-testid=filter-chip]').length === 1);
+      await until(() => overallQueries(qs).at(-1)!.filters.length === 1);
+      expect(overallQueries(qs).at(-1)!.filters).toEqual([{ column: PLAN, value: 'Free', negate: true }]);
+    });
+
+    it('changing granularity sends per; a rolling window sends rolling and per: null', async () => {
+      const qs = recorded();
+      await until(() => $('[data-testid=chart-trend] svg'));
+      select('[data-testid=granularity]', 'month');
+      await until(() => trendQueries(qs).at(-1)!.per === 'month');
+      expect(trendQueries(qs).at(-1)!.rolling).toBeNull();
+      await until(() => $('[data-testid=chart-trend] svg')?.textContent?.includes('NPS by month'));
+      select('[data-testid=rolling]', '90-month');
+      await until(() => trendQueries(qs).at(-1)!.rolling !== null);
+      expect(trendQueries(qs).at(-1)).toMatchObject({ per: null, rolling: { days: 90, step: 'month' } });
+      expect(qs.every((q) => !(q.per !== null && q.rolling !== null))).toBe(true);
+      await until(() => $('[data-testid=chart-trend] svg')?.textContent?.includes('rolling 90 days'));
+    });
+
+    it('shows the segment comparison and the segment × period heat map', async () => {
+      const qs = recorded();
+      await until(() => $('[data-testid=headline-nps]'));
+      select('[data-testid=segment-1]', PLAN);
+      const bars = await until(() => $('[data-testid=chart-segments] svg'));
+      expect(bars.textContent).toContain('Enterprise');
+      expect(bars.textContent).toContain('relative to the total');
+      const heat = await until(() => $('[data-testid=chart-heatmap] svg'));
+      expect(heat.textContent).toContain('Q3 2026');
+      expect(qs.some((q) => q.by.length === 1 && q.by[0] === PLAN && q.per === 'quarter')).toBe(true);
+      select('[data-testid=segment-2]', REGION);
+      await until(() => qs.some((q) => q.by.length === 2 && q.per === null));
+      await until(() => $('[data-testid=chart-heatmap] svg')?.textContent?.includes('EMEA'));
+    });
+
+    it('explains the change between the last two periods, mix plus within', async () => {
+      start(base);
+      const summary = await until(() => $('[data-testid=explain-summary]'));
+      expect(summary.textContent?.replace(/\s+/g, ' ')).toContain('in Q2 2026 (n = 686)');
+      expect(summary.textContent?.replace(/\s+/g, ' ')).toContain('in Q3 2026 (n = 707)');
+      const rows = await until(() => {
+        const t = $('[data-testid=explain-segments]');
+        return t && t.querySelectorAll('tbody tr').length > 0 ? t.querySelectorAll('tbody tr') : null;
+      });
+      expect(rows.length).toBeGreaterThan(1);
+    });
   });
 });

@@ -18,9 +18,7 @@ pub fn period_of_key(key: &str) -> Option<Period> {
     let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
     match b.len() {
         4 if digits(b) => Some(Period::Year),
-        7 if digits(&b[..4]) && b[4] == b'-' && b[5] == b'Q' && (b'1'..=b'4').contains(&b[6]) => {
-            Some(Period::Quarter)
-        }
+        7 if digits(&b[..4]) && b[4] == b'-' && b[5] == b'Q' && (b'1'..=b'4').contains(&b[6]) => Some(Period::Quarter),
         7 if digits(&b[..4]) && b[4] == b'-' && digits(&b[5..]) => Some(Period::Month),
         8 if digits(&b[..4]) && &b[4..6] == b"-W" && digits(&b[6..]) => Some(Period::Week),
         _ => None,
@@ -36,45 +34,20 @@ pub fn explain(
     by: &str,
 ) -> Result<Explanation> {
     let per = period_of_key(from).ok_or_else(|| {
-        AnalyticsError::InvalidQuery(format!(
-            "{from:?} is not a period like 2025-Q2, 2025-07, 2025-W07 or 2025"
-        ))
+        AnalyticsError::InvalidQuery(format!("{from:?} is not a period like 2025-Q2, 2025-07, 2025-W07 or 2025"))
     })?;
     if period_of_key(to) != Some(per) {
-        return Err(AnalyticsError::InvalidQuery(format!(
-            "{to:?} is not a period of the same kind as {from:?}"
-        )));
+        return Err(AnalyticsError::InvalidQuery(format!("{to:?} is not a period of the same kind as {from:?}")));
     }
-    let q = NpsQuery {
-        by: vec![by.to_string()],
-        per: Some(per),
-        rolling: None,
-        min_n: 0,
-        ..base.clone()
-    };
-    let totals = frame.nps(
-        ws,
-        &NpsQuery {
-            by: vec![],
-            ..q.clone()
-        },
-    )?;
+    let q = NpsQuery { by: vec![by.to_string()], per: Some(per), rolling: None, min_n: 0, ..base.clone() };
+    let totals = frame.nps(ws, &NpsQuery { by: vec![], ..q.clone() })?;
     let figure = |period: &str| -> Result<(PeriodFigure, f64)> {
         let g = totals
             .groups
             .iter()
             .find(|g| g.key.get("period") == Some(Some(period)))
-            .ok_or_else(|| {
-                AnalyticsError::InvalidQuery(format!("no answered responses in {period}"))
-            })?;
-        Ok((
-            PeriodFigure {
-                period: period.to_string(),
-                n: g.n,
-                nps: g.nps,
-            },
-            f64::from(g.n),
-        ))
+            .ok_or_else(|| AnalyticsError::InvalidQuery(format!("no answered responses in {period}")))?;
+        Ok((PeriodFigure { period: period.to_string(), n: g.n, nps: g.nps }, f64::from(g.n)))
     };
     let (from_fig, n1) = figure(from)?;
     let (to_fig, n2) = figure(to)?;
@@ -130,20 +103,8 @@ pub fn explain(
             within: w,
         });
     }
-    segments.sort_by(|a, b| {
-        (b.mix + b.within)
-            .abs()
-            .total_cmp(&(a.mix + a.within).abs())
-    });
-    Ok(Explanation {
-        by: name,
-        delta: to_fig.nps - from_fig.nps,
-        from: from_fig,
-        to: to_fig,
-        mix,
-        within,
-        segments,
-    })
+    segments.sort_by(|a, b| (b.mix + b.within).abs().total_cmp(&(a.mix + a.within).abs()));
+    Ok(Explanation { by: name, delta: to_fig.nps - from_fig.nps, from: from_fig, to: to_fig, mix, within, segments })
 }
 
 #[cfg(test)]

@@ -66,22 +66,13 @@ pub(crate) fn groups(
         .filter(col(TSI).is_not_null())
         .select([col(TSI).min().alias("lo"), col(TSI).max().alias("hi")])
         .collect()?;
-    let (Some(lo), Some(hi)) = (
-        bounds.column("lo")?.i64()?.get(0),
-        bounds.column("hi")?.i64()?.get(0),
-    ) else {
+    let (Some(lo), Some(hi)) = (bounds.column("lo")?.i64()?.get(0), bounds.column("hi")?.i64()?.get(0)) else {
         return Ok(vec![]);
     };
-    let ends = window_ends(
-        date_of(lo.div_euclid(DAY_MS)),
-        date_of(hi.div_euclid(DAY_MS)),
-        rolling.step,
-    );
+    let ends = window_ends(date_of(lo.div_euclid(DAY_MS)), date_of(hi.div_euclid(DAY_MS)), rolling.step);
     let span = i64::from(rolling.days);
     let window = |end: NaiveDate| Window {
-        from: (end - Days::new(u64::from(rolling.days) - 1))
-            .format("%Y-%m-%d")
-            .to_string(),
+        from: (end - Days::new(u64::from(rolling.days) - 1)).format("%Y-%m-%d").to_string(),
         to: end.format("%Y-%m-%d").to_string(),
     };
 
@@ -92,10 +83,7 @@ pub(crate) fn groups(
         let daily = aggregate(selection, keys, Some(day), count, account)?;
         let mut by_segment: DailyBySegment = BTreeMap::new();
         for g in daily {
-            by_segment
-                .entry(g.key)
-                .or_default()
-                .insert(g.period.unwrap_or_default(), (g.counts, g.distribution));
+            by_segment.entry(g.key).or_default().insert(g.period.unwrap_or_default(), (g.counts, g.distribution));
         }
         for (key, days) in by_segment {
             for &end in &ends {
@@ -108,12 +96,7 @@ pub(crate) fn groups(
                 }
                 if counts.n() > 0 {
                     out.push((
-                        RawGroup {
-                            key: key.clone(),
-                            period: Some(e),
-                            counts,
-                            distribution: dist,
-                        },
+                        RawGroup { key: key.clone(), period: Some(e), counts, distribution: dist },
                         Some(window(end)),
                     ));
                 }
@@ -123,11 +106,9 @@ pub(crate) fn groups(
         // De-duplication depends on the window's members: one polars pass per window.
         for &end in &ends {
             let e = day_of(end);
-            let lf = selection.clone().filter(
-                col(TSI)
-                    .gt_eq(lit((e - span + 1) * DAY_MS))
-                    .and(col(TSI).lt(lit((e + 1) * DAY_MS))),
-            );
+            let lf = selection
+                .clone()
+                .filter(col(TSI).gt_eq(lit((e - span + 1) * DAY_MS)).and(col(TSI).lt(lit((e + 1) * DAY_MS))));
             for mut g in aggregate(lf, keys, None, count, account)? {
                 g.period = Some(e);
                 out.push((g, Some(window(end))));
@@ -149,28 +130,12 @@ mod tests {
     fn weekly_ends_are_sundays_and_cover_first_to_last() {
         // 2025-01-01 is a Wednesday: its week ends Sunday 2025-01-05.
         let ends = window_ends(d(2025, 1, 1), d(2025, 1, 20), RollingStep::Week);
-        assert_eq!(
-            ends,
-            [
-                d(2025, 1, 5),
-                d(2025, 1, 12),
-                d(2025, 1, 19),
-                d(2025, 1, 26)
-            ]
-        );
+        assert_eq!(ends, [d(2025, 1, 5), d(2025, 1, 12), d(2025, 1, 19), d(2025, 1, 26)]);
     }
 
     #[test]
     fn monthly_ends_are_month_ends() {
         let ends = window_ends(d(2024, 11, 15), d(2025, 2, 3), RollingStep::Month);
-        assert_eq!(
-            ends,
-            [
-                d(2024, 11, 30),
-                d(2024, 12, 31),
-                d(2025, 1, 31),
-                d(2025, 2, 28)
-            ]
-        );
+        assert_eq!(ends, [d(2024, 11, 30), d(2024, 12, 31), d(2025, 1, 31), d(2025, 2, 28)]);
     }
 }

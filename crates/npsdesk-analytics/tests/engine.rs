@@ -3,37 +3,21 @@
 use std::path::Path;
 
 use npsdesk_analytics::{explain, SurveyFrame};
-use npsdesk_core::{
-    CountMode, Filter, NpsGroup, NpsQuery, NpsReport, Period, Rolling, RollingStep,
-};
+use npsdesk_core::{CountMode, Filter, NpsGroup, NpsQuery, NpsReport, Period, Rolling, RollingStep};
 use npsdesk_import::ImportOptions;
 use npsdesk_store::{ImportControl, Workspace};
 
 const HEADER: &str = "Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,How likely is it that you would recommend Acme to a friend or colleague?,Why?,Plan,Region\r\n,,,,,,,,,Response,Open-Ended Response,Response,Response\r\n";
 
-fn csv_row(
-    id: u32,
-    date: &str,
-    email: &str,
-    account: &str,
-    score: &str,
-    plan: &str,
-    region: &str,
-) -> String {
-    format!(
-        "{id},1,{date} 09:00:00,{date} 10:00:00,,{email},,,{account},{score},,{plan},{region}\r\n"
-    )
+fn csv_row(id: u32, date: &str, email: &str, account: &str, score: &str, plan: &str, region: &str) -> String {
+    format!("{id},1,{date} 09:00:00,{date} 10:00:00,,{email},,,{account},{score},,{plan},{region}\r\n")
 }
 
 fn workspace(dir: &Path, rows: &[String]) -> (Workspace, SurveyFrame) {
     let file = dir.join("survey.csv");
     std::fs::write(&file, format!("{HEADER}{}", rows.concat())).unwrap();
     let mut ws = Workspace::open_in_memory().unwrap();
-    let r = ws
-        .import_file(&file, &ImportOptions::default(), &mut |_| {
-            ImportControl::Continue
-        })
-        .unwrap();
+    let r = ws.import_file(&file, &ImportOptions::default(), &mut |_| ImportControl::Continue).unwrap();
     assert!(r.skipped.is_empty(), "{:?}", r.skipped);
     let frame = SurveyFrame::load(&ws, r.survey_id).unwrap();
     (ws, frame)
@@ -55,10 +39,7 @@ fn hand_rows() -> Vec<String> {
 }
 
 fn q() -> NpsQuery {
-    NpsQuery {
-        min_n: 0,
-        ..NpsQuery::default()
-    }
+    NpsQuery { min_n: 0, ..NpsQuery::default() }
 }
 
 fn counts(g: &NpsGroup) -> (u32, u32, u32, u32) {
@@ -70,10 +51,7 @@ fn totals(r: &NpsReport) -> (u32, u32, u32, u32) {
 }
 
 fn group<'a>(r: &'a NpsReport, key: &str, value: Option<&str>) -> &'a NpsGroup {
-    r.groups
-        .iter()
-        .find(|g| g.key.get(key) == Some(value))
-        .unwrap_or_else(|| panic!("no group {key}={value:?}"))
+    r.groups.iter().find(|g| g.key.get(key) == Some(value)).unwrap_or_else(|| panic!("no group {key}={value:?}"))
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -90,20 +68,8 @@ fn overall_periods_and_distribution_by_hand() {
     assert!(close(r.nps, 12.5));
     assert_eq!(r.distribution, [1, 0, 0, 1, 0, 0, 1, 0, 1, 2, 2]);
 
-    let r = f
-        .nps(
-            &ws,
-            &NpsQuery {
-                per: Some(Period::Quarter),
-                ..q()
-            },
-        )
-        .unwrap();
-    let keys: Vec<_> = r
-        .groups
-        .iter()
-        .map(|g| g.key.get("period").flatten().unwrap().to_string())
-        .collect();
+    let r = f.nps(&ws, &NpsQuery { per: Some(Period::Quarter), ..q() }).unwrap();
+    let keys: Vec<_> = r.groups.iter().map(|g| g.key.get("period").flatten().unwrap().to_string()).collect();
     assert_eq!(keys, ["2025-Q1", "2025-Q2", "2025-Q3"]);
     // Q1: 10, 3, 9 → +33.3; Q2: 6, 8, 0 → −66.7; Q3: 9, 10 → +100.
     assert_eq!(counts(&r.groups[0]), (3, 2, 0, 1));
@@ -112,10 +78,7 @@ fn overall_periods_and_distribution_by_hand() {
     assert!(close(r.groups[1].nps, -200.0 / 3.0));
     assert!(close(r.groups[0].share, 3.0 / 8.0));
     assert!(r.groups.iter().all(|g| g.low_n), "n < 30 everywhere");
-    assert!(
-        r.groups[0].vs_previous.is_none(),
-        "the first period has no previous one"
-    );
+    assert!(r.groups[0].vs_previous.is_none(), "the first period has no previous one");
     let prev = r.groups[1].vs_previous.expect("Q2 compares with Q1");
     assert!(close(prev.delta, -100.0), "−66.7 − 33.3");
     assert!(!prev.significant, "three answers a side prove nothing");
@@ -125,80 +88,30 @@ fn overall_periods_and_distribution_by_hand() {
 fn filters_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     let (ws, mut f) = workspace(dir.path(), &hand_rows());
-    let w = |c: &str, v: &str, negate| Filter {
-        column: c.into(),
-        value: v.into(),
-        negate,
-    };
+    let w = |c: &str, v: &str, negate| Filter { column: c.into(), value: v.into(), negate };
     // Plan = Pro: 10, 3, 6, 9, 10 → P 3, D 2 → +20.
-    let r = f.nps(
-        &ws,
-        &NpsQuery {
-            filters: vec![w("Which plan are you on?", "Pro", false)],
-            ..q()
-        },
-    );
-    assert!(
-        r.is_err(),
-        "an unknown column is an error, not an empty result"
-    );
-    let r = f
-        .nps(
-            &ws,
-            &NpsQuery {
-                filters: vec![w("Plan", "Pro", false)],
-                ..q()
-            },
-        )
-        .unwrap();
+    let r = f.nps(&ws, &NpsQuery { filters: vec![w("Which plan are you on?", "Pro", false)], ..q() });
+    assert!(r.is_err(), "an unknown column is an error, not an empty result");
+    let r = f.nps(&ws, &NpsQuery { filters: vec![w("Plan", "Pro", false)], ..q() }).unwrap();
     assert_eq!(totals(&r), (5, 3, 0, 2));
     // Region ≠ EU keeps the unanswered region: 9, 8, 9 → +66.7.
-    let r = f
-        .nps(
-            &ws,
-            &NpsQuery {
-                filters: vec![w("Region", "EU", true)],
-                ..q()
-            },
-        )
-        .unwrap();
+    let r = f.nps(&ws, &NpsQuery { filters: vec![w("Region", "EU", true)], ..q() }).unwrap();
     assert_eq!(totals(&r), (3, 2, 1, 0));
     // Two values of one column are OR; two columns AND: (Plan = Pro) ∧ (Region = EU ∨ US) → 10, 3, 6, 10.
     let r = f
         .nps(
             &ws,
             &NpsQuery {
-                filters: vec![
-                    w("Plan", "Pro", false),
-                    w("Region", "EU", false),
-                    w("Region", "US", false),
-                ],
+                filters: vec![w("Plan", "Pro", false), w("Region", "EU", false), w("Region", "US", false)],
                 ..q()
             },
         )
         .unwrap();
     assert_eq!(totals(&r), (4, 2, 0, 2));
     // Dates are inclusive: 2025-04-01 … 2025-06-20 holds rows 4, 5, 6.
-    let r = f
-        .nps(
-            &ws,
-            &NpsQuery {
-                from: Some("2025-04-01".into()),
-                to: Some("2025-06-20".into()),
-                ..q()
-            },
-        )
-        .unwrap();
+    let r = f.nps(&ws, &NpsQuery { from: Some("2025-04-01".into()), to: Some("2025-06-20".into()), ..q() }).unwrap();
     assert_eq!(totals(&r), (3, 0, 1, 2));
-    assert!(f
-        .nps(
-            &ws,
-            &NpsQuery {
-                from: Some("April".into()),
-                ..q()
-            }
-        )
-        .is_err());
+    assert!(f.nps(&ws, &NpsQuery { from: Some("April".into()), ..q() }).is_err());
 }
 
 #[test]
@@ -207,44 +120,15 @@ fn count_modes_by_hand() {
     let (ws, mut f) = workspace(dir.path(), &hand_rows());
     // Latest answered response per person (e-mail, case-insensitive; row 6 has none and counts by its id):
     // a 6 (Apr), b 10 (Aug), c 9 (Mar; Aug has no score), d 8, row 6 0, e 9 → P 3, A 1, D 2 → +16.7.
-    let r = f
-        .nps(
-            &ws,
-            &NpsQuery {
-                count: CountMode::LatestPerRespondent,
-                ..q()
-            },
-        )
-        .unwrap();
+    let r = f.nps(&ws, &NpsQuery { count: CountMode::LatestPerRespondent, ..q() }).unwrap();
     assert_eq!(totals(&r), (6, 3, 1, 2));
     assert!(close(r.nps, 100.0 / 6.0));
     // Per account (Custom Data 1), each account's average of its respondents' latest scores:
     // AcmeCo (6 + 10)/2 = 8 passive; Beta (9 + 8)/2 = 8.5 passive; Gamma (0 + 9)/2 = 4.5 detractor.
-    let r = f
-        .nps(
-            &ws,
-            &NpsQuery {
-                count: CountMode::PerAccount,
-                ..q()
-            },
-        )
-        .unwrap();
+    let r = f.nps(&ws, &NpsQuery { count: CountMode::PerAccount, ..q() }).unwrap();
     assert_eq!(totals(&r), (3, 0, 2, 1));
-    assert_eq!(
-        r.distribution,
-        [0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0],
-        "averages rounded half up: 4.5→5, 8→8, 8.5→9"
-    );
-    let by_plan = f
-        .nps(
-            &ws,
-            &NpsQuery {
-                count: CountMode::PerAccount,
-                by: vec!["Plan".into()],
-                ..q()
-            },
-        )
-        .unwrap();
+    assert_eq!(r.distribution, [0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0], "averages rounded half up: 4.5→5, 8→8, 8.5→9");
+    let by_plan = f.nps(&ws, &NpsQuery { count: CountMode::PerAccount, by: vec!["Plan".into()], ..q() }).unwrap();
     // Within Pro: AcmeCo (6, 10) avg 8 passive, Gamma (e: 9) promoter.
     assert_eq!(counts(group(&by_plan, "Plan", Some("Pro"))), (2, 1, 1, 0));
 }
@@ -253,94 +137,37 @@ fn count_modes_by_hand() {
 fn groups_with_missing_answers_and_small_n() {
     let dir = tempfile::tempdir().unwrap();
     let (ws, mut f) = workspace(dir.path(), &hand_rows());
-    let r = f
-        .nps(
-            &ws,
-            &NpsQuery {
-                by: vec!["Region".into()],
-                ..q()
-            },
-        )
-        .unwrap();
+    let r = f.nps(&ws, &NpsQuery { by: vec!["Region".into()], ..q() }).unwrap();
     // EU: 10, 3, 6, 0, 10 → −20; US: 9, 8 → +50; no answer: 9 → +100.
     assert_eq!(counts(group(&r, "Region", Some("EU"))), (5, 2, 0, 3));
     assert_eq!(counts(group(&r, "Region", Some("US"))), (2, 1, 1, 0));
     assert_eq!(counts(group(&r, "Region", None)), (1, 1, 0, 0));
-    assert_eq!(
-        r.groups.last().unwrap().key.get("Region"),
-        Some(None),
-        "no-answer sorts last"
-    );
-    let hidden = f
-        .nps(
-            &ws,
-            &NpsQuery {
-                by: vec!["Region".into()],
-                min_n: 2,
-                ..q()
-            },
-        )
-        .unwrap();
+    assert_eq!(r.groups.last().unwrap().key.get("Region"), Some(None), "no-answer sorts last");
+    let hidden = f.nps(&ws, &NpsQuery { by: vec!["Region".into()], min_n: 2, ..q() }).unwrap();
     assert_eq!(hidden.groups.len(), 2);
     assert_eq!(hidden.hidden_groups, 1);
-    let flagged = f
-        .nps(
-            &ws,
-            &NpsQuery {
-                by: vec!["Region".into()],
-                low_n: 3,
-                ..q()
-            },
-        )
-        .unwrap();
-    assert!(
-        !group(&flagged, "Region", Some("EU")).low_n && group(&flagged, "Region", Some("US")).low_n
-    );
+    let flagged = f.nps(&ws, &NpsQuery { by: vec!["Region".into()], low_n: 3, ..q() }).unwrap();
+    assert!(!group(&flagged, "Region", Some("EU")).low_n && group(&flagged, "Region", Some("US")).low_n);
 }
 
 #[test]
 fn rolling_windows_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     let (ws, mut f) = workspace(dir.path(), &hand_rows());
-    let rolling = Some(Rolling {
-        days: 90,
-        step: RollingStep::Month,
-    });
+    let rolling = Some(Rolling { days: 90, step: RollingStep::Month });
     let r = f.nps(&ws, &NpsQuery { rolling, ..q() }).unwrap();
-    let ends: Vec<_> = r
-        .groups
-        .iter()
-        .map(|g| g.key.get("period").flatten().unwrap().to_string())
-        .collect();
+    let ends: Vec<_> = r.groups.iter().map(|g| g.key.get("period").flatten().unwrap().to_string()).collect();
     assert_eq!(ends.first().map(String::as_str), Some("2025-01-31"));
     assert_eq!(ends.last().map(String::as_str), Some("2025-08-31"));
     // Ending 2025-03-31: Jan 1 … Mar 31 → rows 1–3 (10, 3, 9). Ending 2025-04-30: Jan 31 … Apr 30 → 3, 9, 6.
     let mar = group(&r, "period", Some("2025-03-31"));
     assert_eq!(counts(mar), (3, 2, 0, 1));
     let w = mar.window.as_ref().unwrap();
-    assert_eq!(
-        (w.from.as_str(), w.to.as_str()),
-        ("2025-01-01", "2025-03-31")
-    );
-    assert_eq!(
-        counts(group(&r, "period", Some("2025-04-30"))),
-        (3, 1, 0, 2)
-    );
+    assert_eq!((w.from.as_str(), w.to.as_str()), ("2025-01-01", "2025-03-31"));
+    assert_eq!(counts(group(&r, "period", Some("2025-04-30"))), (3, 1, 0, 2));
     // The de-duplicating path computes windows one by one; with no repeats inside a window it must agree.
-    let dedup = f
-        .nps(
-            &ws,
-            &NpsQuery {
-                rolling,
-                count: CountMode::LatestPerRespondent,
-                ..q()
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        counts(group(&dedup, "period", Some("2025-04-30"))),
-        (3, 1, 0, 2)
-    );
+    let dedup = f.nps(&ws, &NpsQuery { rolling, count: CountMode::LatestPerRespondent, ..q() }).unwrap();
+    assert_eq!(counts(group(&dedup, "period", Some("2025-04-30"))), (3, 1, 0, 2));
 }
 
 #[test]
@@ -355,26 +182,16 @@ fn explain_by_hand_adds_up_exactly() {
     assert!(close(e.mix, 50.0 / 3.0 - 100.0 / 3.0), "mix {}", e.mix);
     assert!(close(e.within, 250.0 / 3.0), "within {}", e.within);
     assert!(close(e.mix + e.within, e.delta));
-    let free = e
-        .segments
-        .iter()
-        .find(|s| s.key.as_deref() == Some("Free"))
-        .unwrap();
+    let free = e.segments.iter().find(|s| s.key.as_deref() == Some("Free")).unwrap();
     assert_eq!(free.to_nps, None);
-    assert!(
-        explain(&mut f, &ws, &q(), "2025-Q1", "2025-07", "Plan").is_err(),
-        "mixed granularities"
-    );
+    assert!(explain(&mut f, &ws, &q(), "2025-Q1", "2025-07", "Plan").is_err(), "mixed granularities");
 }
 
 /// A tiny deterministic generator, so property cases are reproducible without a dependency.
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -387,17 +204,8 @@ fn properties_on_random_surveys() {
         let n = 50 + rng.next(400) as u32;
         let rows: Vec<String> = (1..=n)
             .map(|id| {
-                let date = format!(
-                    "202{}-{:02}-{:02}",
-                    4 + rng.next(2),
-                    1 + rng.next(12),
-                    1 + rng.next(28)
-                );
-                let score = if rng.next(20) == 0 {
-                    String::new()
-                } else {
-                    rng.next(11).to_string()
-                };
+                let date = format!("202{}-{:02}-{:02}", 4 + rng.next(2), 1 + rng.next(12), 1 + rng.next(28));
+                let score = if rng.next(20) == 0 { String::new() } else { rng.next(11).to_string() };
                 let email = format!("p{}@x.com", rng.next(60));
                 let account = format!("Acct {}", rng.next(15));
                 let plan = ["Free", "Pro", "Enterprise", ""][rng.next(4) as usize];
@@ -410,83 +218,36 @@ fn properties_on_random_surveys() {
         let (ws, mut f) = workspace(&sub, &rows);
         let all = f.nps(&ws, &q()).unwrap();
         for query in [
-            NpsQuery {
-                by: vec!["Plan".into()],
-                ..q()
-            },
-            NpsQuery {
-                per: Some(Period::Quarter),
-                ..q()
-            },
-            NpsQuery {
-                by: vec!["Plan".into(), "Region".into()],
-                per: Some(Period::Month),
-                ..q()
-            },
-            NpsQuery {
-                by: vec!["Region".into()],
-                count: CountMode::LatestPerRespondent,
-                ..q()
-            },
+            NpsQuery { by: vec!["Plan".into()], ..q() },
+            NpsQuery { per: Some(Period::Quarter), ..q() },
+            NpsQuery { by: vec!["Plan".into(), "Region".into()], per: Some(Period::Month), ..q() },
+            NpsQuery { by: vec!["Region".into()], count: CountMode::LatestPerRespondent, ..q() },
         ] {
             let r = f.nps(&ws, &query).unwrap();
             let mut sum = (0, 0, 0);
             for g in &r.groups {
-                assert_eq!(
-                    g.promoters + g.passives + g.detractors,
-                    g.n,
-                    "P + A + D = n"
-                );
-                assert_eq!(
-                    g.distribution.iter().sum::<u32>(),
-                    g.n,
-                    "the distribution counts every answer"
-                );
+                assert_eq!(g.promoters + g.passives + g.detractors, g.n, "P + A + D = n");
+                assert_eq!(g.distribution.iter().sum::<u32>(), g.n, "the distribution counts every answer");
                 // The adjusted-Wald interval is centred on the shrunk estimate (+0.75 P, +0.75 D of n + 3): it
                 // always holds that estimate, and holds the plain NPS once n is not tiny (one promoter alone
                 // gives [−48.5, 98.5]).
-                let shrunk = 100.0 * (f64::from(g.promoters) - f64::from(g.detractors))
-                    / (f64::from(g.n) + 3.0);
-                assert!(
-                    g.ci95[0] <= shrunk && shrunk <= g.ci95[1],
-                    "adjusted estimate inside its interval"
-                );
+                let shrunk = 100.0 * (f64::from(g.promoters) - f64::from(g.detractors)) / (f64::from(g.n) + 3.0);
+                assert!(g.ci95[0] <= shrunk && shrunk <= g.ci95[1], "adjusted estimate inside its interval");
                 if g.n >= 30 {
-                    assert!(
-                        g.ci95[0] <= g.nps && g.nps <= g.ci95[1],
-                        "NPS {} inside {:?} (n {})",
-                        g.nps,
-                        g.ci95,
-                        g.n
-                    );
+                    assert!(g.ci95[0] <= g.nps && g.nps <= g.ci95[1], "NPS {} inside {:?} (n {})", g.nps, g.ci95, g.n);
                 }
                 if let Some(c) = g.vs_total {
-                    assert_eq!(
-                        c.significant,
-                        c.p_value < 0.05,
-                        "significant exactly when p < 0.05"
-                    );
+                    assert_eq!(c.significant, c.p_value < 0.05, "significant exactly when p < 0.05");
                 }
-                sum = (
-                    sum.0 + g.promoters,
-                    sum.1 + g.passives,
-                    sum.2 + g.detractors,
-                );
+                sum = (sum.0 + g.promoters, sum.1 + g.passives, sum.2 + g.detractors);
             }
             if query.count == CountMode::All {
-                assert_eq!(
-                    sum,
-                    (r.promoters, r.passives, r.detractors),
-                    "groups partition the total (seed {seed})"
-                );
+                assert_eq!(sum, (r.promoters, r.passives, r.detractors), "groups partition the total (seed {seed})");
             } else {
                 assert!(r.n <= all.n, "de-duplication never adds responses");
             }
         }
         let e = explain(&mut f, &ws, &q(), "2024-Q2", "2025-Q3", "Plan").unwrap();
-        assert!(
-            (e.mix + e.within - e.delta).abs() < 1e-9,
-            "mix + within = delta (seed {seed})"
-        );
+        assert!((e.mix + e.within - e.delta).abs() < 1e-9, "mix + within = delta (seed {seed})");
     }
 }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use npsdesk_analytics::SurveyFrame;
-use npsdesk_core::{CountMode, Filter, NpsQuery, Period, Rolling, RollingStep};
+use npsdesk_core::{CountMode, Filter, MetricKind, MetricSpec, NpsQuery, Period, Rolling, RollingStep};
 use npsdesk_import::ImportOptions;
 use npsdesk_store::{ImportControl, Workspace};
 
@@ -77,6 +77,43 @@ enum Command {
         /// The segment column.
         #[arg(long, value_name = "COLUMN")]
         by: String,
+        #[command(flatten)]
+        select: SelectArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// CSAT of a rating column: the share of answers in the top box(es), with the NPS grouping and filters.
+    Csat {
+        /// The rating question (e.g. "How satisfied are you with Acme overall?").
+        #[arg(long, value_name = "COLUMN")]
+        column: String,
+        /// Highest answer of the rating.
+        #[arg(long, default_value_t = 5)]
+        scale: u8,
+        /// How many top answers count as satisfied (2: 4 and 5 of 1–5).
+        #[arg(long, default_value_t = 2)]
+        top_box: u8,
+        #[arg(long, value_name = "COLUMN")]
+        by: Vec<String>,
+        #[arg(long, value_enum)]
+        per: Option<Per>,
+        #[command(flatten)]
+        select: SelectArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// CES of a rating column: the mean answer, with the NPS grouping and filters.
+    Ces {
+        /// The effort question.
+        #[arg(long, value_name = "COLUMN")]
+        column: String,
+        /// Highest answer of the rating.
+        #[arg(long, default_value_t = 7)]
+        scale: u8,
+        #[arg(long, value_name = "COLUMN")]
+        by: Vec<String>,
+        #[arg(long, value_enum)]
+        per: Option<Per>,
         #[command(flatten)]
         select: SelectArgs,
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -156,11 +193,7 @@ fn parse_filter(s: &str) -> Result<Filter, String> {
     if column.trim().is_empty() {
         return Err(format!("{s:?} names no column"));
     }
-    Ok(Filter {
-        column: column.trim().to_string(),
-        value: value.trim().to_string(),
-        negate,
-    })
+    Ok(Filter { column: column.trim().to_string(), value: value.trim().to_string(), negate })
 }
 
 fn parse_level(s: &str) -> Result<u32, String> {
@@ -242,30 +275,37 @@ fn open_workspace(path: Option<PathBuf>) -> Result<Workspace> {
     Workspace::open(&path).with_context(|| format!("cannot open the workspace {}", path.display()))
 }
 
+fn metric(
+    ws: &Workspace,
+    spec: MetricSpec,
+    by: Vec<String>,
+    per: Option<Per>,
+    select: &SelectArgs,
+    format: Format,
+) -> Result<ExitCode> {
+    let survey_id = ws.resolve_survey(select.survey)?;
+    let mut frame = SurveyFrame::load(ws, survey_id)?;
+    let query = select.query(by, per.map(Period::from), None);
+    let report = frame.metric(ws, &query, &spec)?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string(&report)?),
+        _ => print!("{}", output::metric(&report, format == Format::Csv)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let mut ws = open_workspace(cli.workspace)?;
     match cli.command {
-        Command::Import {
-            files,
-            nps_column,
-            comment_column,
-            format,
-        } => {
-            let options = ImportOptions {
-                nps_column,
-                comment_column,
-            };
+        Command::Import { files, nps_column, comment_column, format } => {
+            let options = ImportOptions { nps_column, comment_column };
             let interactive = std::io::stderr().is_terminal();
             let mut reports = Vec::new();
             let mut failed = false;
             for file in &files {
                 let mut on_progress = |p: &npsdesk_core::ImportProgress| {
                     if interactive {
-                        eprint!(
-                            "\r{}: {} rows read",
-                            p.file,
-                            output::thousands(u64::from(p.rows_read))
-                        );
+                        eprint!("\r{}: {} rows read", p.file, output::thousands(u64::from(p.rows_read)));
                     }
                     ImportControl::Continue
                 };
@@ -283,25 +323,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
-                _ => reports
-                    .iter()
-                    .for_each(|r| print!("{}", output::import_report(r))),
+                _ => reports.iter().for_each(|r| print!("{}", output::import_report(r))),
             }
-            Ok(if failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Nps {
-            by,
-            per,
-            rolling,
-            step,
-            compare,
-            select,
-            format,
-        } => {
+        Command::Nps { by, per, rolling, step, compare, select, format } => {
             let survey_id = ws.resolve_survey(select.survey)?;
             let mut frame = SurveyFrame::load(&ws, survey_id)?;
             let rolling = rolling.map(|days| Rolling {
@@ -323,23 +349,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Explain {
-            from_period,
-            to_period,
-            by,
-            select,
-            format,
-        } => {
+        Command::Explain { from_period, to_period, by, select, format } => {
             let survey_id = ws.resolve_survey(select.survey)?;
             let mut frame = SurveyFrame::load(&ws, survey_id)?;
             let base = select.query(vec![], None, None);
-            let e =
-                npsdesk_analytics::explain(&mut frame, &ws, &base, &from_period, &to_period, &by)?;
+            let e = npsdesk_analytics::explain(&mut frame, &ws, &base, &from_period, &to_period, &by)?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string(&e)?),
                 _ => print!("{}", output::explanation(&e)),
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Csat { column, scale, top_box, by, per, select, format } => {
+            metric(&ws, MetricSpec { kind: MetricKind::Csat, column, scale, top_box }, by, per, &select, format)
+        }
+        Command::Ces { column, scale, by, per, select, format } => {
+            metric(&ws, MetricSpec { kind: MetricKind::Ces, column, scale, top_box: 0 }, by, per, &select, format)
         }
         Command::Surveys { format } => {
             let info = ws.info()?;

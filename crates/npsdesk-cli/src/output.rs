@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use npsdesk_core::{
-    Comparison, Explanation, ImportReport, NpsQuery, NpsReport, SurveySummary, WorkspaceInfo,
+    Comparison, Explanation, ImportReport, MetricKind, MetricReport, NpsQuery, NpsReport, SurveySummary, WorkspaceInfo,
 };
 
 use crate::Compare;
@@ -28,21 +28,9 @@ pub fn import_report(r: &ImportReport) -> String {
         format!("survey {:?} (new wave)", r.survey_name)
     };
     let _ = writeln!(o, "Imported {} into {survey} [id {}]", r.file, r.survey_id);
-    let _ = writeln!(
-        o,
-        "  source {}, {}, {} header row(s)",
-        r.source, r.encoding, r.header_rows
-    );
-    let _ = writeln!(
-        o,
-        "  NPS column:     {}",
-        r.nps_column.as_deref().unwrap_or("(none found)")
-    );
-    let _ = writeln!(
-        o,
-        "  comment column: {}",
-        r.comment_column.as_deref().unwrap_or("(none)")
-    );
+    let _ = writeln!(o, "  source {}, {}, {} header row(s)", r.source, r.encoding, r.header_rows);
+    let _ = writeln!(o, "  NPS column:     {}", r.nps_column.as_deref().unwrap_or("(none found)"));
+    let _ = writeln!(o, "  comment column: {}", r.comment_column.as_deref().unwrap_or("(none)"));
     let _ = writeln!(
         o,
         "  {} rows read: {} new, {} updated, {} unchanged, {} skipped ({:.1} s)",
@@ -57,11 +45,7 @@ pub fn import_report(r: &ImportReport) -> String {
         let _ = writeln!(o, "  skipped line {}: {}", s.line, s.reason);
     }
     if r.skipped.len() > 20 {
-        let _ = writeln!(
-            o,
-            "  … and {} more skipped rows (--format json lists all)",
-            r.skipped.len() - 20
-        );
+        let _ = writeln!(o, "  … and {} more skipped rows (--format json lists all)", r.skipped.len() - 20);
     }
     for w in &r.warnings {
         let _ = writeln!(o, "  warning: {w}");
@@ -93,11 +77,7 @@ struct Figures {
 /// One row per group (the first is the total): key cells, then the figures.
 fn rows(report: &NpsReport, query: &NpsQuery) -> (Vec<String>, Vec<(Vec<String>, Figures)>) {
     let keys = key_columns(query);
-    let header: Vec<String> = if keys.is_empty() {
-        vec!["group".into()]
-    } else {
-        keys.clone()
-    };
+    let header: Vec<String> = if keys.is_empty() { vec!["group".into()] } else { keys.clone() };
     let total_key = vec!["(all)".to_string(); keys.len().max(1)];
     let mut out = vec![(
         total_key,
@@ -114,12 +94,7 @@ fn rows(report: &NpsReport, query: &NpsQuery) -> (Vec<String>, Vec<(Vec<String>,
         },
     )];
     for g in &report.groups {
-        let key: Vec<String> = g
-            .key
-            .0
-            .iter()
-            .map(|(_, v)| v.clone().unwrap_or_else(|| "(no answer)".into()))
-            .collect();
+        let key: Vec<String> = g.key.0.iter().map(|(_, v)| v.clone().unwrap_or_else(|| "(no answer)".into())).collect();
         out.push((
             key,
             Figures {
@@ -138,27 +113,12 @@ fn rows(report: &NpsReport, query: &NpsQuery) -> (Vec<String>, Vec<(Vec<String>,
     (header, out)
 }
 
-pub fn nps_table(
-    survey: &SurveySummary,
-    report: &NpsReport,
-    query: &NpsQuery,
-    compare: Option<Compare>,
-) -> String {
+pub fn nps_table(survey: &SurveySummary, report: &NpsReport, query: &NpsQuery, compare: Option<Compare>) -> String {
     let (mut header, body) = rows(report, query);
     let level = format!("{:.0} %", report.level * 100.0);
     let keys = header.len();
-    header.extend(
-        [
-            "n",
-            "share",
-            "promoters",
-            "passives",
-            "detractors",
-            "nps",
-            &format!("ci {level}"),
-        ]
-        .map(String::from),
-    );
+    header
+        .extend(["n", "share", "promoters", "passives", "detractors", "nps", &format!("ci {level}")].map(String::from));
     if compare.is_some() {
         header.extend(["Δ", "p", "sig"].map(String::from));
     }
@@ -173,29 +133,17 @@ pub fn nps_table(
             r.push(format!("{:.1}", f.nps));
             r.push(format!("{:.1} to {:.1}", f.ci[0], f.ci[1]));
             if let Some(c) = compare {
-                let cmp = if c == Compare::Previous {
-                    f.vs_previous
-                } else {
-                    f.vs_total
-                };
+                let cmp = if c == Compare::Previous { f.vs_previous } else { f.vs_total };
                 match cmp {
                     Some(cmp) => {
                         r.push(format!("{:+.1}", cmp.delta));
                         r.push(format!("{:.3}", cmp.p_value));
-                        r.push(if cmp.significant {
-                            "yes".into()
-                        } else {
-                            "no".into()
-                        });
+                        r.push(if cmp.significant { "yes".into() } else { "no".into() });
                     }
                     None => r.extend(["", "", ""].map(String::from)),
                 }
             }
-            r.push(if f.low_n {
-                format!("low n (< {})", report.low_n_threshold)
-            } else {
-                String::new()
-            });
+            r.push(if f.low_n { format!("low n (< {})", report.low_n_threshold) } else { String::new() });
             r
         })
         .collect();
@@ -211,30 +159,18 @@ pub fn nps_table(
             _ => String::new(),
         }
     );
-    let mut notes = vec![format!(
-        "NPS in points (−100..100); {level} adjusted-Wald interval"
-    )];
+    let mut notes = vec![format!("NPS in points (−100..100); {level} adjusted-Wald interval")];
     if report.count != npsdesk_core::CountMode::All {
         notes.push(format!(
             "counting {}",
-            serde_json::to_value(report.count)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default()
+            serde_json::to_value(report.count).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
         ));
     }
     if !query.filters.is_empty() || query.from.is_some() || query.to.is_some() {
         let mut f: Vec<String> = query
             .filters
             .iter()
-            .map(|f| {
-                format!(
-                    "{}{}{}",
-                    f.column,
-                    if f.negate { "≠" } else { "=" },
-                    f.value
-                )
-            })
+            .map(|f| format!("{}{}{}", f.column, if f.negate { "≠" } else { "=" }, f.value))
             .collect();
         if let Some(d) = &query.from {
             f.push(format!("from {d}"));
@@ -245,18 +181,14 @@ pub fn nps_table(
         notes.push(format!("filters: {}", f.join(", ")));
     }
     match compare {
-        Some(Compare::Total) => notes
-            .push("Δ/p: against the total, which contains the group (a conservative test)".into()),
-        Some(Compare::Previous) => {
-            notes.push("Δ/p: against the same segment's previous period".into())
+        Some(Compare::Total) => {
+            notes.push("Δ/p: against the total, which contains the group (a conservative test)".into())
         }
+        Some(Compare::Previous) => notes.push("Δ/p: against the same segment's previous period".into()),
         None => {}
     }
     if report.hidden_groups > 0 {
-        notes.push(format!(
-            "{} group(s) with n < {} hidden (--min-n 0 shows them)",
-            report.hidden_groups, query.min_n
-        ));
+        notes.push(format!("{} group(s) with n < {} hidden (--min-n 0 shows them)", report.hidden_groups, query.min_n));
     }
     let _ = writeln!(o, "{}\n", notes.join("; "));
     let widths: Vec<usize> = (0..header.len())
@@ -291,16 +223,7 @@ pub fn nps_table(
             .to_string()
     };
     let _ = writeln!(o, "{}", fmt_row(&header));
-    let _ = writeln!(
-        o,
-        "{}",
-        widths
-            .iter()
-            .map(|w| "─".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-    );
+    let _ = writeln!(o, "{}", widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  ").trim_end());
     for (i, r) in cells.iter().enumerate() {
         let _ = writeln!(o, "{}", fmt_row(r));
         if i == 0 && cells.len() > 1 {
@@ -342,15 +265,7 @@ pub fn nps_csv(report: &NpsReport, query: &NpsQuery) -> String {
             s.to_string()
         }
     };
-    let _ = writeln!(
-        o,
-        "{}",
-        header
-            .iter()
-            .map(|h| quote(&neutralise(h)))
-            .collect::<Vec<_>>()
-            .join(",")
-    );
+    let _ = writeln!(o, "{}", header.iter().map(|h| quote(&neutralise(h))).collect::<Vec<_>>().join(","));
     let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
     for (key, f) in body {
         let mut cells: Vec<String> = key.iter().map(|c| quote(&neutralise(c))).collect();
@@ -377,6 +292,76 @@ pub fn nps_csv(report: &NpsReport, query: &NpsQuery) -> String {
     o
 }
 
+/// CSAT/CES as an aligned table, or CSV (text cells neutralised).
+pub fn metric(r: &MetricReport, csv: bool) -> String {
+    let what = match r.kind {
+        MetricKind::Csat => format!("CSAT (% answering the top {} of 1–{})", r.top_box, r.scale),
+        MetricKind::Ces => format!("CES (mean answer, 1–{})", r.scale),
+    };
+    let key_names: Vec<String> =
+        r.groups.first().map(|g| g.key.0.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let total_key = vec!["(all)".to_string(); key_names.len().max(1)];
+    let fmt = |v: f64| if csv { v.to_string() } else { format!("{v:.2}") };
+    let line = |key: Vec<String>, n: u32, v: f64, ci: [f64; 2]| {
+        let mut row = key;
+        row.extend([n.to_string(), fmt(v), fmt(ci[0]), fmt(ci[1])]);
+        row
+    };
+    rows.push(line(total_key, r.n, r.value, r.ci));
+    for g in &r.groups {
+        let key = g.key.0.iter().map(|(_, v)| v.clone().unwrap_or_else(|| "(no answer)".into())).collect();
+        rows.push(line(key, g.n, g.value, g.ci));
+    }
+    let mut header: Vec<String> = if key_names.is_empty() { vec!["group".into()] } else { key_names };
+    header.extend(["n", "value", "ci_low", "ci_high"].map(String::from));
+    let keys = header.len() - 4;
+    let mut o = String::new();
+    if csv {
+        for (i, row) in std::iter::once(&header).chain(rows.iter()).enumerate() {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(j, c)| {
+                    if j < keys || i == 0 {
+                        format!("\"{}\"", neutralise(c).replace('"', "\"\""))
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            let _ = writeln!(o, "{}", cells.join(","));
+        }
+        return o;
+    }
+    let _ = writeln!(
+        o,
+        "{what} of \"{}\"; {:.0} % interval; {} unreadable answer(s) ignored\n",
+        r.column,
+        r.level * 100.0,
+        r.unreadable
+    );
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| std::iter::once(&header).chain(rows.iter()).map(|r| r[i].chars().count()).max().unwrap_or(0).min(48))
+        .collect();
+    for row in std::iter::once(&header).chain(rows.iter()) {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let c: String = c.chars().take(48).collect();
+                if i < keys {
+                    format!("{c:<w$}", w = widths[i])
+                } else {
+                    format!("{c:>w$}", w = widths[i])
+                }
+            })
+            .collect();
+        let _ = writeln!(o, "{}", cells.join("  "));
+    }
+    o
+}
+
 pub fn explanation(e: &Explanation) -> String {
     let mut o = String::new();
     let _ = writeln!(
@@ -390,11 +375,7 @@ pub fn explanation(e: &Explanation) -> String {
         thousands(e.from.n.into()),
         thousands(e.to.n.into())
     );
-    let _ = writeln!(
-        o,
-        "  mix    {:+.2}  (segments' shares of \"{}\" moved)",
-        e.mix, e.by
-    );
+    let _ = writeln!(o, "  mix    {:+.2}  (segments' shares of \"{}\" moved)", e.mix, e.by);
     let _ = writeln!(o, "  within {:+.2}  (segments' own NPS moved)\n", e.within);
     let _ = writeln!(
         o,
@@ -445,13 +426,7 @@ pub fn surveys(info: &WorkspaceInfo) -> String {
             thousands(s.answered_nps.into())
         );
         for c in &s.columns {
-            let _ = writeln!(
-                o,
-                "  {:>3}  {:<13} {}",
-                c.position + 1,
-                c.role.as_str(),
-                c.name
-            );
+            let _ = writeln!(o, "  {:>3}  {:<13} {}", c.position + 1, c.role.as_str(), c.name);
         }
     }
     o

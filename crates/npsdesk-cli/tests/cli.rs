@@ -13,22 +13,14 @@ fn shared() -> PathBuf {
 }
 
 fn npsdesk(workspace: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_npsdesk"))
-        .arg("--workspace")
-        .arg(workspace)
-        .args(args)
-        .output()
-        .unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_npsdesk")).arg("--workspace").arg(workspace).args(args).output().unwrap();
     out
 }
 
 fn json(workspace: &Path, args: &[&str]) -> Value {
     let out = npsdesk(workspace, args);
-    assert!(
-        out.status.success(),
-        "npsdesk {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "npsdesk {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
@@ -39,23 +31,14 @@ fn generate(dir: &Path, rows: u32, seed: u32) -> (PathBuf, Value) {
     let truth = dir.join(format!("gen_{rows}_{seed}.truth.json"));
     let status = Command::new("python3")
         .arg(shared().join("tools/gen_surveymonkey.py"))
-        .args([
-            "--rows",
-            &rows.to_string(),
-            "--seed",
-            &seed.to_string(),
-            "--out",
-        ])
+        .args(["--rows", &rows.to_string(), "--seed", &seed.to_string(), "--out"])
         .arg(&csv)
         .arg("--truth")
         .arg(&truth)
         .status()
         .expect("python3 runs the generator");
     assert!(status.success(), "generator failed");
-    (
-        csv,
-        serde_json::from_str(&std::fs::read_to_string(truth).unwrap()).unwrap(),
-    )
+    (csv, serde_json::from_str(&std::fs::read_to_string(truth).unwrap()).unwrap())
 }
 
 const PLAN: &str = "Which plan are you on?";
@@ -63,32 +46,18 @@ const PLAN: &str = "Which plan are you on?";
 /// One group's counts against the truth's `{n, p, d, nps}` (the truth rounds nps to 2 decimals; the exact
 /// value is recomputed from its counts).
 fn assert_group(what: &str, got: &Value, truth: &Value) {
-    let (n, p, d) = (
-        truth["n"].as_u64().unwrap(),
-        truth["p"].as_u64().unwrap(),
-        truth["d"].as_u64().unwrap(),
-    );
+    let (n, p, d) = (truth["n"].as_u64().unwrap(), truth["p"].as_u64().unwrap(), truth["d"].as_u64().unwrap());
     assert_eq!(got["n"].as_u64(), Some(n), "{what}: n");
     assert_eq!(got["promoters"].as_u64(), Some(p), "{what}: promoters");
     assert_eq!(got["detractors"].as_u64(), Some(d), "{what}: detractors");
-    assert_eq!(
-        got["passives"].as_u64(),
-        Some(n - p - d),
-        "{what}: passives"
-    );
+    assert_eq!(got["passives"].as_u64(), Some(n - p - d), "{what}: passives");
     let exact = 100.0 * (p as f64 - d as f64) / n as f64;
     let nps = got["nps"].as_f64().unwrap();
     assert!((nps - exact).abs() < 1e-9, "{what}: nps {nps} vs {exact}");
-    assert!(
-        (nps - truth["nps"].as_f64().unwrap()).abs() <= 0.005 + 1e-9,
-        "{what}: nps vs the truth's rounding"
-    );
+    assert!((nps - truth["nps"].as_f64().unwrap()).abs() <= 0.005 + 1e-9, "{what}: nps vs the truth's rounding");
     let ci = got["ci95"].as_array().unwrap();
     let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
-    assert!(
-        lo <= nps && nps <= hi && lo >= -100.0 && hi <= 100.0,
-        "{what}: {nps} inside [{lo}, {hi}]"
-    );
+    assert!(lo <= nps && nps <= hi && lo >= -100.0 && hi <= 100.0, "{what}: {nps} inside [{lo}, {hi}]");
 }
 
 /// `2026-Q3` (ours) → `2026Q3` (the truth's spelling).
@@ -111,11 +80,7 @@ fn nps_by_plan_and_quarter_equals_the_generators_truth() {
 
     let by_quarter = json(&ws, &["nps", "--per", "quarter", "--format", "json"]);
     let groups = by_quarter["groups"].as_array().unwrap();
-    assert_eq!(
-        groups.len(),
-        truth["by_quarter"].as_object().unwrap().len(),
-        "one group per quarter"
-    );
+    assert_eq!(groups.len(), truth["by_quarter"].as_object().unwrap().len(), "one group per quarter");
     for g in groups {
         let q = truth_quarter(g["key"]["period"].as_str().unwrap());
         assert_group(&q, g, &truth["by_quarter"][&q]);
@@ -124,10 +89,7 @@ fn nps_by_plan_and_quarter_equals_the_generators_truth() {
     for (by, field) in [(PLAN, "by_plan"), ("Region", "by_region")] {
         let r = json(&ws, &["nps", "--by", by, "--format", "json"]);
         assert_group(&format!("{by} total"), &r, &truth["overall"]);
-        let mut rest = (
-            truth["overall"]["n"].as_u64().unwrap(),
-            truth["overall"]["p"].as_u64().unwrap(),
-        );
+        let mut rest = (truth["overall"]["n"].as_u64().unwrap(), truth["overall"]["p"].as_u64().unwrap());
         for g in r["groups"].as_array().unwrap() {
             match g["key"][by].as_str() {
                 Some(v) => {
@@ -137,11 +99,7 @@ fn nps_by_plan_and_quarter_equals_the_generators_truth() {
                 }
                 // Partial responses left the question empty: their group is what the truth leaves out.
                 None => {
-                    assert_eq!(
-                        g["n"].as_u64().unwrap(),
-                        rest.0,
-                        "{by}: the no-answer group holds the rest"
-                    );
+                    assert_eq!(g["n"].as_u64().unwrap(), rest.0, "{by}: the no-answer group holds the rest");
                     rest = (0, 0);
                 }
             }
@@ -149,33 +107,19 @@ fn nps_by_plan_and_quarter_equals_the_generators_truth() {
         assert_eq!(rest, (0, 0), "{by}: groups partition the total");
     }
 
-    let pq = json(
-        &ws,
-        &["nps", "--by", PLAN, "--per", "quarter", "--format", "json"],
-    );
+    let pq = json(&ws, &["nps", "--by", PLAN, "--per", "quarter", "--format", "json"]);
     let mut matched = 0;
     for g in pq["groups"].as_array().unwrap() {
         let Some(plan) = g["key"][PLAN].as_str() else {
             continue;
         };
         let q = truth_quarter(g["key"]["period"].as_str().unwrap());
-        assert_group(
-            &format!("{plan} {q}"),
-            g,
-            &truth["by_plan_quarter"][plan][&q],
-        );
+        assert_group(&format!("{plan} {q}"), g, &truth["by_plan_quarter"][plan][&q]);
         matched += 1;
     }
-    let expected: usize = truth["by_plan_quarter"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|v| v.as_object().unwrap().len())
-        .sum();
-    assert_eq!(
-        matched, expected,
-        "every plan × quarter cell of the truth is present"
-    );
+    let expected: usize =
+        truth["by_plan_quarter"].as_object().unwrap().values().map(|v| v.as_object().unwrap().len()).sum();
+    assert_eq!(matched, expected, "every plan × quarter cell of the truth is present");
     // The contract's key order: --by columns first, then the period.
     let first = pq["groups"][0]["key"].as_object().unwrap();
     assert_eq!(first.keys().collect::<Vec<_>>(), [PLAN, "period"]);
@@ -189,33 +133,16 @@ fn importing_the_same_export_twice_adds_nothing() {
     let first = json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
     let again = json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
     assert_eq!(first[0]["new"], 300);
-    assert_eq!(
-        (again[0]["new"].as_u64(), again[0]["unchanged"].as_u64()),
-        (Some(0), Some(300))
-    );
-    assert_eq!(
-        json(&ws, &["surveys", "--format", "json"])["surveys"][0]["responses"],
-        300
-    );
+    assert_eq!((again[0]["new"].as_u64(), again[0]["unchanged"].as_u64()), (Some(0), Some(300)));
+    assert_eq!(json(&ws, &["surveys", "--format", "json"])["surveys"][0]["responses"], 300);
 }
 
 #[test]
 fn every_subcommand_has_help() {
-    for args in [
-        vec!["--help"],
-        vec!["import", "--help"],
-        vec!["nps", "--help"],
-        vec!["surveys", "--help"],
-    ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_npsdesk"))
-            .args(&args)
-            .output()
-            .unwrap();
+    for args in [vec!["--help"], vec!["import", "--help"], vec!["nps", "--help"], vec!["surveys", "--help"]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_npsdesk")).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
-        assert!(
-            String::from_utf8_lossy(&out.stdout).contains("Usage"),
-            "{args:?}"
-        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
     }
 }
 
@@ -237,30 +164,12 @@ fn custom_data_is_groupable_by_its_metadata_name() {
     let ws = dir.path().join("c.npsdesk");
     let (csv, truth) = generate(dir.path(), 400, 9);
     json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
-    let r = json(
-        &ws,
-        &[
-            "nps",
-            "--by",
-            "CustomData1",
-            "--min-n",
-            "0",
-            "--format",
-            "json",
-        ],
-    );
+    let r = json(&ws, &["nps", "--by", "CustomData1", "--min-n", "0", "--format", "json"]);
     let groups = r["groups"].as_array().unwrap();
     assert!(groups.len() > 10, "accounts are many");
     let n: u64 = groups.iter().map(|g| g["n"].as_u64().unwrap()).sum();
-    assert_eq!(
-        n,
-        truth["overall"]["n"].as_u64().unwrap(),
-        "account groups partition the total"
-    );
-    assert!(
-        groups[0]["key"].get("Custom Data 1").is_some(),
-        "keyed by the column's canonical name"
-    );
+    assert_eq!(n, truth["overall"]["n"].as_u64().unwrap(), "account groups partition the total");
+    assert!(groups[0]["key"].get("Custom Data 1").is_some(), "keyed by the column's canonical name");
 }
 
 #[test]
@@ -271,19 +180,13 @@ fn table_and_csv_formats_are_readable() {
     json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
     let table = String::from_utf8(npsdesk(&ws, &["nps", "--per", "year"]).stdout).unwrap();
     let nps = truth["overall"]["nps"].as_f64().unwrap();
-    assert!(
-        table.contains(&format!("{nps:.1}")),
-        "the table shows NPS to one decimal: {table}"
-    );
+    assert!(table.contains(&format!("{nps:.1}")), "the table shows NPS to one decimal: {table}");
     assert!(table.contains("2025"), "{table}");
-    let out =
-        String::from_utf8(npsdesk(&ws, &["nps", "--by", PLAN, "--format", "csv"]).stdout).unwrap();
+    let out = String::from_utf8(npsdesk(&ws, &["nps", "--by", PLAN, "--format", "csv"]).stdout).unwrap();
     let mut lines = out.lines();
     let header = lines.next().unwrap();
     assert!(
-        header.starts_with(
-            "Which plan are you on?,n,promoters,passives,detractors,nps,ci95_low,ci95_high,share,"
-        ),
+        header.starts_with("Which plan are you on?,n,promoters,passives,detractors,nps,ci95_low,ci95_high,share,"),
         "{header}"
     );
     let total: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -304,133 +207,47 @@ fn filters_rolling_windows_and_explain_agree_with_the_truth_and_each_other() {
         &json(&ws, &["nps", "--where", &pro, "--format", "json"]),
         &truth["by_plan"]["Pro"],
     );
-    let pq = json(
-        &ws,
-        &[
-            "nps", "--where", &pro, "--per", "quarter", "--format", "json",
-        ],
-    );
+    let pq = json(&ws, &["nps", "--where", &pro, "--per", "quarter", "--format", "json"]);
     for g in pq["groups"].as_array().unwrap() {
         let q = truth_quarter(g["key"]["period"].as_str().unwrap());
         assert_group(&format!("Pro {q}"), g, &truth["by_plan_quarter"]["Pro"][&q]);
     }
     // != keeps respondents who left the region empty: overall minus NA.
     let not_na = json(&ws, &["nps", "--where", "Region!=NA", "--format", "json"]);
-    let expected_n =
-        truth["overall"]["n"].as_u64().unwrap() - truth["by_region"]["NA"]["n"].as_u64().unwrap();
+    let expected_n = truth["overall"]["n"].as_u64().unwrap() - truth["by_region"]["NA"]["n"].as_u64().unwrap();
     assert_eq!(not_na["n"].as_u64(), Some(expected_n));
     // Inclusive dates select exactly one quarter.
-    let q3 = json(
-        &ws,
-        &[
-            "nps",
-            "--from",
-            "2025-07-01",
-            "--to",
-            "2025-09-30",
-            "--format",
-            "json",
-        ],
-    );
+    let q3 = json(&ws, &["nps", "--from", "2025-07-01", "--to", "2025-09-30", "--format", "json"]);
     assert_group("2025Q3 by dates", &q3, &truth["by_quarter"]["2025Q3"]);
 
     // A rolling point (sliding daily sums) equals the same dates asked directly (a filter).
-    let rolling = json(
-        &ws,
-        &[
-            "nps",
-            "--rolling",
-            "90d",
-            "--step",
-            "month",
-            "--min-n",
-            "0",
-            "--format",
-            "json",
-        ],
-    );
-    let point = rolling["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["key"]["period"] == "2025-09-30")
-        .unwrap();
-    assert_eq!(
-        point["window"]["from"], "2025-07-03",
-        "90 days up to and including Sep 30"
-    );
-    let direct = json(
-        &ws,
-        &[
-            "nps",
-            "--from",
-            "2025-07-03",
-            "--to",
-            "2025-09-30",
-            "--format",
-            "json",
-        ],
-    );
+    let rolling = json(&ws, &["nps", "--rolling", "90d", "--step", "month", "--min-n", "0", "--format", "json"]);
+    let point = rolling["groups"].as_array().unwrap().iter().find(|g| g["key"]["period"] == "2025-09-30").unwrap();
+    assert_eq!(point["window"]["from"], "2025-07-03", "90 days up to and including Sep 30");
+    let direct = json(&ws, &["nps", "--from", "2025-07-03", "--to", "2025-09-30", "--format", "json"]);
     for f in ["n", "promoters", "passives", "detractors"] {
         assert_eq!(point[f], direct[f], "{f}");
     }
 
     // explain: the contract's shape, an exact sum, and the same period NPS as `nps --per quarter`.
-    let e = json(
-        &ws,
-        &[
-            "explain",
-            "--from-period",
-            "2025-Q4",
-            "--to-period",
-            "2026-Q1",
-            "--by",
-            PLAN,
-            "--format",
-            "json",
-        ],
-    );
+    let e =
+        json(&ws, &["explain", "--from-period", "2025-Q4", "--to-period", "2026-Q1", "--by", PLAN, "--format", "json"]);
     let f = |v: &Value| v.as_f64().unwrap();
-    assert!(
-        (f(&e["mix"]) + f(&e["within"]) - f(&e["delta"])).abs() < 1e-9,
-        "mix + within = delta"
-    );
+    assert!((f(&e["mix"]) + f(&e["within"]) - f(&e["delta"])).abs() < 1e-9, "mix + within = delta");
     for side in ["from", "to"] {
         for field in ["period", "n", "nps"] {
             assert!(e[side].get(field).is_some(), "explain.{side} lacks {field}");
         }
     }
-    for field in [
-        "key",
-        "from_share",
-        "to_share",
-        "from_nps",
-        "to_nps",
-        "mix",
-        "within",
-    ] {
-        assert!(
-            e["segments"][0].get(field).is_some(),
-            "segment lacks {field}"
-        );
+    for field in ["key", "from_share", "to_share", "from_nps", "to_nps", "mix", "within"] {
+        assert!(e["segments"][0].get(field).is_some(), "segment lacks {field}");
     }
     let t = &truth["by_quarter"]["2025Q4"];
     assert_eq!(e["from"]["n"], t["n"]);
     let exact = 100.0 * (f(&t["p"]) - f(&t["d"])) / f(&t["n"]);
-    assert!(
-        (f(&e["from"]["nps"]) - exact).abs() < 1e-9,
-        "explain's period NPS is the quarter's NPS"
-    );
-    let seg_mix: f64 = e["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| f(&s["mix"]))
-        .sum();
-    assert!(
-        (seg_mix - f(&e["mix"])).abs() < 1e-9,
-        "segments add up to the mix"
-    );
+    assert!((f(&e["from"]["nps"]) - exact).abs() < 1e-9, "explain's period NPS is the quarter's NPS");
+    let seg_mix: f64 = e["segments"].as_array().unwrap().iter().map(|s| f(&s["mix"])).sum();
+    assert!((seg_mix - f(&e["mix"])).abs() < 1e-9, "segments add up to the mix");
 }
 
 #[test]
@@ -439,49 +256,66 @@ fn levels_significance_and_small_samples_in_the_json() {
     let ws = dir.path().join("sig.npsdesk");
     let (csv, _) = generate(dir.path(), 3000, 4);
     json(&ws, &["import", csv.to_str().unwrap(), "--format", "json"]);
-    let r95 = json(
-        &ws,
-        &["nps", "--by", PLAN, "--per", "quarter", "--format", "json"],
-    );
-    let r80 = json(
-        &ws,
-        &[
-            "nps", "--by", PLAN, "--per", "quarter", "--level", "80", "--format", "json",
-        ],
-    );
+    let r95 = json(&ws, &["nps", "--by", PLAN, "--per", "quarter", "--format", "json"]);
+    let r80 = json(&ws, &["nps", "--by", PLAN, "--per", "quarter", "--level", "80", "--format", "json"]);
     assert_eq!(r80["level"].as_f64(), Some(0.8));
     let width = |r: &Value| r["ci"][1].as_f64().unwrap() - r["ci"][0].as_f64().unwrap();
-    assert!(
-        width(&r80) < width(&r95),
-        "an 80 % interval is narrower than a 95 % one"
-    );
+    assert!(width(&r80) < width(&r95), "an 80 % interval is narrower than a 95 % one");
     for g in r95["groups"].as_array().unwrap() {
         assert_eq!(g["low_n"].as_bool(), Some(g["n"].as_u64().unwrap() < 30));
-        assert!(
-            g["n"].as_u64().unwrap() >= 10,
-            "groups under --min-n 10 are hidden by default"
-        );
+        assert!(g["n"].as_u64().unwrap() >= 10, "groups under --min-n 10 are hidden by default");
         for cmp in ["vs_total", "vs_previous"] {
             if let Some(c) = g[cmp].as_object() {
                 let p = c["p_value"].as_f64().unwrap();
-                assert_eq!(
-                    c["significant"].as_bool(),
-                    Some(p < 0.05),
-                    "{cmp}: significant iff p < 0.05"
-                );
+                assert_eq!(c["significant"].as_bool(), Some(p < 0.05), "{cmp}: significant iff p < 0.05");
             }
         }
     }
     let bad = npsdesk(&ws, &["nps", "--level", "97"]);
-    assert!(
-        !bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("80, 90, 95 or 99")
-    );
-    let table = String::from_utf8(
-        npsdesk(&ws, &["nps", "--per", "quarter", "--compare", "previous"]).stdout,
-    )
-    .unwrap();
-    assert!(
-        table.contains("sig") && table.contains("previous period"),
-        "{table}"
-    );
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("80, 90, 95 or 99"));
+    let table = String::from_utf8(npsdesk(&ws, &["nps", "--per", "quarter", "--compare", "previous"]).stdout).unwrap();
+    assert!(table.contains("sig") && table.contains("previous period"), "{table}");
+}
+
+#[test]
+fn csat_and_ces_equal_a_direct_count_of_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("csat.npsdesk");
+    let (csv_path, _) = generate(dir.path(), 2000, 13);
+    json(&ws, &["import", csv_path.to_str().unwrap(), "--format", "json"]);
+    const CSAT: &str = "How satisfied are you with Acme overall?";
+
+    // Independent count with the csv crate: column 12 is the plan, 15 the CSAT label ("4 - Satisfied").
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_path(&csv_path).unwrap();
+    let mut per_plan: std::collections::BTreeMap<String, (u32, u32, u32)> = Default::default();
+    for rec in rdr.records().skip(2) {
+        let rec = rec.unwrap();
+        let Some(v) = rec[14].split(" - ").next().and_then(|d| d.parse::<u32>().ok()) else { continue };
+        for key in ["(all)".to_string(), rec[11].to_string()] {
+            let e = per_plan.entry(key).or_default();
+            e.0 += 1;
+            e.1 += u32::from(v >= 4);
+            e.2 += v;
+        }
+    }
+    let r = json(&ws, &["csat", "--column", CSAT, "--by", PLAN, "--format", "json"]);
+    let (n, top, _) = per_plan["(all)"];
+    assert_eq!(r["n"].as_u64(), Some(u64::from(n)));
+    assert!((r["value"].as_f64().unwrap() - 100.0 * f64::from(top) / f64::from(n)).abs() < 1e-9);
+    for g in r["groups"].as_array().unwrap() {
+        let Some(plan) = g["key"][PLAN].as_str() else { continue };
+        let (n, top, _) = per_plan[plan];
+        assert_eq!(g["n"].as_u64(), Some(u64::from(n)), "{plan}");
+        assert!((g["value"].as_f64().unwrap() - 100.0 * f64::from(top) / f64::from(n)).abs() < 1e-9, "{plan}");
+        let ci = g["ci"].as_array().unwrap();
+        assert!(
+            ci[0].as_f64().unwrap() < g["value"].as_f64().unwrap()
+                && g["value"].as_f64().unwrap() < ci[1].as_f64().unwrap()
+        );
+    }
+    let ces = json(&ws, &["ces", "--column", CSAT, "--scale", "5", "--format", "json"]);
+    let (n, _, sum) = per_plan["(all)"];
+    assert!((ces["value"].as_f64().unwrap() - f64::from(sum) / f64::from(n)).abs() < 1e-9, "the mean answer");
+    let bad = npsdesk(&ws, &["csat", "--column", CSAT, "--top-box", "5"]);
+    assert!(!bad.status.success(), "a top box as wide as the scale is refused");
 }

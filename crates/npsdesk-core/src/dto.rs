@@ -108,10 +108,7 @@ pub struct GroupKey(pub Vec<(String, Option<String>)>);
 
 impl GroupKey {
     pub fn get(&self, name: &str) -> Option<Option<&str>> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_deref())
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_deref())
     }
 }
 
@@ -387,31 +384,18 @@ mod tests {
             ("period".into(), Some("2025-Q3".into())),
         ]);
         let json = serde_json::to_string(&key).unwrap();
-        assert_eq!(
-            json,
-            r#"{"Which plan are you on?":"Pro","period":"2025-Q3"}"#
-        );
+        assert_eq!(json, r#"{"Which plan are you on?":"Pro","period":"2025-Q3"}"#);
         let back: GroupKey = serde_json::from_str(&json).unwrap();
         assert_eq!(back, key);
     }
 
     #[test]
     fn report_json_has_the_contract_fields() {
-        let g = NpsGroup::new(
-            GroupKey(vec![("period".into(), Some("2025-Q3".into()))]),
-            NpsCounts::from_parts(20, 12, 8),
-        );
+        let g =
+            NpsGroup::new(GroupKey(vec![("period".into(), Some("2025-Q3".into()))]), NpsCounts::from_parts(20, 12, 8));
         let r = NpsReport::new(NpsCounts::from_parts(90, 60, 50), vec![g]);
         let v = serde_json::to_value(&r).unwrap();
-        for field in [
-            "n",
-            "promoters",
-            "passives",
-            "detractors",
-            "nps",
-            "ci95",
-            "groups",
-        ] {
+        for field in ["n", "promoters", "passives", "detractors", "nps", "ci95", "groups"] {
             assert!(v.get(field).is_some(), "report lacks {field}");
         }
         assert_eq!(v["n"], 200);
@@ -464,4 +448,57 @@ pub struct Explanation {
 pub struct ValueCount {
     pub value: Option<String>,
     pub n: u32,
+}
+
+/// Which satisfaction metric a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MetricKind {
+    /// Customer satisfaction: share of answers in the top box(es) of a 1..scale rating, in percent.
+    Csat,
+    /// Customer effort score: the mean answer on its 1..scale rating.
+    Ces,
+}
+
+/// A CSAT or CES question over a column (the user marks the column), with the NPS query's grouping and filters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MetricSpec {
+    pub kind: MetricKind,
+    pub column: String,
+    /// Highest answer of the rating (5 for a 1–5 CSAT, 7 for a 1–7 CES).
+    pub scale: u8,
+    /// CSAT: how many top answers count as satisfied (2 = top-2 box: 4 and 5 on a 1–5 scale).
+    pub top_box: u8,
+}
+
+/// One group of a CSAT/CES report. `value` is percent satisfied (CSAT) or the mean answer (CES).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MetricGroup {
+    pub key: GroupKey,
+    pub n: u32,
+    pub value: f64,
+    pub ci: [f64; 2],
+    pub low_n: bool,
+    /// Answers per rating 1..=scale.
+    pub distribution: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MetricReport {
+    pub kind: MetricKind,
+    pub column: String,
+    pub scale: u8,
+    pub top_box: u8,
+    pub level: f64,
+    pub n: u32,
+    pub value: f64,
+    pub ci: [f64; 2],
+    pub distribution: Vec<u32>,
+    /// Answers that were not a rating from 1 to `scale` (ignored).
+    pub unreadable: u32,
+    pub groups: Vec<MetricGroup>,
 }

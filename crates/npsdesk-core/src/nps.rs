@@ -21,11 +21,7 @@ pub struct NpsCounts {
 
 impl NpsCounts {
     pub fn from_parts(promoters: u32, passives: u32, detractors: u32) -> Self {
-        NpsCounts {
-            promoters,
-            passives,
-            detractors,
-        }
+        NpsCounts { promoters, passives, detractors }
     }
 
     pub fn add(&mut self, score: Score) {
@@ -57,10 +53,7 @@ impl NpsCounts {
         let centre = p - d;
         let var = p + d - centre * centre;
         let half = z * (var / n1).sqrt();
-        [
-            (100.0 * (centre - half)).max(-100.0),
-            (100.0 * (centre + half)).min(100.0),
-        ]
+        [(100.0 * (centre - half)).max(-100.0), (100.0 * (centre + half)).min(100.0)]
     }
 
     pub fn ci95(&self) -> [f64; 2] {
@@ -88,11 +81,7 @@ mod tests {
     fn textbook_example_38_promoters_33_detractors_of_100() {
         let c = NpsCounts::from_parts(38, 29, 33);
         assert_eq!(c.n(), 100);
-        assert!(
-            close(c.nps(), 5.0, 1e-12),
-            "38 % − 33 % = 5 points, got {}",
-            c.nps()
-        );
+        assert!(close(c.nps(), 5.0, 1e-12), "38 % − 33 % = 5 points, got {}", c.nps());
         // By hand: n' = 103, p' = 38.75/103 = 0.376214, d' = 33.75/103 = 0.327670, centre = 0.048544,
         // Var' = 0.703884 − 0.002357 = 0.701528, SE = sqrt(0.701528/103) = 0.082528, half = 0.161752.
         let [lo, hi] = c.ci95();
@@ -106,10 +95,7 @@ mod tests {
         let c = NpsCounts::from_parts(90, 60, 50);
         assert!(close(c.nps(), 20.0, 1e-12));
         let [lo, hi] = c.ci95();
-        assert!(
-            close(lo, 8.54, 0.005) && close(hi, 30.86, 0.005),
-            "[{lo}, {hi}]"
-        );
+        assert!(close(lo, 8.54, 0.005) && close(hi, 30.86, 0.005), "[{lo}, {hi}]");
     }
 
     #[test]
@@ -138,10 +124,7 @@ mod tests {
         assert_eq!(c.nps(), 0.0);
         // n' = 4, p' = d' = 0.1875, centre 0, Var' = 0.375, half = 1.959964 · sqrt(0.375/4) = 0.600113.
         let [lo, hi] = c.ci95();
-        assert!(
-            close(lo, -60.0113, 1e-3) && close(hi, 60.0113, 1e-3),
-            "[{lo}, {hi}]"
-        );
+        assert!(close(lo, -60.0113, 1e-3) && close(hi, 60.0113, 1e-3), "[{lo}, {hi}]");
     }
 
     #[test]
@@ -151,10 +134,7 @@ mod tests {
         // n' = 4, p' = 0.4375, d' = 0.1875, centre 0.25, Var' = 0.625 − 0.0625 = 0.5625,
         // half = 1.959964 · 0.375 = 0.734987 → [−48.4987, 98.4987].
         let [lo, hi] = c.ci95();
-        assert!(
-            close(lo, -48.4987, 1e-3) && close(hi, 98.4987, 1e-3),
-            "[{lo}, {hi}]"
-        );
+        assert!(close(lo, -48.4987, 1e-3) && close(hi, 98.4987, 1e-3), "[{lo}, {hi}]");
     }
 
     #[test]

@@ -49,12 +49,7 @@ impl Score {
         if (1..=2).contains(&digits_end) {
             let rest = t[digits_end..].trim_start();
             if let Some(label) = strip_dash(rest) {
-                if label
-                    .trim_start()
-                    .chars()
-                    .next()
-                    .is_some_and(|c| !c.is_ascii_digit())
-                {
+                if label.trim_start().chars().next().is_some_and(|c| !c.is_ascii_digit()) {
                     return parse_small_int(&t[..digits_end]).and_then(Score::new);
                 }
             }
@@ -65,12 +60,7 @@ impl Score {
         if (1..=2).contains(&tail.len()) {
             let head = t[..digits_start].trim_end();
             if let Some(label) = head.strip_suffix('-').or_else(|| head.strip_suffix('–')) {
-                if label
-                    .trim_end()
-                    .chars()
-                    .last()
-                    .is_some_and(|c| !c.is_ascii_digit())
-                {
+                if label.trim_end().chars().last().is_some_and(|c| !c.is_ascii_digit()) {
                     return parse_small_int(tail).and_then(Score::new);
                 }
             }
@@ -114,31 +104,16 @@ mod tests {
             ("100", None),
         ];
         for (text, want) in cases {
-            assert_eq!(
-                Score::parse(text).map(Score::value),
-                want,
-                "parsing {text:?}"
-            );
+            assert_eq!(Score::parse(text).map(Score::value), want, "parsing {text:?}");
         }
     }
 
     #[test]
     fn categories_follow_the_nps_bands() {
-        let cats: Vec<_> = (0..=10)
-            .map(|v| Score::new(v).unwrap().category())
-            .collect();
-        assert!(
-            cats[..7].iter().all(|c| *c == Category::Detractor),
-            "0–6 are detractors"
-        );
-        assert!(
-            cats[7..9].iter().all(|c| *c == Category::Passive),
-            "7–8 are passives"
-        );
-        assert!(
-            cats[9..].iter().all(|c| *c == Category::Promoter),
-            "9–10 are promoters"
-        );
+        let cats: Vec<_> = (0..=10).map(|v| Score::new(v).unwrap().category()).collect();
+        assert!(cats[..7].iter().all(|c| *c == Category::Detractor), "0–6 are detractors");
+        assert!(cats[7..9].iter().all(|c| *c == Category::Passive), "7–8 are passives");
+        assert!(cats[9..].iter().all(|c| *c == Category::Promoter), "9–10 are promoters");
         assert_eq!(Score::new(11), None);
     }
 }

@@ -40,9 +40,7 @@ pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
             return d.and_hms_opt(0, 0, 0);
         }
     }
-    chrono::DateTime::parse_from_rfc3339(t)
-        .ok()
-        .map(|d| d.naive_local())
+    chrono::DateTime::parse_from_rfc3339(t).ok().map(|d| d.naive_local())
 }
 
 #[cfg(test)]
@@ -50,9 +48,7 @@ mod tests {
     use super::*;
 
     fn dt(s: &str) -> String {
-        parse_datetime(s)
-            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-            .unwrap_or_default()
+        parse_datetime(s).map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default()
     }
 
     #[test]

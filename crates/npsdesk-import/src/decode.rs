@@ -16,10 +16,7 @@ pub enum Sniffed {
     /// UTF-8, `bom` bytes to skip (0 or 3).
     Utf8 { bom: usize },
     /// UTF-16 with the given encoding; `bom` bytes to skip (0 or 2).
-    Utf16 {
-        encoding: &'static Encoding,
-        bom: usize,
-    },
+    Utf16 { encoding: &'static Encoding, bom: usize },
 }
 
 pub fn sniff(head: &[u8]) -> Sniffed {
@@ -27,39 +24,22 @@ pub fn sniff(head: &[u8]) -> Sniffed {
         return Sniffed::Utf8 { bom: 3 };
     }
     if head.starts_with(&[0xFF, 0xFE]) {
-        return Sniffed::Utf16 {
-            encoding: UTF_16LE,
-            bom: 2,
-        };
+        return Sniffed::Utf16 { encoding: UTF_16LE, bom: 2 };
     }
     if head.starts_with(&[0xFE, 0xFF]) {
-        return Sniffed::Utf16 {
-            encoding: UTF_16BE,
-            bom: 2,
-        };
+        return Sniffed::Utf16 { encoding: UTF_16BE, bom: 2 };
     }
     // BOM-less UTF-16: ASCII text encoded as UTF-16 has NUL in every other byte.
     let sample = &head[..head.len().min(4096) & !1];
     if sample.len() >= 8 {
         let pairs = sample.len() / 2;
         let even_nul = sample.iter().step_by(2).filter(|b| **b == 0).count();
-        let odd_nul = sample
-            .iter()
-            .skip(1)
-            .step_by(2)
-            .filter(|b| **b == 0)
-            .count();
+        let odd_nul = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
         if odd_nul * 10 >= pairs * 7 && even_nul * 10 <= pairs {
-            return Sniffed::Utf16 {
-                encoding: UTF_16LE,
-                bom: 0,
-            };
+            return Sniffed::Utf16 { encoding: UTF_16LE, bom: 0 };
         }
         if even_nul * 10 >= pairs * 7 && odd_nul * 10 <= pairs {
-            return Sniffed::Utf16 {
-                encoding: UTF_16BE,
-                bom: 0,
-            };
+            return Sniffed::Utf16 { encoding: UTF_16BE, bom: 0 };
         }
     }
     Sniffed::Utf8 { bom: 0 }
@@ -120,11 +100,8 @@ impl<R: Read> Read for Utf16Reader<R> {
                 self.out_end = written;
                 continue;
             }
-            let (_, read, written, _) = self.decoder.decode_to_utf8(
-                &self.input[self.in_start..self.in_end],
-                &mut self.output,
-                false,
-            );
+            let (_, read, written, _) =
+                self.decoder.decode_to_utf8(&self.input[self.in_start..self.in_end], &mut self.output, false);
             self.in_start += read;
             self.out_start = 0;
             self.out_end = written;
@@ -193,31 +170,10 @@ mod tests {
     fn sniffs_boms_and_bomless_utf16() {
         assert_eq!(sniff(b"\xEF\xBB\xBFa,b"), Sniffed::Utf8 { bom: 3 });
         assert_eq!(sniff(b"a,b\r\n1,2"), Sniffed::Utf8 { bom: 0 });
-        assert_eq!(
-            sniff(b"\xFF\xFEa\0,\0"),
-            Sniffed::Utf16 {
-                encoding: UTF_16LE,
-                bom: 2
-            }
-        );
-        assert_eq!(
-            sniff(b"\xFE\xFF\0a\0,"),
-            Sniffed::Utf16 {
-                encoding: UTF_16BE,
-                bom: 2
-            }
-        );
-        let le: Vec<u8> = "id\tscore\r\n1\t9\r\n"
-            .encode_utf16()
-            .flat_map(|u| u.to_le_bytes())
-            .collect();
-        assert_eq!(
-            sniff(&le),
-            Sniffed::Utf16 {
-                encoding: UTF_16LE,
-                bom: 0
-            }
-        );
+        assert_eq!(sniff(b"\xFF\xFEa\0,\0"), Sniffed::Utf16 { encoding: UTF_16LE, bom: 2 });
+        assert_eq!(sniff(b"\xFE\xFF\0a\0,"), Sniffed::Utf16 { encoding: UTF_16BE, bom: 2 });
+        let le: Vec<u8> = "id\tscore\r\n1\t9\r\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(sniff(&le), Sniffed::Utf16 { encoding: UTF_16LE, bom: 0 });
     }
 
     #[test]
@@ -225,9 +181,7 @@ mod tests {
         let text = "Respondent ID,Comment\r\n1,\"Très bien 👍\"\r\n".repeat(5000);
         let bytes: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         let mut out = String::new();
-        Utf16Reader::new(&bytes[..], UTF_16LE)
-            .read_to_string(&mut out)
-            .unwrap();
+        Utf16Reader::new(&bytes[..], UTF_16LE).read_to_string(&mut out).unwrap();
         assert_eq!(out, text);
     }
 
@@ -236,17 +190,11 @@ mod tests {
         // Mac Roman: 0xD5 is a right single quote, 0xCA a no-break space.
         let mac = b"don\xD5t\xCAknow";
         assert_eq!(guess_legacy(mac), MACINTOSH);
-        assert_eq!(
-            decode_field(mac, MACINTOSH),
-            ("don\u{2019}t\u{a0}know".to_string(), true)
-        );
+        assert_eq!(decode_field(mac, MACINTOSH), ("don\u{2019}t\u{a0}know".to_string(), true));
         // Windows-1252: 0x92 is a right single quote.
         let win = b"don\x92t know";
         assert_eq!(guess_legacy(win), WINDOWS_1252);
         assert_eq!(decode_field(win, WINDOWS_1252).0, "don\u{2019}t know");
-        assert_eq!(
-            decode_field("ok ✓".as_bytes(), WINDOWS_1252),
-            ("ok ✓".to_string(), false)
-        );
+        assert_eq!(decode_field("ok ✓".as_bytes(), WINDOWS_1252), ("ok ✓".to_string(), false));
     }
 }

@@ -57,10 +57,7 @@ impl SurveyLayout {
 /// Lower-case with spaces and underscores removed, for matching metadata names across export generations
 /// (`Respondent ID` / `RespondentID`, `Start Date` / `StartDate`).
 pub fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '_')
-        .flat_map(char::to_lowercase)
-        .collect()
+    s.chars().filter(|c| !c.is_whitespace() && *c != '_').flat_map(char::to_lowercase).collect()
 }
 
 fn metadata_role(name: &str) -> Option<ColumnRole> {
@@ -69,9 +66,7 @@ fn metadata_role(name: &str) -> Option<ColumnRole> {
         "collectorid" => Some(ColumnRole::CollectorId),
         "startdate" => Some(ColumnRole::StartDate),
         "enddate" => Some(ColumnRole::EndDate),
-        "ipaddress" | "emailaddress" | "email" | "firstname" | "lastname" => {
-            Some(ColumnRole::Metadata)
-        }
+        "ipaddress" | "emailaddress" | "email" | "firstname" | "lastname" => Some(ColumnRole::Metadata),
         s if s.starts_with("customdata") => Some(ColumnRole::Metadata),
         _ => None,
     }
@@ -79,37 +74,24 @@ fn metadata_role(name: &str) -> Option<ColumnRole> {
 
 /// Does the second record look like SurveyMonkey's sub-label row rather than a response?
 fn second_row_is_header(row1: &[String], row2: &[String]) -> bool {
-    let trivial = row2
-        .iter()
-        .filter(|c| TRIVIAL_SUB_LABELS.contains(&c.trim()))
-        .count();
+    let trivial = row2.iter().filter(|c| TRIVIAL_SUB_LABELS.contains(&c.trim())).count();
     if trivial > 0 {
         return true;
     }
     // Under metadata columns the sub-label row is empty, while a response has at least a respondent id or date.
-    let meta: Vec<usize> = row1
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| metadata_role(h).is_some())
-        .map(|(i, _)| i)
-        .collect();
+    let meta: Vec<usize> =
+        row1.iter().enumerate().filter(|(_, h)| metadata_role(h).is_some()).map(|(i, _)| i).collect();
     !meta.is_empty()
-        && meta
-            .iter()
-            .all(|&i| row2.get(i).is_none_or(|c| c.trim().is_empty()))
+        && meta.iter().all(|&i| row2.get(i).is_none_or(|c| c.trim().is_empty()))
         && row2.iter().any(|c| !c.trim().is_empty())
 }
 
 fn looks_like_nps_question(text: &str) -> bool {
     let t = text.to_lowercase();
     let sq = squash(text);
-    (t.contains("recommend")
-        && (t.contains("friend") || t.contains("colleague") || t.contains("likely")))
+    (t.contains("recommend") && (t.contains("friend") || t.contains("colleague") || t.contains("likely")))
         || t.contains("net promoter")
-        || matches!(
-            sq.as_str(),
-            "nps" | "npsscore" | "ltr" | "likelytorecommend" | "likelihoodtorecommend"
-        )
+        || matches!(sq.as_str(), "nps" | "npsscore" | "ltr" | "likelytorecommend" | "likelihoodtorecommend")
 }
 
 /// Values alone say NPS: every sampled answer is a 0–10 score written as survey tools write them (no
@@ -137,11 +119,7 @@ fn values_look_like_nps(values: &[&str]) -> bool {
 
 /// Free text, judged from values: long, varied answers.
 fn values_look_like_text(values: &[&str]) -> bool {
-    let filled: Vec<&str> = values
-        .iter()
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .collect();
+    let filled: Vec<&str> = values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
     if filled.len() < 3 {
         return false;
     }
@@ -158,29 +136,17 @@ fn matches_column(spec: &ColumnSpec, wanted: &str) -> bool {
         Some(s) => format!("{} | {}", spec.question.trim(), s.trim()),
         None => spec.question.trim().to_string(),
     };
-    spec.name.eq_ignore_ascii_case(w)
-        || spec.question.trim().eq_ignore_ascii_case(w)
-        || full.eq_ignore_ascii_case(w)
+    spec.name.eq_ignore_ascii_case(w) || spec.question.trim().eq_ignore_ascii_case(w) || full.eq_ignore_ascii_case(w)
 }
 
 /// Finds a column by its name, its question text, or `question | sub-label` (case-insensitive, trimmed).
 /// Prefers the first column whose sub-label is trivial when a question spans several columns.
 pub fn find_column(columns: &[ColumnSpec], wanted: &str) -> Option<usize> {
-    let hits: Vec<&ColumnSpec> = columns
-        .iter()
-        .filter(|c| matches_column(c, wanted))
-        .collect();
-    hits.iter()
-        .find(|c| c.name.eq_ignore_ascii_case(wanted.trim()))
-        .or_else(|| hits.first())
-        .map(|c| c.position)
+    let hits: Vec<&ColumnSpec> = columns.iter().filter(|c| matches_column(c, wanted)).collect();
+    hits.iter().find(|c| c.name.eq_ignore_ascii_case(wanted.trim())).or_else(|| hits.first()).map(|c| c.position)
 }
 
-fn find_or_fail(
-    columns: &[ColumnSpec],
-    name: &str,
-    flag: &'static str,
-) -> Result<usize, UnknownOverride> {
+fn find_or_fail(columns: &[ColumnSpec], name: &str, flag: &'static str) -> Result<usize, UnknownOverride> {
     find_column(columns, name).ok_or_else(|| UnknownOverride {
         flag,
         name: name.to_string(),
@@ -189,11 +155,7 @@ fn find_or_fail(
 }
 
 pub fn available_names(columns: &[ColumnSpec]) -> String {
-    columns
-        .iter()
-        .map(|c| format!("{:?}", c.name))
-        .collect::<Vec<_>>()
-        .join(", ")
+    columns.iter().map(|c| format!("{:?}", c.name)).collect::<Vec<_>>().join(", ")
 }
 
 /// Overrides from the command line or the app's mapping screen.
@@ -214,20 +176,11 @@ pub struct UnknownOverride {
 
 /// Builds the layout from the first records of the file (header rows, then a sample of data rows used for
 /// value-based detection).
-pub fn detect(
-    records: &[Vec<String>],
-    overrides: &LayoutOverrides,
-) -> Result<SurveyLayout, UnknownOverride> {
+pub fn detect(records: &[Vec<String>], overrides: &LayoutOverrides) -> Result<SurveyLayout, UnknownOverride> {
     let Some(row1) = records.first() else {
-        return Err(UnknownOverride {
-            flag: "header",
-            name: String::new(),
-            available: String::new(),
-        });
+        return Err(UnknownOverride { flag: "header", name: String::new(), available: String::new() });
     };
-    let two_rows = records
-        .get(1)
-        .is_some_and(|r2| second_row_is_header(row1, r2));
+    let two_rows = records.get(1).is_some_and(|r2| second_row_is_header(row1, r2));
     let header_rows = if two_rows { 2 } else { 1 };
     let row2 = if two_rows { records.get(1) } else { None };
     let data = &records[header_rows.min(records.len())..];
@@ -239,10 +192,7 @@ pub fn detect(
         if !h.trim().is_empty() || !two_rows {
             current = h.clone();
         }
-        let sub = row2
-            .and_then(|r| r.get(i))
-            .filter(|s| !s.trim().is_empty())
-            .cloned();
+        let sub = row2.and_then(|r| r.get(i)).filter(|s| !s.trim().is_empty()).cloned();
         columns.push(ColumnSpec {
             position: i,
             question: current.clone(),
@@ -261,35 +211,24 @@ pub fn detect(
             }
         }
     }
-    let values_of = |pos: usize| -> Vec<&str> {
-        data.iter()
-            .filter_map(|r| r.get(pos).map(String::as_str))
-            .collect()
-    };
+    let values_of = |pos: usize| -> Vec<&str> { data.iter().filter_map(|r| r.get(pos).map(String::as_str)).collect() };
 
     let (nps, nps_detected_by) = match &overrides.nps_column {
-        Some(name) => (
-            Some(find_or_fail(&columns, name, "--nps-column")?),
-            Some("override"),
-        ),
+        Some(name) => (Some(find_or_fail(&columns, name, "--nps-column")?), Some("override")),
         None => {
             let candidates = |c: &&ColumnSpec| c.role == ColumnRole::Segment;
             let by_text = columns.iter().filter(candidates).find(|c| {
                 looks_like_nps_question(&c.question)
-                    && c.sub_label
-                        .as_deref()
-                        .is_none_or(|s| TRIVIAL_SUB_LABELS.contains(&s.trim()))
+                    && c.sub_label.as_deref().is_none_or(|s| TRIVIAL_SUB_LABELS.contains(&s.trim()))
             });
             match by_text {
                 Some(c) => (Some(c.position), Some("question text")),
-                None => match columns
-                    .iter()
-                    .filter(candidates)
-                    .find(|c| values_look_like_nps(&values_of(c.position)))
-                {
-                    Some(c) => (Some(c.position), Some("0–10 values")),
-                    None => (None, None),
-                },
+                None => {
+                    match columns.iter().filter(candidates).find(|c| values_look_like_nps(&values_of(c.position))) {
+                        Some(c) => (Some(c.position), Some("0–10 values")),
+                        None => (None, None),
+                    }
+                }
             }
         }
     };
@@ -302,10 +241,7 @@ pub fn detect(
             continue;
         }
         let open_ended = c.sub_label.as_deref().map(str::trim) == Some("Open-Ended Response");
-        let other_specify = c
-            .sub_label
-            .as_deref()
-            .is_some_and(|s| s.to_lowercase().contains("please specify"));
+        let other_specify = c.sub_label.as_deref().is_some_and(|s| s.to_lowercase().contains("please specify"));
         if open_ended || other_specify || values_look_like_text(&values_of(c.position)) {
             c.role = ColumnRole::OpenText;
         }
@@ -315,9 +251,7 @@ pub fn detect(
         Some(name) => Some(find_or_fail(&columns, name, "--comment-column")?),
         None => {
             let after = nps.map_or(0, |p| p + 1);
-            let is_open_ended = |c: &ColumnSpec| {
-                c.sub_label.as_deref().map(str::trim) == Some("Open-Ended Response")
-            };
+            let is_open_ended = |c: &ColumnSpec| c.sub_label.as_deref().map(str::trim) == Some("Open-Ended Response");
             let open = |c: &&ColumnSpec| c.role == ColumnRole::OpenText && c.position >= after;
             columns
                 .iter()
@@ -325,11 +259,7 @@ pub fn detect(
                 .find(|c| is_open_ended(c))
                 .or_else(|| {
                     columns.iter().find(|c| {
-                        open(c)
-                            && !c
-                                .sub_label
-                                .as_deref()
-                                .is_some_and(|s| s.to_lowercase().contains("please specify"))
+                        open(c) && !c.sub_label.as_deref().is_some_and(|s| s.to_lowercase().contains("please specify"))
                     })
                 })
                 .map(|c| c.position)
@@ -341,23 +271,19 @@ pub fn detect(
 
     let find_role = |role: ColumnRole| columns.iter().find(|c| c.role == role).map(|c| c.position);
     let respondent_id = find_role(ColumnRole::RespondentId);
-    let date = find_role(ColumnRole::EndDate)
-        .or_else(|| find_role(ColumnRole::StartDate))
-        .or_else(|| {
-            columns
-                .iter()
-                .find(|c| {
-                    matches!(
-                        squash(&c.question).as_str(),
-                        "timestamp" | "submitdate(utc)" | "date" | "createdat" | "responsedate"
-                    )
-                })
-                .map(|c| c.position)
-        });
+    let date = find_role(ColumnRole::EndDate).or_else(|| find_role(ColumnRole::StartDate)).or_else(|| {
+        columns
+            .iter()
+            .find(|c| {
+                matches!(
+                    squash(&c.question).as_str(),
+                    "timestamp" | "submitdate(utc)" | "date" | "createdat" | "responsedate"
+                )
+            })
+            .map(|c| c.position)
+    });
 
-    let source = if two_rows
-        || respondent_id.is_some_and(|p| squash(&columns[p].question) == "respondentid")
-    {
+    let source = if two_rows || respondent_id.is_some_and(|p| squash(&columns[p].question) == "respondentid") {
         "surveymonkey"
     } else {
         "generic"
@@ -374,17 +300,7 @@ pub fn detect(
     }
     let signature = hex(&hasher.finalize()[..16]);
 
-    Ok(SurveyLayout {
-        source,
-        header_rows,
-        columns,
-        signature,
-        respondent_id,
-        date,
-        nps,
-        comment,
-        nps_detected_by,
-    })
+    Ok(SurveyLayout { source, header_rows, columns, signature, respondent_id, date, nps, comment, nps_detected_by })
 }
 
 /// Unique names: the question, or `question | sub-label` where the sub-label is informative; clashes get
@@ -418,10 +334,7 @@ mod tests {
     use super::*;
 
     fn rows(lines: &[&[&str]]) -> Vec<Vec<String>> {
-        lines
-            .iter()
-            .map(|r| r.iter().map(|s| s.to_string()).collect())
-            .collect()
+        lines.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect()
     }
 
     #[test]
@@ -436,24 +349,8 @@ mod tests {
                 "",
                 "",
             ],
-            &[
-                "",
-                "",
-                "Response",
-                "Open-Ended Response",
-                "API",
-                "Reports",
-                "Other (please specify)",
-            ],
-            &[
-                "1",
-                "01/02/2025 10:00:00 AM",
-                "Extremely likely - 10",
-                "Great",
-                "API",
-                "",
-                "",
-            ],
+            &["", "", "Response", "Open-Ended Response", "API", "Reports", "Other (please specify)"],
+            &["1", "01/02/2025 10:00:00 AM", "Extremely likely - 10", "Great", "API", "", ""],
         ]);
         let l = detect(&recs, &LayoutOverrides::default()).unwrap();
         assert_eq!(l.header_rows, 2);
@@ -466,28 +363,16 @@ mod tests {
         let names: Vec<&str> = l.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
             names[4..],
-            [
-                "Which features? | API",
-                "Which features? | Reports",
-                "Which features? | Other (please specify)"
-            ]
+            ["Which features? | API", "Which features? | Reports", "Which features? | Other (please specify)"]
         );
-        assert_eq!(
-            l.columns[6].role,
-            ColumnRole::OpenText,
-            "other-specify text is free text, not a segment"
-        );
+        assert_eq!(l.columns[6].role, ColumnRole::OpenText, "other-specify text is free text, not a segment");
     }
 
     #[test]
     fn nps_found_by_values_when_the_question_does_not_say_so() {
         let mut recs = rows(&[&["id", "score", "plan"]]);
         for i in 0..40 {
-            recs.push(vec![
-                i.to_string(),
-                ((i * 7) % 11).to_string(),
-                "Pro".into(),
-            ]);
+            recs.push(vec![i.to_string(), ((i * 7) % 11).to_string(), "Pro".into()]);
         }
         let l = detect(&recs, &LayoutOverrides::default()).unwrap();
         assert_eq!(l.header_rows, 1);
@@ -501,10 +386,7 @@ mod tests {
         for i in 0..60 {
             recs.push(vec![i.to_string(), format!("{:02}", i % 11)]);
         }
-        assert_eq!(
-            detect(&recs, &LayoutOverrides::default()).unwrap().nps,
-            None
-        );
+        assert_eq!(detect(&recs, &LayoutOverrides::default()).unwrap().nps, None);
     }
 
     #[test]
@@ -513,25 +395,16 @@ mod tests {
         for i in 0..30 {
             recs.push(vec![i.to_string(), (1 + i % 6).to_string()]);
         }
-        assert_eq!(
-            detect(&recs, &LayoutOverrides::default()).unwrap().nps,
-            None
-        );
+        assert_eq!(detect(&recs, &LayoutOverrides::default()).unwrap().nps, None);
     }
 
     #[test]
     fn overrides_win_and_unknown_names_are_errors() {
         let recs = rows(&[&["a", "b", "c"], &["1", "2", "x"]]);
-        let o = LayoutOverrides {
-            nps_column: Some("B".into()),
-            comment_column: Some("c".into()),
-        };
+        let o = LayoutOverrides { nps_column: Some("B".into()), comment_column: Some("c".into()) };
         let l = detect(&recs, &o).unwrap();
         assert_eq!((l.nps, l.comment), (Some(1), Some(2)));
-        let bad = LayoutOverrides {
-            nps_column: Some("nope".into()),
-            ..Default::default()
-        };
+        let bad = LayoutOverrides { nps_column: Some("nope".into()), ..Default::default() };
         assert!(detect(&recs, &bad).is_err());
     }
 

@@ -23,30 +23,17 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("cannot read {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path} is empty: there is no header row to read")]
     Empty { path: PathBuf },
-    #[error(
-        "{path} does not look like a survey export (it contains binary data near byte {offset})"
-    )]
+    #[error("{path} does not look like a survey export (it contains binary data near byte {offset})")]
     Binary { path: PathBuf, offset: u64 },
     #[error("{path}, line {line}: {message}")]
-    Csv {
-        path: PathBuf,
-        line: u64,
-        message: String,
-    },
+    Csv { path: PathBuf, line: u64, message: String },
     #[error("{path} has a header but no columns")]
     NoColumns { path: PathBuf },
     #[error("no column matches {what} {name:?}; columns are: {available}")]
-    UnknownColumn {
-        what: &'static str,
-        name: String,
-        available: String,
-    },
+    UnknownColumn { what: &'static str, name: String, available: String },
 }
 
 pub type Result<T, E = ImportError> = std::result::Result<T, E>;

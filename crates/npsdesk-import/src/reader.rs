@@ -58,12 +58,7 @@ pub(crate) struct LineIndex<R> {
 
 impl<R: Read> LineIndex<R> {
     fn new(inner: R) -> Self {
-        LineIndex {
-            inner,
-            offset: 0,
-            newlines: Default::default(),
-            passed: Default::default(),
-        }
+        LineIndex { inner, offset: 0, newlines: Default::default(), passed: Default::default() }
     }
 
     /// The 1-based line of the record starting at byte `at` (records arrive in order).
@@ -94,15 +89,8 @@ impl<R: Read> Read for LineIndex<R> {
 
 /// Where records come from: a streaming CSV reader, or the first sheet of a workbook (read whole by calamine).
 enum Records {
-    Csv {
-        reader: csv::Reader<CsvSource>,
-        record: csv::ByteRecord,
-    },
-    Sheet {
-        rows: std::vec::IntoIter<Vec<String>>,
-        next_line: u64,
-        bytes_total: u64,
-    },
+    Csv { reader: csv::Reader<CsvSource>, record: csv::ByteRecord },
+    Sheet { rows: std::vec::IntoIter<Vec<String>>, next_line: u64, bytes_total: u64 },
 }
 
 /// A record in text form with its 1-based line (CSV: physical line; workbook: spreadsheet row).
@@ -129,19 +117,14 @@ pub struct ExportReader {
 
 impl ExportReader {
     pub fn open(path: &Path, options: &ImportOptions) -> Result<ExportReader> {
-        let io_err = |source| ImportError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
+        let io_err = |source| ImportError::Io { path: path.to_path_buf(), source };
         let mut file = File::open(path).map_err(io_err)?;
         let file_size = file.metadata().map_err(io_err)?.len();
         let mut head = vec![0u8; 8192];
         let n = read_up_to(&mut file, &mut head).map_err(io_err)?;
         head.truncate(n);
         if head.iter().all(|b| b.is_ascii_whitespace()) {
-            return Err(ImportError::Empty {
-                path: path.to_path_buf(),
-            });
+            return Err(ImportError::Empty { path: path.to_path_buf() });
         }
         let mut sniffed = Sniffed::Utf8 { bom: 0 };
         let records = if head.starts_with(b"PK\x03\x04") {
@@ -151,20 +134,13 @@ impl ExportReader {
             let source: Box<dyn Read + Send> = match sniffed {
                 Sniffed::Utf8 { bom } => {
                     if let Some(offset) = head.iter().position(|b| *b == 0) {
-                        return Err(ImportError::Binary {
-                            path: path.to_path_buf(),
-                            offset: offset as u64,
-                        });
+                        return Err(ImportError::Binary { path: path.to_path_buf(), offset: offset as u64 });
                     }
-                    Box::new(BufReader::with_capacity(
-                        256 * 1024,
-                        reopen(&mut file, bom).map_err(io_err)?,
-                    ))
+                    Box::new(BufReader::with_capacity(256 * 1024, reopen(&mut file, bom).map_err(io_err)?))
                 }
-                Sniffed::Utf16 { encoding, bom } => Box::new(Utf16Reader::new(
-                    BufReader::new(reopen(&mut file, bom).map_err(io_err)?),
-                    encoding,
-                )),
+                Sniffed::Utf16 { encoding, bom } => {
+                    Box::new(Utf16Reader::new(BufReader::new(reopen(&mut file, bom).map_err(io_err)?), encoding))
+                }
             };
             let reader = csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -172,10 +148,7 @@ impl ExportReader {
                 .delimiter(sniff_delimiter(&head))
                 .buffer_capacity(256 * 1024)
                 .from_reader(LineIndex::new(source));
-            Records::Csv {
-                reader,
-                record: csv::ByteRecord::new(),
-            }
+            Records::Csv { reader, record: csv::ByteRecord::new() }
         };
 
         let mut reader = ExportReader {
@@ -210,27 +183,18 @@ impl ExportReader {
             }
         }
         if sample.is_empty() {
-            return Err(ImportError::Empty {
-                path: path.to_path_buf(),
-            });
+            return Err(ImportError::Empty { path: path.to_path_buf() });
         }
-        let overrides = LayoutOverrides {
-            nps_column: options.nps_column.clone(),
-            comment_column: options.comment_column.clone(),
-        };
+        let overrides =
+            LayoutOverrides { nps_column: options.nps_column.clone(), comment_column: options.comment_column.clone() };
         let texts: Vec<Vec<String>> = sample.iter().map(|r| r.cells.clone()).collect();
-        let layout =
-            layout::detect(&texts, &overrides).map_err(|u| ImportError::UnknownColumn {
-                what: u.flag,
-                name: u.name,
-                available: u.available,
-            })?;
-        if layout.columns.is_empty()
-            || (layout.columns.len() == 1 && layout.columns[0].question.trim().is_empty())
-        {
-            return Err(ImportError::NoColumns {
-                path: path.to_path_buf(),
-            });
+        let layout = layout::detect(&texts, &overrides).map_err(|u| ImportError::UnknownColumn {
+            what: u.flag,
+            name: u.name,
+            available: u.available,
+        })?;
+        if layout.columns.is_empty() || (layout.columns.len() == 1 && layout.columns[0].question.trim().is_empty()) {
+            return Err(ImportError::NoColumns { path: path.to_path_buf() });
         }
         reader.pending = sample.into_iter().skip(layout.header_rows).collect();
         reader.layout = layout;
@@ -242,9 +206,7 @@ impl ExportReader {
         match &mut self.records {
             Records::Csv { reader, record } => match reader.read_byte_record(record) {
                 Ok(true) => {
-                    let line = reader
-                        .get_ref()
-                        .line_at(record.position().map_or(0, |p| p.byte()));
+                    let line = reader.get_ref().line_at(record.position().map_or(0, |p| p.byte()));
                     let rec = std::mem::take(record);
                     let cells = self.decode_record(&rec);
                     if let Records::Csv { record, .. } = &mut self.records {
@@ -255,14 +217,9 @@ impl ExportReader {
                 Ok(false) => None,
                 Err(e) => Some(Err(csv_error(&self.path, e))),
             },
-            Records::Sheet {
-                rows, next_line, ..
-            } => rows.next().map(|cells| {
+            Records::Sheet { rows, next_line, .. } => rows.next().map(|cells| {
                 *next_line += 1;
-                Ok(TextRecord {
-                    line: *next_line,
-                    cells,
-                })
+                Ok(TextRecord { line: *next_line, cells })
             }),
         }
     }
@@ -270,10 +227,7 @@ impl ExportReader {
     /// Reads this file with a mapping remembered from an earlier wave of the same survey.
     pub fn use_mapping(&mut self, nps: Option<usize>, comment: Option<usize>) {
         let l = &mut self.layout;
-        for (old, new, role) in [
-            (l.nps, nps, ColumnRole::Nps),
-            (l.comment, comment, ColumnRole::Comment),
-        ] {
+        for (old, new, role) in [(l.nps, nps, ColumnRole::Nps), (l.comment, comment, ColumnRole::Comment)] {
             if old == new {
                 continue;
             }
@@ -308,15 +262,9 @@ impl ExportReader {
     pub fn bytes_read(&self) -> u64 {
         match &self.records {
             Records::Csv { reader, .. } => reader.position().byte(),
-            Records::Sheet {
-                rows,
-                next_line,
-                bytes_total,
-            } => {
+            Records::Sheet { rows, next_line, bytes_total } => {
                 let total_rows = *next_line + rows.len() as u64;
-                (bytes_total * *next_line)
-                    .checked_div(total_rows)
-                    .unwrap_or(0)
+                (bytes_total * *next_line).checked_div(total_rows).unwrap_or(0)
             }
         }
     }
@@ -325,9 +273,7 @@ impl ExportReader {
     pub fn encoding(&self) -> String {
         match self.records {
             Records::Sheet { .. } => "XLSX workbook".into(),
-            Records::Csv { .. } => {
-                decode::describe(self.sniffed, self.legacy.filter(|_| self.legacy_fields > 0))
-            }
+            Records::Csv { .. } => decode::describe(self.sniffed, self.legacy.filter(|_| self.legacy_fields > 0)),
         }
     }
 
@@ -370,18 +316,12 @@ impl ExportReader {
         let TextRecord { line, cells } = rec;
         let expected = self.layout.columns.len();
         if cells.iter().all(|c| c.trim().is_empty()) {
-            return RowOutcome::Skipped(SkippedRow {
-                line,
-                reason: "the row is empty".into(),
-            });
+            return RowOutcome::Skipped(SkippedRow { line, reason: "the row is empty".into() });
         }
         if cells.len() != expected {
             return RowOutcome::Skipped(SkippedRow {
                 line,
-                reason: format!(
-                    "the row has {} fields but the header has {expected}",
-                    cells.len()
-                ),
+                reason: format!("the row has {} fields but the header has {expected}", cells.len()),
             });
         }
         let score = match self.layout.nps {
@@ -390,19 +330,13 @@ impl ExportReader {
                 None => {
                     return RowOutcome::Skipped(SkippedRow {
                         line,
-                        reason: format!(
-                            "the NPS answer {:?} is not a score from 0 to 10",
-                            truncate(&cells[p], 60)
-                        ),
+                        reason: format!("the NPS answer {:?} is not a score from 0 to 10", truncate(&cells[p], 60)),
                     })
                 }
             },
             _ => None,
         };
-        let responded_at = self
-            .layout
-            .date
-            .and_then(|p| crate::dates::parse_datetime(&cells[p]));
+        let responded_at = self.layout.date.and_then(|p| crate::dates::parse_datetime(&cells[p]));
         if responded_at.is_none() {
             self.undated += 1;
         }
@@ -410,13 +344,7 @@ impl ExportReader {
             Some(id) if !id.is_empty() => id.to_string(),
             _ => self.content_key(&cells),
         };
-        RowOutcome::Row(ResponseRow {
-            line,
-            respondent_key,
-            responded_at,
-            score,
-            cells,
-        })
+        RowOutcome::Row(ResponseRow { line, respondent_key, responded_at, score, cells })
     }
 
     /// `h:<hash>#<k>`: the k-th row with this exact content in the file. Re-importing the same file gives the
@@ -439,9 +367,7 @@ impl ExportReader {
             match std::str::from_utf8(field) {
                 Ok(s) => out.push(s.to_owned()),
                 Err(_) => {
-                    let legacy = *self
-                        .legacy
-                        .get_or_insert_with(|| guess_file_legacy(&self.path));
+                    let legacy = *self.legacy.get_or_insert_with(|| guess_file_legacy(&self.path));
                     let (text, _) = decode::decode_field(field, legacy);
                     self.legacy_fields += 1;
                     out.push(text);
@@ -455,15 +381,8 @@ impl ExportReader {
 fn csv_error(path: &Path, e: csv::Error) -> ImportError {
     let line = e.position().map_or(0, |p| p.line());
     match e.into_kind() {
-        csv::ErrorKind::Io(source) => ImportError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-        other => ImportError::Csv {
-            path: path.to_path_buf(),
-            line,
-            message: format!("{other:?}"),
-        },
+        csv::ErrorKind::Io(source) => ImportError::Io { path: path.to_path_buf(), source },
+        other => ImportError::Csv { path: path.to_path_buf(), line, message: format!("{other:?}") },
     }
 }
 
@@ -479,11 +398,7 @@ fn sheet_records(path: &Path, file_size: u64) -> Result<Records> {
     let mut book = calamine::open_workbook_auto(path).map_err(|e| bad(e.to_string()))?;
     let range = match book.worksheet_range_at(0) {
         Some(r) => r.map_err(|e| bad(e.to_string()))?,
-        None => {
-            return Err(ImportError::Empty {
-                path: path.to_path_buf(),
-            })
-        }
+        None => return Err(ImportError::Empty { path: path.to_path_buf() }),
     };
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let text = |d: &Data| -> String {
@@ -500,27 +415,18 @@ fn sheet_records(path: &Path, file_size: u64) -> Result<Records> {
                     "FALSE".into()
                 }
             }
-            Data::DateTime(dt) => dt.as_datetime().map_or_else(
-                || dt.to_string(),
-                |d| d.format("%Y-%m-%d %H:%M:%S").to_string(),
-            ),
+            Data::DateTime(dt) => {
+                dt.as_datetime().map_or_else(|| dt.to_string(), |d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+            }
             Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
             Data::Error(e) => format!("#{e:?}"),
         }
     };
     let rows: Vec<Vec<String>> = range
         .rows()
-        .map(|r| {
-            std::iter::repeat_n(String::new(), col0 as usize)
-                .chain(r.iter().map(text))
-                .collect()
-        })
+        .map(|r| std::iter::repeat_n(String::new(), col0 as usize).chain(r.iter().map(text)).collect())
         .collect();
-    Ok(Records::Sheet {
-        rows: rows.into_iter(),
-        next_line: u64::from(row0),
-        bytes_total: file_size,
-    })
+    Ok(Records::Sheet { rows: rows.into_iter(), next_line: u64::from(row0), bytes_total: file_size })
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -573,11 +479,7 @@ fn invalid_utf8_bytes(mut bytes: &[u8]) -> Vec<u8> {
 
 /// `,` unless the first line has more semicolons or tabs outside quotes.
 fn sniff_delimiter(head: &[u8]) -> u8 {
-    let start = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
-    };
+    let start = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for &b in &head[start..] {

@@ -37,8 +37,7 @@ impl Workspace {
         let mut reader = ExportReader::open(path, options)?;
         let file = path.display().to_string();
         let tx = self.conn.transaction()?;
-        let (survey_id, survey_name, created) =
-            find_or_create_survey(&tx, &mut reader, path, options)?;
+        let (survey_id, survey_name, created) = find_or_create_survey(&tx, &mut reader, path, options)?;
         let layout = reader.layout().clone();
         let comment_pos = layout.comment;
 
@@ -49,11 +48,7 @@ impl Workspace {
         )?;
         let import_id = tx.last_insert_rowid();
         let count = |tx: &Transaction| -> Result<u32> {
-            Ok(tx.query_row(
-                "SELECT count(*) FROM response WHERE survey_id = ?1",
-                [survey_id],
-                |r| r.get(0),
-            )?)
+            Ok(tx.query_row("SELECT count(*) FROM response WHERE survey_id = ?1", [survey_id], |r| r.get(0))?)
         };
         let before = count(&tx)?;
 
@@ -78,9 +73,7 @@ impl Workspace {
                 match outcome? {
                     RowOutcome::Row(row) => {
                         pack::pack(&row.cells, comment_pos, &mut blob);
-                        let comment = comment_pos
-                            .map(|p| row.cells[p].as_str())
-                            .filter(|c| !c.trim().is_empty());
+                        let comment = comment_pos.map(|p| row.cells[p].as_str()).filter(|c| !c.trim().is_empty());
                         changed += upsert.execute(params![
                             survey_id,
                             row.respondent_key,
@@ -142,12 +135,7 @@ impl Workspace {
                 serde_json::to_string(&report).unwrap_or_default()
             ],
         )?;
-        progress(&ImportProgress {
-            file,
-            rows_read,
-            bytes_read: reader.file_size(),
-            bytes_total: reader.file_size(),
-        });
+        progress(&ImportProgress { file, rows_read, bytes_read: reader.file_size(), bytes_total: reader.file_size() });
         tx.commit()?;
         Ok(report)
     }
@@ -176,10 +164,9 @@ fn find_or_create_survey(
         let nps = nps.map(|p| p as usize);
         let comment = comment.map(|p| p as usize);
         let layout = reader.layout();
-        let contradicts =
-            |given: &Option<String>, detected: Option<usize>, stored: Option<usize>| {
-                given.is_some() && detected != stored
-            };
+        let contradicts = |given: &Option<String>, detected: Option<usize>, stored: Option<usize>| {
+            given.is_some() && detected != stored
+        };
         if contradicts(&options.nps_column, layout.nps, nps)
             || contradicts(&options.comment_column, layout.comment, comment)
         {
@@ -193,10 +180,7 @@ fn find_or_create_survey(
         return Ok((id, name, false));
     }
     let layout = reader.layout();
-    let name = path.file_stem().map_or_else(
-        || "Survey".to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    );
+    let name = path.file_stem().map_or_else(|| "Survey".to_string(), |s| s.to_string_lossy().into_owned());
     tx.execute(
         "INSERT INTO survey (name, source, signature, header_rows, id_position, date_position, nps_position, comment_position, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, datetime('now'))",
@@ -219,14 +203,7 @@ fn find_or_create_survey(
         } else {
             c.role
         };
-        insert.execute(params![
-            id,
-            c.position as i64,
-            c.question,
-            c.sub_label,
-            c.name,
-            role.as_str()
-        ])?;
+        insert.execute(params![id, c.position as i64, c.question, c.sub_label, c.name, role.as_str()])?;
     }
     Ok((id, name, true))
 }

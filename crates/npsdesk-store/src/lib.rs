@@ -30,18 +30,11 @@ pub enum StoreError {
     #[error("workspace database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("{path} was written by a newer version of npsdesk (schema {found}, this version knows {known}); it was not changed")]
-    TooNew {
-        path: String,
-        found: i64,
-        known: usize,
-    },
+    TooNew { path: String, found: i64, known: usize },
     #[error("cannot prepare the workspace schema: {0}")]
     Migration(String),
     #[error("cannot create the workspace folder {path}: {source}")]
-    Folder {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Folder { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Import(#[from] npsdesk_import::ImportError),
     #[error("the import was cancelled; the workspace is unchanged")]
@@ -51,17 +44,9 @@ pub enum StoreError {
     #[error("the workspace has no survey yet: import an export first")]
     Empty,
     #[error("survey {survey:?} already reads NPS from {nps:?} and comments from {comment:?}; import this wave without a different --nps-column/--comment-column")]
-    MappingConflict {
-        survey: String,
-        nps: Option<String>,
-        comment: Option<String>,
-    },
+    MappingConflict { survey: String, nps: Option<String>, comment: Option<String> },
     #[error("no column {name:?} in survey {survey:?}; columns are: {available}")]
-    UnknownColumn {
-        name: String,
-        survey: String,
-        available: String,
-    },
+    UnknownColumn { name: String, survey: String, available: String },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -77,10 +62,7 @@ impl Workspace {
     /// Opens (creating and migrating if needed) the workspace file at `path`.
     pub fn open(path: &Path) -> Result<Workspace> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder { path: dir.to_path_buf(), source })?;
         }
         let conn = Connection::open(path)?;
         // WAL: readers (the app, a CLI) never block the writer and a crash cannot tear a commit.
@@ -104,16 +86,12 @@ impl Workspace {
         let known = migration_count();
         if found > known as i64 {
             return Err(StoreError::TooNew {
-                path: path
-                    .as_deref()
-                    .map_or_else(|| ":memory:".into(), |p| p.display().to_string()),
+                path: path.as_deref().map_or_else(|| ":memory:".into(), |p| p.display().to_string()),
                 found,
                 known,
             });
         }
-        MIGRATIONS
-            .to_latest(&mut conn)
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        MIGRATIONS.to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
         Ok(Workspace { conn, path })
     }
 
@@ -123,9 +101,7 @@ impl Workspace {
 
     /// Changes whenever data changes (used by caches to know when to reload).
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT coalesce(max(id), 0) FROM import", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT coalesce(max(id), 0) FROM import", [], |r| r.get(0))?)
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -138,9 +114,7 @@ impl Workspace {
 pub fn data_dir() -> PathBuf {
     match std::env::var_os("NPSDESK_DATA_DIR") {
         Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => dirs::data_dir()
-            .unwrap_or_else(std::env::temp_dir)
-            .join("npsdesk"),
+        _ => dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("npsdesk"),
     }
 }
 
@@ -160,9 +134,7 @@ mod tests {
 
     #[test]
     fn migrations_are_valid() {
-        MIGRATIONS
-            .validate()
-            .expect("migrations apply to an empty database");
+        MIGRATIONS.validate().expect("migrations apply to an empty database");
     }
 
     #[test]
@@ -174,14 +146,10 @@ mod tests {
             let c = Connection::open(&path).unwrap();
             c.pragma_update(None, "user_version", 99).unwrap();
         }
-        let err = Workspace::open(&path)
-            .err()
-            .expect("a newer schema must be refused");
+        let err = Workspace::open(&path).err().expect("a newer schema must be refused");
         assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
         let c = Connection::open(&path).unwrap();
-        let v: i64 = c
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
+        let v: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(v, 99, "the file was not touched");
     }
 
@@ -190,10 +158,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/folder/w.npsdesk");
         let ws = Workspace::open(&path).unwrap();
-        let mode: String = ws
-            .conn
-            .pragma_query_value(None, "journal_mode", |r| r.get(0))
-            .unwrap();
+        let mode: String = ws.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
         assert!(path.exists());
     }

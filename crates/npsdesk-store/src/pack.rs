@@ -24,11 +24,7 @@ pub fn pack(cells: &[String], skip: Option<usize>, out: &mut Vec<u8>) {
 
 /// Calls `f(position, text)` for every packed cell, with positions counted as in the export (the comment's
 /// position is skipped). Stops early and returns `None` on a malformed blob.
-pub fn for_each_cell<'a>(
-    blob: &'a [u8],
-    skip: Option<usize>,
-    mut f: impl FnMut(usize, &'a str),
-) -> Option<()> {
+pub fn for_each_cell<'a>(blob: &'a [u8], skip: Option<usize>, mut f: impl FnMut(usize, &'a str)) -> Option<()> {
     let mut i = 0;
     let mut pos = 0;
     while i < blob.len() {
@@ -58,11 +54,7 @@ pub fn for_each_cell<'a>(
 }
 
 /// The whole export row back, the comment re-inserted at its position.
-pub fn unpack(
-    blob: &[u8],
-    comment_pos: Option<usize>,
-    comment: Option<&str>,
-) -> Option<Vec<String>> {
+pub fn unpack(blob: &[u8], comment_pos: Option<usize>, comment: Option<&str>) -> Option<Vec<String>> {
     let mut cells = Vec::new();
     for_each_cell(blob, comment_pos, |pos, text| {
         while cells.len() < pos {
@@ -85,19 +77,13 @@ mod tests {
     #[test]
     fn round_trips_any_text_with_the_comment_reinserted() {
         let long = "x".repeat(300);
-        let cells: Vec<String> = ["1", "", "a,\"b\"\n\u{1f}c", "why?", long.as_str(), "👍"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let cells: Vec<String> =
+            ["1", "", "a,\"b\"\n\u{1f}c", "why?", long.as_str(), "👍"].iter().map(|s| s.to_string()).collect();
         for skip in [None, Some(0), Some(3), Some(5)] {
             let mut blob = Vec::new();
             pack(&cells, skip, &mut blob);
             let comment = skip.map(|p| cells[p].as_str());
-            assert_eq!(
-                unpack(&blob, skip, comment).unwrap(),
-                cells,
-                "skip {skip:?}"
-            );
+            assert_eq!(unpack(&blob, skip, comment).unwrap(), cells, "skip {skip:?}");
         }
     }
 

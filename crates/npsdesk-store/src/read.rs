@@ -16,16 +16,13 @@ pub struct ResponseCells<'a> {
 }
 
 fn iso(ts: Option<i64>) -> Option<String> {
-    ts.and_then(|t| DateTime::from_timestamp(t, 0))
-        .map(|d| d.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string())
+    ts.and_then(|t| DateTime::from_timestamp(t, 0)).map(|d| d.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string())
 }
 
 impl Workspace {
     pub fn info(&self) -> Result<WorkspaceInfo> {
         Ok(WorkspaceInfo {
-            path: self
-                .path()
-                .map_or_else(|| ":memory:".into(), |p| p.display().to_string()),
+            path: self.path().map_or_else(|| ":memory:".into(), |p| p.display().to_string()),
             surveys: self.surveys()?,
         })
     }
@@ -44,11 +41,7 @@ impl Workspace {
     pub fn latest_survey_id(&self) -> Result<Option<i64>> {
         Ok(self
             .conn()
-            .query_row(
-                "SELECT survey_id FROM import ORDER BY id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT survey_id FROM import ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
             .optional()?)
     }
 
@@ -63,18 +56,14 @@ impl Workspace {
     pub fn survey(&self, id: i64) -> Result<SurveySummary> {
         let row = self
             .conn()
-            .query_row(
-                "SELECT name, source, nps_position, comment_position FROM survey WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<i64>>(2)?,
-                        r.get::<_, Option<i64>>(3)?,
-                    ))
-                },
-            )
+            .query_row("SELECT name, source, nps_position, comment_position FROM survey WHERE id = ?1", [id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                ))
+            })
             .optional()?;
         let (name, source, nps_pos, comment_pos) = row.ok_or(StoreError::NoSurvey(id))?;
         let (responses, answered, first, last): (u32, u32, Option<i64>, Option<i64>) = self.conn().query_row(
@@ -84,8 +73,7 @@ impl Workspace {
         )?;
         let columns = self.columns(id)?;
         let name_at = |p: Option<i64>| {
-            p.and_then(|p| columns.iter().find(|c| i64::from(c.position) == p))
-                .map(|c| c.name.clone())
+            p.and_then(|p| columns.iter().find(|c| i64::from(c.position) == p)).map(|c| c.name.clone())
         };
         Ok(SurveySummary {
             id,
@@ -123,12 +111,8 @@ impl Workspace {
     pub fn find_column(&self, survey_id: i64, wanted: &str) -> Result<ColumnInfo> {
         let columns = self.columns(survey_id)?;
         let w = wanted.trim();
-        let squash = |s: &str| {
-            s.chars()
-                .filter(|c| !c.is_whitespace())
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        };
+        let squash =
+            |s: &str| s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect::<String>();
         let full = |c: &ColumnInfo| match &c.sub_label {
             Some(s) => format!("{} | {}", c.question.trim(), s.trim()),
             None => c.question.trim().to_string(),
@@ -137,22 +121,14 @@ impl Workspace {
             .iter()
             .find(|c| c.name.eq_ignore_ascii_case(w))
             .or_else(|| columns.iter().find(|c| full(c).eq_ignore_ascii_case(w)))
-            .or_else(|| {
-                columns
-                    .iter()
-                    .find(|c| c.question.trim().eq_ignore_ascii_case(w))
-            })
+            .or_else(|| columns.iter().find(|c| c.question.trim().eq_ignore_ascii_case(w)))
             .or_else(|| columns.iter().find(|c| squash(&c.name) == squash(w)));
         match hit {
             Some(c) => Ok(c.clone()),
             None => Err(StoreError::UnknownColumn {
                 name: wanted.to_string(),
                 survey: self.survey(survey_id)?.name,
-                available: columns
-                    .iter()
-                    .map(|c| format!("{:?}", c.name))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                available: columns.iter().map(|c| format!("{:?}", c.name)).collect::<Vec<_>>().join(", "),
             }),
         }
     }
@@ -164,11 +140,8 @@ impl Workspace {
         positions: &[u32],
         mut f: impl FnMut(ResponseCells<'_>),
     ) -> Result<()> {
-        let comment_pos: Option<i64> = self.conn().query_row(
-            "SELECT comment_position FROM survey WHERE id = ?1",
-            [survey_id],
-            |r| r.get(0),
-        )?;
+        let comment_pos: Option<i64> =
+            self.conn().query_row("SELECT comment_position FROM survey WHERE id = ?1", [survey_id], |r| r.get(0))?;
         let comment_pos = comment_pos.map(|p| p as usize);
         let wanted: Vec<usize> = positions.iter().map(|p| *p as usize).collect();
         let mut stmt = self.conn().prepare(
@@ -200,26 +173,18 @@ impl Workspace {
                 rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).unwrap_or_default(),
                 _ => "",
             };
-            f(ResponseCells {
-                respondent_key: key,
-                responded_at: r.get(0)?,
-                score: r.get(1)?,
-                values: &values,
-            });
+            f(ResponseCells { respondent_key: key, responded_at: r.get(0)?, score: r.get(1)?, values: &values });
         }
         Ok(())
     }
 
     /// Every cell of every response of a survey, rebuilt in export order (used by tests and future exports).
     pub fn response_rows(&self, survey_id: i64) -> Result<Vec<(String, Vec<String>)>> {
-        let comment_pos: Option<i64> = self.conn().query_row(
-            "SELECT comment_position FROM survey WHERE id = ?1",
-            [survey_id],
-            |r| r.get(0),
-        )?;
-        let mut stmt = self.conn().prepare(
-            "SELECT respondent_key, comment, cells FROM response WHERE survey_id = ?1 ORDER BY id",
-        )?;
+        let comment_pos: Option<i64> =
+            self.conn().query_row("SELECT comment_position FROM survey WHERE id = ?1", [survey_id], |r| r.get(0))?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT respondent_key, comment, cells FROM response WHERE survey_id = ?1 ORDER BY id")?;
         let rows = stmt.query_map([survey_id], |r| {
             let key: String = r.get(0)?;
             let comment: Option<String> = r.get(1)?;
@@ -229,8 +194,7 @@ impl Workspace {
         let mut out = Vec::new();
         for row in rows {
             let (key, comment, blob) = row?;
-            let cells = pack::unpack(&blob, comment_pos.map(|p| p as usize), comment.as_deref())
-                .unwrap_or_default();
+            let cells = pack::unpack(&blob, comment_pos.map(|p| p as usize), comment.as_deref()).unwrap_or_default();
             out.push((key, cells));
         }
         Ok(out)

@@ -18,10 +18,7 @@ fn go_on(_: &npsdesk_core::ImportProgress) -> ImportControl {
 const HEADER: &str = "\u{feff}Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,How likely is it that you would recommend Acme to a friend or colleague?,What is the primary reason for your score?,Which plan are you on?\r\n,,,,,,,,,Response,Open-Ended Response,Response\r\n";
 
 fn row(id: u64, end: &str, score: &str, comment: &str, plan: &str) -> String {
-    format!(
-        "{id},400,{end},{end},1.2.3.4,,,,Acme Inc.,{score},\"{}\",{plan}\r\n",
-        comment.replace('"', "\"\"")
-    )
+    format!("{id},400,{end},{end},1.2.3.4,,,,Acme Inc.,{score},\"{}\",{plan}\r\n", comment.replace('"', "\"\""))
 }
 
 fn write(dir: &Path, name: &str, rows: &[String]) -> PathBuf {
@@ -31,11 +28,7 @@ fn write(dir: &Path, name: &str, rows: &[String]) -> PathBuf {
 }
 
 fn snapshot(ws: &Workspace) -> Vec<(String, Vec<String>)> {
-    ws.surveys()
-        .unwrap()
-        .iter()
-        .flat_map(|s| ws.response_rows(s.id).unwrap())
-        .collect()
+    ws.surveys().unwrap().iter().flat_map(|s| ws.response_rows(s.id).unwrap()).collect()
 }
 
 #[test]
@@ -45,53 +38,24 @@ fn first_wave_then_same_file_again_adds_nothing() {
         dir.path(),
         "wave1.csv",
         &[
-            row(
-                1,
-                "01/05/2025 10:00:00 AM",
-                "Extremely likely - 10",
-                "Great, \"really\"\nsecond line",
-                "Pro",
-            ),
-            row(
-                2,
-                "01/06/2025 11:00:00 AM",
-                "Not at all likely - 0",
-                "Too slow",
-                "Free",
-            ),
+            row(1, "01/05/2025 10:00:00 AM", "Extremely likely - 10", "Great, \"really\"\nsecond line", "Pro"),
+            row(2, "01/06/2025 11:00:00 AM", "Not at all likely - 0", "Too slow", "Free"),
             row(3, "02/01/2025 09:30:00 PM", "", "", "Free"),
         ],
     );
     let mut ws = Workspace::open(&dir.path().join("w.npsdesk")).unwrap();
-    let r = ws
-        .import_file(&file, &ImportOptions::default(), &mut go_on)
-        .unwrap();
-    assert_eq!(
-        (r.rows_read, r.new, r.updated, r.unchanged),
-        (3, 3, 0, 0),
-        "{r:?}"
-    );
+    let r = ws.import_file(&file, &ImportOptions::default(), &mut go_on).unwrap();
+    assert_eq!((r.rows_read, r.new, r.updated, r.unchanged), (3, 3, 0, 0), "{r:?}");
     assert!(r.created_survey);
     assert_eq!(
         r.nps_column.as_deref(),
         Some("How likely is it that you would recommend Acme to a friend or colleague?")
     );
-    assert_eq!(
-        r.comment_column.as_deref(),
-        Some("What is the primary reason for your score?")
-    );
+    assert_eq!(r.comment_column.as_deref(), Some("What is the primary reason for your score?"));
     let s = ws.survey(r.survey_id).unwrap();
-    assert_eq!(
-        (s.responses, s.answered_nps),
-        (3, 2),
-        "the empty NPS answer is stored but not answered"
-    );
+    assert_eq!((s.responses, s.answered_nps), (3, 2), "the empty NPS answer is stored but not answered");
     assert_eq!(s.first_response.as_deref(), Some("2025-01-05T10:00:00"));
-    assert_eq!(
-        s.last_response.as_deref(),
-        Some("2025-02-01T21:30:00"),
-        "PM is 21h"
-    );
+    assert_eq!(s.last_response.as_deref(), Some("2025-02-01T21:30:00"), "PM is 21h");
 
     // Nothing of the export is lost: every cell comes back in order, the comment with its newline and quotes.
     let rows = ws.response_rows(r.survey_id).unwrap();
@@ -99,14 +63,8 @@ fn first_wave_then_same_file_again_adds_nothing() {
     assert_eq!(rows[0].1[10], "Great, \"really\"\nsecond line");
     assert_eq!(rows[0].1[9], "Extremely likely - 10");
 
-    let again = ws
-        .import_file(&file, &ImportOptions::default(), &mut go_on)
-        .unwrap();
-    assert_eq!(
-        (again.rows_read, again.new, again.updated, again.unchanged),
-        (3, 0, 0, 3),
-        "{again:?}"
-    );
+    let again = ws.import_file(&file, &ImportOptions::default(), &mut go_on).unwrap();
+    assert_eq!((again.rows_read, again.new, again.updated, again.unchanged), (3, 0, 0, 3), "{again:?}");
     assert!(!again.created_survey);
     assert_eq!(ws.survey(r.survey_id).unwrap().responses, 3);
 }
@@ -134,28 +92,13 @@ fn a_later_wave_adds_new_respondents_and_keeps_the_later_answer() {
             row(4, "04/09/2025 10:00:00 AM", "6", "new person", "Free"),      // new
         ],
     );
-    ws.import_file(&w1, &ImportOptions::default(), &mut go_on)
-        .unwrap();
-    let r = ws
-        .import_file(&w2, &ImportOptions::default(), &mut go_on)
-        .unwrap();
-    assert_eq!(
-        (r.rows_read, r.new, r.updated, r.unchanged),
-        (4, 1, 1, 2),
-        "{r:?}"
-    );
+    ws.import_file(&w1, &ImportOptions::default(), &mut go_on).unwrap();
+    let r = ws.import_file(&w2, &ImportOptions::default(), &mut go_on).unwrap();
+    assert_eq!((r.rows_read, r.new, r.updated, r.unchanged), (4, 1, 1, 2), "{r:?}");
     let rows = ws.response_rows(r.survey_id).unwrap();
     let by_id = |id: &str| rows.iter().find(|(k, _)| k == id).unwrap().1.clone();
-    assert_eq!(
-        by_id("1")[9],
-        "10",
-        "respondent 1's later answer replaced the earlier one"
-    );
-    assert_eq!(
-        by_id("2")[9],
-        "8",
-        "respondent 2's older copy did not overwrite"
-    );
+    assert_eq!(by_id("1")[9], "10", "respondent 1's later answer replaced the earlier one");
+    assert_eq!(by_id("2")[9], "8", "respondent 2's older copy did not overwrite");
     assert_eq!(rows.len(), 4);
 }
 
@@ -164,35 +107,19 @@ fn malformed_rows_are_reported_with_line_and_reason() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = Workspace::open_in_memory().unwrap();
     let mut rows = vec![
-        row(
-            1,
-            "01/05/2025 10:00:00 AM",
-            "9",
-            "multi\nline\ncomment",
-            "Pro",
-        ), // lines 3–5
-        row(2, "01/05/2025 10:00:00 AM", "maybe", "", "Pro"), // line 6: bad score
-        "3,400,01/05/2025 10:00:00 AM\r\n".to_string(),       // line 7: short row
+        row(1, "01/05/2025 10:00:00 AM", "9", "multi\nline\ncomment", "Pro"), // lines 3–5
+        row(2, "01/05/2025 10:00:00 AM", "maybe", "", "Pro"),                 // line 6: bad score
+        "3,400,01/05/2025 10:00:00 AM\r\n".to_string(),                       // line 7: short row
     ];
     rows.push(row(4, "01/05/2025 10:00:00 AM", "7", "", "Pro"));
     let file = write(dir.path(), "bad.csv", &rows);
-    let r = ws
-        .import_file(&file, &ImportOptions::default(), &mut go_on)
-        .unwrap();
+    let r = ws.import_file(&file, &ImportOptions::default(), &mut go_on).unwrap();
     assert_eq!((r.rows_read, r.new), (4, 2));
     assert_eq!(r.skipped.len(), 2);
     assert_eq!(r.skipped[0].line, 6);
-    assert!(
-        r.skipped[0].reason.contains("\"maybe\""),
-        "{}",
-        r.skipped[0].reason
-    );
+    assert!(r.skipped[0].reason.contains("\"maybe\""), "{}", r.skipped[0].reason);
     assert_eq!(r.skipped[1].line, 7);
-    assert!(
-        r.skipped[1].reason.contains("3 fields"),
-        "{}",
-        r.skipped[1].reason
-    );
+    assert!(r.skipped[1].reason.contains("3 fields"), "{}", r.skipped[1].reason);
 }
 
 #[test]
@@ -200,20 +127,13 @@ fn a_cancelled_import_leaves_the_workspace_exactly_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w.npsdesk");
     let mut ws = Workspace::open(&path).unwrap();
-    let first = write(
-        dir.path(),
-        "first.csv",
-        &[row(1, "01/05/2025 10:00:00 AM", "9", "hi", "Pro")],
-    );
-    ws.import_file(&first, &ImportOptions::default(), &mut go_on)
-        .unwrap();
+    let first = write(dir.path(), "first.csv", &[row(1, "01/05/2025 10:00:00 AM", "9", "hi", "Pro")]);
+    ws.import_file(&first, &ImportOptions::default(), &mut go_on).unwrap();
     let before = snapshot(&ws);
     let version = ws.data_version().unwrap();
 
     // A second wave of 12,000 rows (one update of respondent 1 among them), cancelled after 10,000 rows.
-    let many: Vec<String> = (1..=12_000)
-        .map(|i| row(i, "03/05/2025 10:00:00 AM", "5", "x", "Free"))
-        .collect();
+    let many: Vec<String> = (1..=12_000).map(|i| row(i, "03/05/2025 10:00:00 AM", "5", "x", "Free")).collect();
     let big = write(dir.path(), "big.csv", &many);
     let mut seen = 0;
     let err = ws
@@ -230,16 +150,8 @@ fn a_cancelled_import_leaves_the_workspace_exactly_as_it_was() {
     assert_eq!(seen, 10_000);
     drop(ws);
     let ws = Workspace::open(&path).unwrap();
-    assert_eq!(
-        snapshot(&ws),
-        before,
-        "no row of the cancelled import is visible"
-    );
-    assert_eq!(
-        ws.data_version().unwrap(),
-        version,
-        "no import record was left behind"
-    );
+    assert_eq!(snapshot(&ws), before, "no row of the cancelled import is visible");
+    assert_eq!(ws.data_version().unwrap(), version, "no import record was left behind");
 }
 
 #[test]
@@ -248,19 +160,10 @@ fn a_missing_or_empty_file_is_a_clear_error_and_changes_nothing() {
     let mut ws = Workspace::open(&dir.path().join("w.npsdesk")).unwrap();
     let empty = dir.path().join("empty.csv");
     std::fs::write(&empty, "").unwrap();
-    let e = ws
-        .import_file(&empty, &ImportOptions::default(), &mut go_on)
-        .unwrap_err()
-        .to_string();
+    let e = ws.import_file(&empty, &ImportOptions::default(), &mut go_on).unwrap_err().to_string();
     assert!(e.contains("empty"), "{e}");
-    let e = ws
-        .import_file(
-            &dir.path().join("nope.csv"),
-            &ImportOptions::default(),
-            &mut go_on,
-        )
-        .unwrap_err()
-        .to_string();
+    let e =
+        ws.import_file(&dir.path().join("nope.csv"), &ImportOptions::default(), &mut go_on).unwrap_err().to_string();
     assert!(e.contains("nope.csv"), "{e}");
     assert!(ws.surveys().unwrap().is_empty());
 }
@@ -272,47 +175,19 @@ const REAL_SURVEYMONKEY: &[(&str, usize, u32, usize)] = &[
     ("ajturner__dc-elections__2022_anc.csv", 2, 172, 41),
     ("fivethirtyeight__data__MIDWEST.csv", 2, 2778, 53),
     ("fivethirtyeight__data__StarWars.csv", 2, 1186, 38),
-    (
-        "fivethirtyeight__data__religion-survey-results.csv",
-        2,
-        1039,
-        48,
-    ),
-    (
-        "fivethirtyeight__data__sleeping-alone-data.csv",
-        2,
-        1093,
-        31,
-    ),
+    ("fivethirtyeight__data__religion-survey-results.csv", 2, 1039, 48),
+    ("fivethirtyeight__data__sleeping-alone-data.csv", 2, 1093, 31),
     ("fivethirtyeight__data__steak-risk-survey.csv", 2, 550, 15),
-    (
-        "fivethirtyeight__data__thanksgiving-2015-poll-data.csv",
-        1,
-        1058,
-        65,
-    ),
-    (
-        "kshashank03__Survey-Monkey-Tutorial__Data_-_Survey_Monkey_Output.xlsx",
-        2,
-        198,
-        100,
-    ),
+    ("fivethirtyeight__data__thanksgiving-2015-poll-data.csv", 1, 1058, 65),
+    ("kshashank03__Survey-Monkey-Tutorial__Data_-_Survey_Monkey_Output.xlsx", 2, 198, 100),
 ];
 
 #[test]
 fn every_real_surveymonkey_export_imports_without_error() {
     let dir = shared().join("fixtures/real/surveymonkey");
-    assert!(
-        dir.is_dir(),
-        "the real fixtures are expected at {} (set NPSDESK_SHARED)",
-        dir.display()
-    );
+    assert!(dir.is_dir(), "the real fixtures are expected at {} (set NPSDESK_SHARED)", dir.display());
     let listed: usize = std::fs::read_dir(&dir).unwrap().count();
-    assert_eq!(
-        listed,
-        REAL_SURVEYMONKEY.len(),
-        "a fixture was added or removed: pin it here"
-    );
+    assert_eq!(listed, REAL_SURVEYMONKEY.len(), "a fixture was added or removed: pin it here");
     for &(name, header_rows, rows, columns) in REAL_SURVEYMONKEY {
         let mut ws = Workspace::open_in_memory().unwrap();
         let r = ws
@@ -320,23 +195,13 @@ fn every_real_surveymonkey_export_imports_without_error() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let s = ws.survey(r.survey_id).unwrap();
         assert_eq!(r.rows_read, rows, "{name}: rows read");
-        assert!(
-            r.skipped.is_empty(),
-            "{name}: skipped {:?}",
-            &r.skipped[..r.skipped.len().min(3)]
-        );
+        assert!(r.skipped.is_empty(), "{name}: skipped {:?}", &r.skipped[..r.skipped.len().min(3)]);
         assert_eq!(s.responses, rows, "{name}: every row is stored");
         assert_eq!(s.columns.len(), columns, "{name}: columns");
-        assert_eq!(
-            r.source, "surveymonkey",
-            "{name}: metadata or sub-label row says SurveyMonkey"
-        );
+        assert_eq!(r.source, "surveymonkey", "{name}: metadata or sub-label row says SurveyMonkey");
         assert_eq!(r.header_rows as usize, header_rows, "{name}: header rows");
         assert_eq!(r.nps_column, None, "{name} has no 0–10 recommend question");
-        assert!(
-            r.warnings.iter().any(|w| w.contains("without NPS")),
-            "{name}: says it has no NPS"
-        );
+        assert!(r.warnings.iter().any(|w| w.contains("without NPS")), "{name}: says it has no NPS");
     }
 }
 
@@ -344,20 +209,11 @@ fn every_real_surveymonkey_export_imports_without_error() {
 fn mac_roman_bytes_in_a_real_export_are_decoded_and_reported() {
     let file = shared().join("fixtures/real/surveymonkey/fivethirtyeight__data__StarWars.csv");
     let mut ws = Workspace::open_in_memory().unwrap();
-    let r = ws
-        .import_file(&file, &ImportOptions::default(), &mut go_on)
-        .unwrap();
+    let r = ws.import_file(&file, &ImportOptions::default(), &mut go_on).unwrap();
     assert!(r.encoding.contains("Mac Roman"), "{}", r.encoding);
-    assert!(
-        r.warnings.iter().any(|w| w.contains("not valid UTF-8")),
-        "{:?}",
-        r.warnings
-    );
+    assert!(r.warnings.iter().any(|w| w.contains("not valid UTF-8")), "{:?}", r.warnings);
     let s = ws.survey(r.survey_id).unwrap();
-    assert!(
-        s.columns.iter().all(|c| !c.name.contains('\u{fffd}')),
-        "no replacement characters in names"
-    );
+    assert!(s.columns.iter().all(|c| !c.name.contains('\u{fffd}')), "no replacement characters in names");
 }
 
 #[test]
@@ -370,44 +226,20 @@ fn the_same_responses_in_three_encodings_and_delimiters_import_alike() {
         ("sm_semicolon_cp1252.csv", "Windows-1252"),
     ] {
         let mut ws = Workspace::open_in_memory().unwrap();
-        let r = ws
-            .import_file(&dir.join(name), &ImportOptions::default(), &mut go_on)
-            .unwrap();
+        let r = ws.import_file(&dir.join(name), &ImportOptions::default(), &mut go_on).unwrap();
         assert!(r.encoding.contains(encoding), "{name}: {}", r.encoding);
-        assert_eq!(
-            (r.rows_read, r.new, r.skipped.len()),
-            (6, 6, 0),
-            "{name}: {r:?}"
-        );
+        assert_eq!((r.rows_read, r.new, r.skipped.len()), (6, 6, 0), "{name}: {r:?}");
         assert_eq!(r.header_rows, 2, "{name}");
-        assert_eq!(
-            r.nps_column.as_deref(),
-            Some("How likely are you to recommend us to a colleague?"),
-            "{name}"
-        );
+        assert_eq!(r.nps_column.as_deref(), Some("How likely are you to recommend us to a colleague?"), "{name}");
         let rows = ws.response_rows(r.survey_id).unwrap();
         // 10 − 0 − 7 − 9 − (empty) − 6: promoters 101, 104; detractors 102, 106.
         assert_eq!(rows[0].1[4], "10 - Extremely likely", "{name}");
-        assert_eq!(
-            rows[1].1[5], "Trop cher;\nà revoir",
-            "{name}: accents and the quoted newline survive"
-        );
+        assert_eq!(rows[1].1[5], "Trop cher;\nà revoir", "{name}: accents and the quoted newline survive");
         let s = ws.survey(r.survey_id).unwrap();
         assert_eq!((s.responses, s.answered_nps), (6, 5), "{name}");
-        assert_eq!(
-            s.first_response.as_deref(),
-            Some("2025-03-01T09:05:00"),
-            "{name}: End Date is the response date"
-        );
-        seen.push(
-            rows.iter()
-                .map(|(_, cells)| cells[..5].to_vec())
-                .collect::<Vec<_>>(),
-        );
+        assert_eq!(s.first_response.as_deref(), Some("2025-03-01T09:05:00"), "{name}: End Date is the response date");
+        seen.push(rows.iter().map(|(_, cells)| cells[..5].to_vec()).collect::<Vec<_>>());
     }
     assert_eq!(seen[0], seen[1], "UTF-8 and UTF-16 give the same cells");
-    assert_eq!(
-        seen[0], seen[2],
-        "semicolon/Windows-1252 gives the same cells"
-    );
+    assert_eq!(seen[0], seen[2], "semicolon/Windows-1252 gives the same cells");
 }

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
-import { dashboard, importFiles, openWorkspace, startup } from './backend';
+import { columnValues, dashboard, explain, importFiles, nps, openWorkspace, startup } from './backend';
 import { AppError, errorTitle } from './errors';
 import { onFileDrop, onImportProgress, pickExportFiles, type FileDrop } from './events';
-import type { Dashboard, ImportProgress, Startup } from './types';
+import type { Dashboard, ImportProgress, NpsQuery, Startup } from './types';
 
 afterEach(() => {
   clearMocks();
@@ -49,6 +49,37 @@ describe('commands', () => {
       ['import_files', { paths: ['/a.csv', '/b.csv'] }],
       ['open_workspace', { path: '/w.npsdesk' }],
     ]);
+  });
+});
+
+describe('analytics commands', () => {
+  const query: NpsQuery = {
+    by: [], per: 'month', rolling: null, from: null, to: '2025-12-31', filters: [{ column: 'Plan', value: 'Pro', negate: false }],
+    count: 'all', account_column: null, level: 0.9, low_n: 30, min_n: 10,
+  };
+
+  it('nps, column_values and explain pass camelCase arguments and the whole query', async () => {
+    const seen: Array<[string, unknown]> = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return cmd === 'column_values' ? [{ value: 'Pro', n: 3 }] : {};
+    });
+    await nps(3, query);
+    await expect(columnValues(null, 'Plan')).resolves.toEqual([{ value: 'Pro', n: 3 }]);
+    await explain(3, query, '2025-Q1', '2025-Q2', 'Region');
+    expect(seen).toEqual([
+      ['nps', { surveyId: 3, query }],
+      ['column_values', { surveyId: null, column: 'Plan' }],
+      ['explain', { surveyId: 3, query, fromPeriod: '2025-Q1', toPeriod: '2025-Q2', by: 'Region' }],
+    ]);
+  });
+
+  it('an invalid query rejects with its AppError code', async () => {
+    mockIPC(() => {
+      throw { code: 'invalid_input', message: 'per and rolling exclude each other' };
+    });
+    const err = await nps(null, { ...query, rolling: { days: 30, step: 'week' } }).catch((e: unknown) => e);
+    expect((err as AppError).code).toBe('invalid_input');
   });
 });
 

@@ -1,7 +1,7 @@
 // One typed async function per Tauri command. Arguments are camelCase on this side (Tauri maps them to snake_case).
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { AppError } from './errors';
-import type { Dashboard, ImportReport, Startup, WorkspaceInfo } from './types';
+import type { Dashboard, Explanation, ImportReport, NpsQuery, NpsReport, Startup, ValueCount, WorkspaceInfo } from './types';
 
 async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
@@ -33,4 +33,25 @@ export function importFiles(paths: string[]): Promise<ImportReport[]> {
 /** Opens (or creates) another workspace file. */
 export function openWorkspace(path: string): Promise<WorkspaceInfo> {
   return call<WorkspaceInfo>('open_workspace', { path });
+}
+
+/** NPS for a query (filters, grouping, periods or rolling windows, count mode, level); `null` = the latest survey. */
+export function nps(surveyId: number | null, query: NpsQuery): Promise<NpsReport> {
+  return call<NpsReport>('nps', { surveyId, query });
+}
+
+/** The values of one column with their counts, most frequent first (`value: null` = left empty). */
+export function columnValues(surveyId: number | null, column: string): Promise<ValueCount[]> {
+  return call<ValueCount[]>('column_values', { surveyId, column });
+}
+
+/** Why NPS changed between two periods: mix and within effects by a segment column (`mix + within == delta`). */
+export function explain(
+  surveyId: number | null,
+  query: NpsQuery,
+  fromPeriod: string,
+  toPeriod: string,
+  by: string,
+): Promise<Explanation> {
+  return call<Explanation>('explain', { surveyId, query, fromPeriod, toPeriod, by });
 }

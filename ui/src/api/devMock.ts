@@ -2,7 +2,7 @@
 // so it never reaches the production bundle.
 import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
-import type { Dashboard, ImportProgress, ImportReport, Startup, WorkspaceInfo } from './types';
+import type { Dashboard, Explanation, ImportProgress, ImportReport, NpsQuery, NpsReport, Startup, ValueCount, WorkspaceInfo } from './types';
 import type { AppErrorPayload } from './types';
 
 export type MockHandlers = {
@@ -11,6 +11,15 @@ export type MockHandlers = {
   importFiles?: (paths: string[]) => ImportReport[] | Promise<ImportReport[]>;
   openWorkspace?: (path: string) => WorkspaceInfo | Promise<WorkspaceInfo>;
   pickFiles?: () => string[] | null;
+  nps?: (surveyId: number | null, query: NpsQuery) => NpsReport | Promise<NpsReport>;
+  columnValues?: (surveyId: number | null, column: string) => ValueCount[] | Promise<ValueCount[]>;
+  explain?: (
+    surveyId: number | null,
+    query: NpsQuery,
+    fromPeriod: string,
+    toPeriod: string,
+    by: string,
+  ) => Explanation | Promise<Explanation>;
 };
 
 /** Installs a fake `window.__TAURI_INTERNALS__` answering npsdesk's commands with the given handlers. */
@@ -31,6 +40,23 @@ export function installMockBackend(h: MockHandlers): void {
           break;
         case 'open_workspace':
           if (h.openWorkspace) return h.openWorkspace(String(args['path']));
+          break;
+        case 'nps':
+          if (h.nps) return h.nps((args['surveyId'] as number | null | undefined) ?? null, args['query'] as NpsQuery);
+          break;
+        case 'column_values':
+          if (h.columnValues) return h.columnValues((args['surveyId'] as number | null | undefined) ?? null, String(args['column']));
+          break;
+        case 'explain':
+          if (h.explain) {
+            return h.explain(
+              (args['surveyId'] as number | null | undefined) ?? null,
+              args['query'] as NpsQuery,
+              String(args['fromPeriod']),
+              String(args['toPeriod']),
+              String(args['by']),
+            );
+          }
           break;
         case 'plugin:dialog|open':
           return h.pickFiles ? h.pickFiles() : null;

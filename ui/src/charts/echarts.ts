@@ -1,13 +1,20 @@
 // ECharts with only the parts npsdesk draws, on the SVG renderer (crisp on projectors, CSP-friendly).
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, CustomChart } from 'echarts/charts';
-import type { BarSeriesOption, LineSeriesOption, CustomSeriesOption } from 'echarts/charts';
+import { BarChart, LineChart, CustomChart, ScatterChart, HeatmapChart } from 'echarts/charts';
+import type {
+  BarSeriesOption,
+  LineSeriesOption,
+  CustomSeriesOption,
+  ScatterSeriesOption,
+  HeatmapSeriesOption,
+} from 'echarts/charts';
 import {
   GridComponent,
   TooltipComponent,
   LegendComponent,
   TitleComponent,
   MarkLineComponent,
+  VisualMapContinuousComponent,
 } from 'echarts/components';
 import type {
   GridComponentOption,
@@ -15,6 +22,7 @@ import type {
   LegendComponentOption,
   TitleComponentOption,
   MarkLineComponentOption,
+  VisualMapComponentOption,
 } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 
@@ -22,11 +30,14 @@ echarts.use([
   BarChart,
   LineChart,
   CustomChart,
+  ScatterChart,
+  HeatmapChart,
   GridComponent,
   TooltipComponent,
   LegendComponent,
   TitleComponent,
   MarkLineComponent,
+  VisualMapContinuousComponent,
   SVGRenderer,
 ]);
 
@@ -34,11 +45,14 @@ export type EChartsOption = echarts.ComposeOption<
   | BarSeriesOption
   | LineSeriesOption
   | CustomSeriesOption
+  | ScatterSeriesOption
+  | HeatmapSeriesOption
   | GridComponentOption
   | TooltipComponentOption
   | LegendComponentOption
   | TitleComponentOption
   | MarkLineComponentOption
+  | VisualMapComponentOption
 >;
 
 export { echarts };

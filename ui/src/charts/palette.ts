@@ -19,6 +19,12 @@ export type ChartPalette = {
   surface: string;
   tooltipBg: string;
   tooltipBorder: string;
+  /** Small-sample points, bars and cells. */
+  lowN: string;
+  /** Bars of segments not significantly different from the total. */
+  neutral: string;
+  /** Middle of the heat-map scale (NPS 0). */
+  heatMid: string;
   fontFamily: string;
 };
 
@@ -36,6 +42,9 @@ export const LIGHT_PALETTE: ChartPalette = {
   surface: '#ffffff',
   tooltipBg: '#ffffff',
   tooltipBorder: '#e4e7ec',
+  lowN: '#98a2b3',
+  neutral: '#7fa7c9',
+  heatMid: '#f2f4f7',
   fontFamily: FONT_FAMILY,
 };
 
@@ -51,5 +60,8 @@ export const DARK_PALETTE: ChartPalette = {
   surface: '#171a21',
   tooltipBg: '#1f232c',
   tooltipBorder: '#343a46',
+  lowN: '#667085',
+  neutral: '#4f7da3',
+  heatMid: '#2a303b',
   fontFamily: FONT_FAMILY,
 };

@@ -18,6 +18,7 @@ import {
   type WorkspaceInfo,
 } from '../api';
 import { baseName, partitionExportPaths } from './format';
+import { Analysis } from './analysis.svelte';
 
 export type Phase = 'starting' | 'ready' | 'failed';
 
@@ -61,6 +62,8 @@ export class AppState {
   readonly surveys = $derived(this.workspace?.surveys ?? []);
   readonly selectedSurveyId = $derived(this.dashboard?.survey?.id ?? null);
   readonly busy = $derived(this.run !== null);
+  /** The controls bar and the filtered reports. */
+  readonly analysis = new Analysis();
 
   #unlisten: Unlisten[] = [];
   #dashboardRequest = 0;
@@ -82,6 +85,7 @@ export class AppState {
 
   dispose(): void {
     for (const u of this.#unlisten.splice(0)) u();
+    this.analysis.dispose();
   }
 
   async selectSurvey(id: number): Promise<void> {
@@ -97,6 +101,10 @@ export class AppState {
       if (request !== this.#dashboardRequest) return;
       this.dashboard = d;
       this.workspace = d.workspace;
+      const id = d.survey?.id ?? null;
+      // Another survey: controls back to defaults. The same one (after an import): keep them, ask again.
+      if (id !== this.analysis.surveyId) this.analysis.reset(id, d.overall !== null);
+      else if (d.overall !== null) this.analysis.requery();
     } catch (reason) {
       if (request !== this.#dashboardRequest) return;
       this.#showError(AppError.from(reason));

@@ -155,3 +155,16 @@ describe('dates, periods and paths', () => {
     expect(r.rejected).toEqual(['/a/deck.pdf', '/a/noext']);
   });
 });
+
+import { formatPeriod } from './format';
+
+describe('formatPeriod', () => {
+  it('formats every period key of the engine', () => {
+    expect(formatPeriod('2025-Q3')).toBe('Q3 2025');
+    expect(formatPeriod('2025-07')).toBe('Jul 2025');
+    expect(formatPeriod('2025-W07')).toBe('W07 2025');
+    expect(formatPeriod('2025')).toBe('2025');
+    expect(formatPeriod('2025-09-30')).toBe('30 Sep 2025');
+    expect(formatPeriod('whatever')).toBe('whatever');
+  });
+});

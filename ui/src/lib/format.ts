@@ -125,6 +125,25 @@ export function formatQuarter(key: string): string {
   return m ? `Q${m[2]} ${m[1]}` : key;
 }
 
+/**
+ * Any period key of the engine for people: "2025-Q3" → "Q3 2025", "2025-07" → "Jul 2025",
+ * "2025-W07" → "W07 2025", "2025" → "2025", a rolling end date "2025-09-30" → "30 Sep 2025".
+ */
+export function formatPeriod(key: string): string {
+  const k = key.trim();
+  let m = /^(\d{4})-?Q([1-4])$/i.exec(k);
+  if (m) return `Q${m[2]} ${m[1]}`;
+  m = /^(\d{4})-W(\d{2})$/.exec(k);
+  if (m) return `W${m[2]} ${m[1]}`;
+  m = /^(\d{4})-(\d{2})$/.exec(k);
+  if (m) {
+    const month = MONTHS[Number(m[2]) - 1];
+    return month ? `${month} ${m[1]}` : k;
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(k)) return formatDate(k);
+  return k;
+}
+
 /** The last part of a path, for either separator. */
 export function baseName(path: string): string {
   const parts = path.split(/[\\/]/).filter((p) => p !== '');

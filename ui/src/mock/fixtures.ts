@@ -8,6 +8,8 @@ import type {
   SurveySummary,
   WorkspaceInfo,
 } from '../api';
+import { computeColumnValues, computeExplain, computeNps, mockRows } from './engine';
+import type { MockHandlers } from '../api/devMock';
 
 /** NPS and a normal-approximation 95 % interval from counts (the app gets real ones from Rust). */
 export function counts(promoters: number, passives: number, detractors: number): Omit<NpsGroup, 'key'> {
@@ -65,7 +67,7 @@ const COLUMNS: ColumnInfo[] = [
   col(1, 'Collector ID', 'collector_id'),
   col(2, 'Start Date', 'start_date'),
   col(3, 'End Date', 'end_date'),
-  col(4, 'IP Address', 'metadata'),
+  col(4, 'Custom Data 1', 'metadata'),
   col(9, 'How likely is it that you would recommend Acme to a friend or colleague?', 'nps'),
   col(10, 'What is the main reason for your score?', 'comment'),
   col(11, 'Which plan are you on?', 'segment'),
@@ -149,4 +151,13 @@ export function importReport(overrides: Partial<ImportReport> = {}): ImportRepor
     elapsed_ms: 1834,
     ...overrides,
   } as ImportReport;
+}
+
+/** `nps`, `column_values` and `explain` answered from the mocked survey's rows (see engine.ts). */
+export function analyticsHandlers(): Pick<MockHandlers, 'nps' | 'columnValues' | 'explain'> {
+  return {
+    nps: (_id, query) => computeNps(mockRows(), query),
+    columnValues: (_id, column) => computeColumnValues(mockRows(), column),
+    explain: (_id, query, from, to, by) => computeExplain(mockRows(), query, from, to, by),
+  };
 }

@@ -3,7 +3,8 @@ import { emitDrag, emitProgress, installMockBackend } from '../api/devMock';
 import { echarts } from '../charts/echarts';
 import type { AppState } from '../lib/appState.svelte';
 import type { ImportReport } from '../api';
-import { dashboardFor, importReport, npsSurvey, plainSurvey, workspace, WORKSPACE_PATH } from './fixtures';
+import { PLAN, REGION } from './engine';
+import { analyticsHandlers, dashboardFor, importReport, npsSurvey, plainSurvey, workspace, WORKSPACE_PATH } from './fixtures';
 
 export const SCENARIOS = [
   'dashboard',
@@ -19,6 +20,11 @@ export const SCENARIOS = [
   'drop-bad',
   'startup-import',
   'tooltip',
+  'filters',
+  'segments',
+  'segments2',
+  'rolling',
+  'popover',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -50,6 +56,7 @@ export function runScenario(s: Scenario, app: AppState): { afterMount: () => Pro
     dashboard: (id: number | null) => dashboardFor(id, ws),
     importFiles: (paths: string[]) => slowImport(paths),
     pickFiles: () => ['/home/dana/Downloads/Customer NPS relationship survey.csv'],
+    ...analyticsHandlers(),
   };
   let afterMount = async () => undefined as void;
 
@@ -128,11 +135,63 @@ export function runScenario(s: Scenario, app: AppState): { afterMount: () => Pro
       installMockBackend(base);
       afterMount = async () => {
         for (let i = 0; i < 50; i++) {
-          const el = document.querySelector<HTMLElement>('[data-testid=chart-by-quarter]');
+          const el = document.querySelector<HTMLElement>('[data-testid=chart-trend]');
           const chart = el ? echarts.getInstanceByDom(el) : undefined;
           if (chart) {
             await sleep(600);
             chart.dispatchAction({ type: 'showTip', seriesIndex: 2, dataIndex: 5 });
+            return;
+          }
+          await sleep(50);
+        }
+      };
+      break;
+    case 'filters':
+      installMockBackend(base);
+      afterMount = async () => {
+        await sleep(200);
+        app.analysis.addFilter({ column: REGION, value: 'EMEA', negate: false });
+        app.analysis.addFilter({ column: PLAN, value: 'Free', negate: true });
+        app.analysis.setGranularity('month');
+      };
+      break;
+    case 'segments':
+      installMockBackend(base);
+      afterMount = async () => {
+        await sleep(200);
+        app.analysis.setSegment(0, PLAN);
+      };
+      break;
+    case 'segments2':
+      installMockBackend(base);
+      afterMount = async () => {
+        await sleep(200);
+        app.analysis.setSegment(0, REGION);
+        app.analysis.setSegment(1, PLAN);
+        app.analysis.update({ level: 0.9 });
+      };
+      break;
+    case 'rolling':
+      installMockBackend(base);
+      afterMount = async () => {
+        await sleep(200);
+        app.analysis.setRolling({ days: 90, step: 'week' });
+        app.analysis.addFilter({ column: REGION, value: 'LATAM', negate: false });
+      };
+      break;
+    case 'popover':
+      installMockBackend(base);
+      afterMount = async () => {
+        for (let i = 0; i < 60; i++) {
+          const b = document.querySelector<HTMLButtonElement>('[data-testid=add-filter]');
+          if (b) {
+            b.click();
+            await sleep(50);
+            const sel = document.querySelector<HTMLSelectElement>('[data-testid=filter-column]');
+            if (sel) {
+              sel.value = PLAN;
+              sel.dispatchEvent(new Event('change', { bubbles: true }));
+            }
             return;
           }
           await sleep(50);

@@ -1,0 +1,376 @@
+// A small NPS engine over made-up respondent rows, so the mocked preview and the App tests answer `nps`,
+// `column_values` and `explain` honestly: every figure is computed from the rows (same formulas as the Rust
+// side: adjusted-Wald intervals, two-sample z tests), nothing is typed in. Never in the production build.
+import type {
+  Comparison,
+  Explanation,
+  GroupKey,
+  NpsGroup,
+  NpsQuery,
+  NpsReport,
+  SegmentShift,
+  ValueCount,
+} from '../api';
+
+export const PLAN = 'Which plan are you on?';
+export const REGION = 'Which region are you in?';
+export const ACCOUNT = 'Custom Data 1';
+
+export type Row = {
+  date: string; // YYYY-MM-DD
+  respondent: string;
+  score: number;
+  values: Record<string, string | null>;
+};
+
+/** Answers per quarter (promoters, passives, detractors): the same counts as the dashboard fixtures. */
+export const QUARTER_COUNTS: Array<[string, number, number, number]> = [
+  ['2024-Q4', 201, 170, 181],
+  ['2025-Q1', 232, 181, 182],
+  ['2025-Q2', 262, 180, 170],
+  ['2025-Q3', 290, 186, 160],
+  ['2025-Q4', 318, 190, 150],
+  ['2026-Q1', 246, 182, 236],
+  ['2026-Q2', 352, 196, 138],
+  ['2026-Q3', 389, 198, 120],
+];
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(rand: () => number, items: ReadonlyArray<readonly [T, number]>): T {
+  const total = items.reduce((a, [, w]) => a + w, 0);
+  let r = rand() * total;
+  for (const [v, w] of items) {
+    r -= w;
+    if (r <= 0) return v;
+  }
+  return items[items.length - 1]![0];
+}
+
+const DAY = 86_400_000;
+const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+const time = (d: string) => Date.parse(`${d}T00:00:00Z`);
+
+/** Deterministic rows whose per-quarter counts are exactly QUARTER_COUNTS. */
+export function makeRows(seed = 7): Row[] {
+  const rand = mulberry32(seed);
+  const rows: Row[] = [];
+  for (const [q, p, pa, d] of QUARTER_COUNTS) {
+    const year = Number(q.slice(0, 4));
+    const qi = Number(q.slice(6));
+    const start = Date.UTC(year, (qi - 1) * 3, 1);
+    const end = Date.UTC(year, qi * 3, 1) - DAY;
+    const cats: Array<['p' | 'a' | 'd', number]> = [['p', p], ['a', pa], ['d', d]];
+    for (const [cat, count] of cats) {
+      for (let i = 0; i < count; i++) {
+        const score =
+          cat === 'p' ? (rand() < 0.55 ? 10 : 9) : cat === 'a' ? (rand() < 0.5 ? 8 : 7) : Math.floor(rand() * 7);
+        const plan = pick(rand, cat === 'p'
+          ? [['Enterprise', 4], ['Pro', 4], ['Starter', 2], ['Free', 1]] as const
+          : cat === 'a'
+            ? [['Enterprise', 2], ['Pro', 3], ['Starter', 3], ['Free', 2]] as const
+            : [['Enterprise', 1], ['Pro', 2], ['Starter', 3], ['Free', 4]] as const);
+        const region = pick(rand, cat === 'd' && q === '2026-Q1'
+          ? [['EMEA', 6], ['North America', 3], ['APAC', 2], ['LATAM', 1], [null, 0.3]] as const
+          : [['EMEA', 4], ['North America', 4], ['APAC', 2], ['LATAM', 1], [null, 0.3]] as const);
+        const respondent = `R${String(Math.floor(rand() * 3800)).padStart(5, '0')}`;
+        rows.push({
+          date: iso(start + Math.floor(rand() * ((end - start) / DAY + 1)) * DAY),
+          respondent,
+          score,
+          values: {
+            [PLAN]: plan,
+            [REGION]: region,
+            [ACCOUNT]: `ACME-${String(Math.floor(rand() * 420) + 1).padStart(4, '0')}`,
+          },
+        });
+      }
+    }
+  }
+  return rows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+const Z: Record<string, number> = { '0.8': 1.281552, '0.9': 1.644854, '0.95': 1.959964, '0.99': 2.575829 };
+
+type Counts = { p: number; a: number; d: number; dist: number[] };
+
+function category(score: number): 'p' | 'a' | 'd' {
+  return score >= 9 ? 'p' : score >= 7 ? 'a' : 'd';
+}
+
+function tally(scores: number[]): Counts {
+  const c: Counts = { p: 0, a: 0, d: 0, dist: Array.from({ length: 11 }, () => 0) };
+  for (const s of scores) {
+    c[category(s)] += 1;
+    const bin = Math.min(10, Math.max(0, Math.round(s)));
+    c.dist[bin] = (c.dist[bin] ?? 0) + 1;
+  }
+  return c;
+}
+
+const nOf = (c: Counts) => c.p + c.a + c.d;
+const npsOf = (c: Counts) => (nOf(c) ? ((c.p - c.d) / nOf(c)) * 100 : 0);
+
+function adjustedWald(c: Counts, z: number): [number, number] {
+  const n1 = nOf(c) + 3;
+  const p = (c.p + 0.75) / n1;
+  const d = (c.d + 0.75) / n1;
+  const centre = p - d;
+  const half = z * Math.sqrt((p + d - centre * centre) / n1);
+  return [Math.max(-100, 100 * (centre - half)), Math.min(100, 100 * (centre + half))];
+}
+
+function erf(x: number): number {
+  // Numerical Recipes' erfc approximation (relative error < 1.2e-7): plenty for a preview.
+  const t = 1 / (1 + 0.5 * Math.abs(x));
+  const y =
+    1 -
+    t *
+      Math.exp(
+        -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
+          t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      );
+  return x >= 0 ? y : -y;
+}
+
+function compare(a: Counts, b: Counts, level: number): Comparison | null {
+  if (nOf(a) === 0 || nOf(b) === 0) return null;
+  const adj = (c: Counts) => {
+    const n = nOf(c) + 3;
+    const p = (c.p + 0.75) / n;
+    const d = (c.d + 0.75) / n;
+    const v = p - d;
+    return [v, (p + d - v * v) / n] as const;
+  };
+  const [na, va] = adj(a);
+  const [nb, vb] = adj(b);
+  const se = Math.sqrt(va + vb);
+  const z = se > 0 ? (na - nb) / se : 0;
+  const p_value = 1 - erf(Math.abs(z) / Math.SQRT2);
+  return { delta: npsOf(a) - npsOf(b), z, p_value, significant: p_value < 1 - level };
+}
+
+function isoWeek(d: string): string {
+  const t = new Date(time(d));
+  const day = (t.getUTCDay() + 6) % 7; // Monday = 0
+  t.setUTCDate(t.getUTCDate() - day + 3); // the Thursday of this week
+  const year = t.getUTCFullYear();
+  const week = 1 + Math.round((t.getTime() - Date.UTC(year, 0, 4)) / (7 * DAY) - ((new Date(Date.UTC(year, 0, 4)).getUTCDay() + 6) % 7 - 3) / 7);
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+export function periodKey(date: string, per: NonNullable<NpsQuery['per']>): string {
+  const y = date.slice(0, 4);
+  const m = Number(date.slice(5, 7));
+  switch (per) {
+    case 'year':
+      return y;
+    case 'quarter':
+      return `${y}-Q${Math.ceil(m / 3)}`;
+    case 'month':
+      return date.slice(0, 7);
+    case 'week':
+      return isoWeek(date);
+  }
+}
+
+function passes(row: Row, q: NpsQuery): boolean {
+  if (q.from && row.date < q.from) return false;
+  if (q.to && row.date > q.to) return false;
+  const byColumn = new Map<string, NpsQuery['filters']>();
+  for (const f of q.filters) byColumn.set(f.column, [...(byColumn.get(f.column) ?? []), f]);
+  for (const [column, fs] of byColumn) {
+    const v = row.values[column] ?? null;
+    const pos = fs.filter((f) => !f.negate);
+    if (pos.length > 0 && !pos.some((f) => f.value === v)) return false;
+    if (fs.some((f) => f.negate && f.value === v)) return false;
+  }
+  return true;
+}
+
+/** The scores that count in one group, by count mode. */
+function unitScores(rows: Row[], q: NpsQuery): number[] {
+  if (q.count === 'all') return rows.map((r) => r.score);
+  const latest = new Map<string, Row>();
+  const account = q.account_column ?? ACCOUNT;
+  for (const r of rows) {
+    if (q.count === 'per-account' && (r.values[account] ?? null) === null) continue;
+    const who = q.count === 'per-account' ? `${r.values[account]}\u0000${r.respondent}` : r.respondent;
+    latest.set(who, r); // rows are in date order: the last one wins
+  }
+  if (q.count === 'latest-per-respondent') return [...latest.values()].map((r) => r.score);
+  const perAccount = new Map<string, number[]>();
+  for (const r of latest.values()) {
+    const a = String(r.values[account]);
+    perAccount.set(a, [...(perAccount.get(a) ?? []), r.score]);
+  }
+  return [...perAccount.values()].map((s) => s.reduce((x, y) => x + y, 0) / s.length);
+}
+
+function windowEnds(first: string, last: string, step: 'week' | 'month'): string[] {
+  const stepEnd = (t: number) => {
+    const d = new Date(t);
+    if (step === 'week') return t + ((7 - d.getUTCDay()) % 7) * DAY;
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - DAY;
+  };
+  const out: string[] = [];
+  for (let t = stepEnd(time(first)), i = 0; i < 2000; i++) {
+    out.push(iso(t));
+    if (t >= time(last)) break;
+    t = stepEnd(t + DAY);
+  }
+  return out;
+}
+
+export function computeNps(all: Row[], q: NpsQuery): NpsReport {
+  if (q.per && q.rolling) throw { code: 'invalid_input', message: 'per and rolling exclude each other' };
+  const level = q.level;
+  const z = Z[String(level)] ?? 1.959964;
+  const rows = all.filter((r) => passes(r, q));
+  const total = tally(unitScores(rows, q));
+
+  // Buckets: key → rows (a row can be in several rolling windows).
+  const buckets = new Map<string, { key: GroupKey; rows: Row[]; window: { from: string; to: string } | null }>();
+  const add = (key: GroupKey, row: Row, window: { from: string; to: string } | null) => {
+    const k = JSON.stringify(key);
+    let b = buckets.get(k);
+    if (!b) buckets.set(k, (b = { key, rows: [], window }));
+    b.rows.push(row);
+  };
+  const segKey = (r: Row): GroupKey => Object.fromEntries(q.by.map((c) => [c, r.values[c] ?? null]));
+  if (q.rolling) {
+    const first = rows[0]?.date;
+    const last = rows[rows.length - 1]?.date;
+    if (first && last) {
+      for (const end of windowEnds(first, last, q.rolling.step)) {
+        const from = iso(time(end) - (q.rolling.days - 1) * DAY);
+        for (const r of rows) if (r.date >= from && r.date <= end) add({ ...segKey(r), period: end }, r, { from, to: end });
+      }
+    }
+  } else if (q.per) {
+    for (const r of rows) add({ ...segKey(r), period: periodKey(r.date, q.per) }, r, null);
+  } else if (q.by.length > 0) {
+    for (const r of rows) add(segKey(r), r, null);
+  }
+
+  const counted = [...buckets.values()].map((b) => ({ ...b, c: tally(unitScores(b.rows, q)) }));
+  counted.sort((a, b) => {
+    const pa = a.key['period'] ?? '';
+    const pb = b.key['period'] ?? '';
+    if (pa !== pb) return pa < pb ? -1 : 1;
+    return nOf(b.c) - nOf(a.c);
+  });
+  const previous = new Map<string, Counts>();
+  const groups: NpsGroup[] = [];
+  let hidden = 0;
+  for (const b of counted) {
+    const n = nOf(b.c);
+    const seg = JSON.stringify(q.by.map((c) => b.key[c] ?? null));
+    const prev = previous.get(seg);
+    if (n > 0 && (q.per || q.rolling)) previous.set(seg, b.c);
+    if (n < q.min_n || n === 0) {
+      hidden += 1;
+      continue;
+    }
+    groups.push({
+      key: b.key,
+      n,
+      promoters: b.c.p,
+      passives: b.c.a,
+      detractors: b.c.d,
+      nps: npsOf(b.c),
+      ci95: adjustedWald(b.c, 1.959964),
+      share: nOf(total) ? n / nOf(total) : 0,
+      distribution: b.c.dist,
+      low_n: n < q.low_n,
+      ci: adjustedWald(b.c, z),
+      vs_total: compare(b.c, total, level),
+      vs_previous: prev ? compare(b.c, prev, level) : null,
+      window: b.window,
+    });
+  }
+  return {
+    n: nOf(total),
+    promoters: total.p,
+    passives: total.a,
+    detractors: total.d,
+    nps: npsOf(total),
+    ci95: adjustedWald(total, 1.959964),
+    groups,
+    distribution: total.dist,
+    level,
+    ci: adjustedWald(total, z),
+    count: q.count,
+    low_n_threshold: q.low_n,
+    hidden_groups: hidden,
+  };
+}
+
+export function computeColumnValues(rows: Row[], column: string): ValueCount[] {
+  const m = new Map<string | null, number>();
+  for (const r of rows) {
+    const v = column in r.values ? (r.values[column] ?? null) : null;
+    m.set(v, (m.get(v) ?? 0) + 1);
+  }
+  return [...m.entries()]
+    .map(([value, n]) => ({ value, n }))
+    .sort((a, b) => b.n - a.n || String(a.value).localeCompare(String(b.value)));
+}
+
+/** Mix/within split of the change between two periods (shares and NPS of each segment). */
+export function computeExplain(rows: Row[], q: NpsQuery, fromPeriod: string, toPeriod: string, by: string): Explanation {
+  const per = q.per ?? 'quarter';
+  const side = (period: string) => {
+    const rs = rows.filter((r) => passes(r, q) && periodKey(r.date, per) === period);
+    const segs = new Map<string | null, Row[]>();
+    for (const r of rs) {
+      const k = r.values[by] ?? null;
+      segs.set(k, [...(segs.get(k) ?? []), r]);
+    }
+    const total = tally(unitScores(rs, q));
+    return { total, segs: new Map([...segs].map(([k, v]) => [k, tally(unitScores(v, q))])) };
+  };
+  const a = side(fromPeriod);
+  const b = side(toPeriod);
+  const keys = new Set([...a.segs.keys(), ...b.segs.keys()]);
+  const segments: SegmentShift[] = [];
+  for (const key of keys) {
+    const ca = a.segs.get(key);
+    const cb = b.segs.get(key);
+    const fs = ca && nOf(a.total) ? nOf(ca) / nOf(a.total) : 0;
+    const ts = cb && nOf(b.total) ? nOf(cb) / nOf(b.total) : 0;
+    const fn = ca && nOf(ca) ? npsOf(ca) : null;
+    const tn = cb && nOf(cb) ? npsOf(cb) : null;
+    // Symmetric split: mix at the average NPS, within at the average share.
+    const avgNps = fn !== null && tn !== null ? (fn + tn) / 2 : (fn ?? tn ?? 0);
+    const mix = (ts - fs) * avgNps;
+    const within = fn !== null && tn !== null ? ((fs + ts) / 2) * (tn - fn) : 0;
+    segments.push({ key, from_share: fs, to_share: ts, from_nps: fn, to_nps: tn, mix, within });
+  }
+  segments.sort((x, y) => Math.abs(y.mix + y.within) - Math.abs(x.mix + x.within));
+  const mix = segments.reduce((s, x) => s + x.mix, 0);
+  return {
+    from: { period: fromPeriod, n: nOf(a.total), nps: npsOf(a.total) },
+    to: { period: toPeriod, n: nOf(b.total), nps: npsOf(b.total) },
+    delta: npsOf(b.total) - npsOf(a.total),
+    mix,
+    within: npsOf(b.total) - npsOf(a.total) - mix,
+    by,
+    segments,
+  };
+}
+
+let cached: Row[] | null = null;
+/** The rows of the mocked NPS survey (built once). */
+export function mockRows(): Row[] {
+  return (cached ??= makeRows());
+}
