@@ -1,37 +1,244 @@
-//! The cached frame of one survey and the grouped NPS query.
+//! The cached frame of one survey and the grouped queries over it.
+//!
+//! The layout is chosen so that a query over a million responses is one filter and one integer group-by:
+//! - rows are sorted by response time (undated first), so "the latest response" is the last row of a group;
+//! - a text column is dictionary-coded the first time a query needs it (`u32` codes, 0 = left empty), so
+//!   filters compare integers and groups hash integers;
+//! - a period's buckets are coded densely, in time order, the first time a query groups by that period;
+//! - a query packs its group codes, period and score into one `u64` key (mixed radix, see [`group_rows`])
+//!   and counts the rows per key; plain Rust unpacks the few keys into the groups.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate};
 use npsdesk_core::stats::{compare, mean_interval, parse_rating, proportion_interval, z_for_level};
 use npsdesk_core::{
-    ColumnRole, CountMode, GroupKey, MetricGroup, MetricKind, MetricReport, MetricSpec, NpsCounts, NpsGroup, NpsQuery,
-    NpsReport, Period,
+    ColumnInfo, ColumnRole, CountMode, GroupKey, MetricGroup, MetricKind, MetricReport, MetricSpec, NpsCounts,
+    NpsGroup, NpsQuery, NpsReport, Period, ValueCount,
 };
 use npsdesk_store::Workspace;
 use polars::prelude::*;
 
 use crate::{AnalyticsError, Result};
 
-pub(crate) const TS: &str = "ts";
 /// Milliseconds since 1970 of the naive local response time, for cheap range filters.
 pub(crate) const TSI: &str = "tsi";
+/// The NPS answer 0..=10 (null: not answered).
 pub(crate) const SCORE: &str = "score";
-/// Respondent identity for de-duplication: the e-mail address when there is one, else the respondent key.
+/// Respondent identity code for de-duplication: the e-mail address when there is one, else the respondent key.
 pub(crate) const WHO: &str = "who";
+/// Day code: 0 for an undated response, else days since the first response's day plus one.
+pub(crate) const DAY: &str = "day";
 pub(crate) const DAY_MS: i64 = 86_400_000;
+
+/// A dictionary-coded text column: its frame column holds codes, `values[code - 1]` the texts (0: left empty).
+pub(crate) struct Coded {
+    pub frame: String,
+    pub values: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Coded {
+    pub fn radix(&self) -> u64 {
+        self.values.len() as u64 + 1
+    }
+
+    pub fn text(&self, code: u32) -> Option<String> {
+        code.checked_sub(1).map(|i| self.values[i as usize].clone())
+    }
+
+    /// The code of a text; the empty text stands for "left empty" (code 0).
+    fn code(&self, text: &str) -> Option<u32> {
+        let t = text.trim();
+        if t.is_empty() {
+            Some(0)
+        } else {
+            self.index.get(t).copied()
+        }
+    }
+}
+
+/// One component of a packed group key: an expression yielding codes `0..radix`.
+#[derive(Clone)]
+pub(crate) struct Part {
+    pub expr: Expr,
+    pub radix: u64,
+}
+
+impl Part {
+    pub fn column(name: &str, radix: u64) -> Part {
+        Part { expr: col(name), radix }
+    }
+}
+
+/// What [`group_rows`] keeps of each group: its row count, or the score of its last (latest) row.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reduce {
+    Count,
+    LastScore,
+}
+
+/// Groups as flat arrays: group `i` has codes `codes[i * width..(i + 1) * width]` and value `values[i]`.
+pub(crate) struct Grouped {
+    pub width: usize,
+    pub codes: Vec<u32>,
+    pub values: Vec<u32>,
+}
+
+impl Grouped {
+    pub fn iter(&self) -> impl Iterator<Item = (&[u32], u32)> {
+        (0..self.values.len()).map(move |i| (&self.codes[i * self.width..(i + 1) * self.width], self.values[i]))
+    }
+}
+
+/// Groups `lf` by `parts` and reduces each group. The parts are packed into one `u64` key,
+/// `k = ((c₀·r₁ + c₁)·r₂ + c₂)…`, when the product of the radices fits (always, in practice): polars then
+/// hashes one integer column. Otherwise it groups by the parts as separate columns.
+pub(crate) fn group_rows(lf: LazyFrame, parts: &[Part], reduce: Reduce) -> Result<Grouped> {
+    let value = match reduce {
+        Reduce::Count => len().cast(DataType::UInt32).alias("v"),
+        Reduce::LastScore => col(SCORE).last().cast(DataType::UInt32).alias("v"),
+    };
+    let width = parts.len();
+    if width == 0 {
+        let out = lf.select([value]).collect()?;
+        let v = out.column("v")?.u32()?.get(0).unwrap_or(0);
+        return Ok(Grouped { width, codes: vec![], values: if v > 0 { vec![v] } else { vec![] } });
+    }
+    let u64_part = |p: &Part| p.expr.clone().cast(DataType::UInt64);
+    let fits = parts.iter().try_fold(1u64, |acc, p| acc.checked_mul(p.radix)).is_some();
+    let mut codes = Vec::new();
+    let mut values = Vec::new();
+    if fits {
+        let mut key = u64_part(&parts[0]);
+        for p in &parts[1..] {
+            key = key * lit(p.radix) + u64_part(p);
+        }
+        let pairs: Vec<(u64, u32)> = if reduce == Reduce::LastScore {
+            // Many small groups (one per respondent): a hash map over the time-ordered rows, where the last
+            // write wins, is several times faster than polars' `last()` aggregation here.
+            let out = lf.select([key.alias("k"), col(SCORE).cast(DataType::UInt32)]).collect()?;
+            let (keys, scores) = (out.column("k")?.u64()?, out.column(SCORE)?.u32()?);
+            let mut last: HashMap<u64, u32, BuildHasherDefault<MixHasher>> =
+                HashMap::with_capacity_and_hasher(out.height() / 2, Default::default());
+            for (k, s) in keys.iter().zip(scores.iter()) {
+                last.insert(k.unwrap_or(0), s.unwrap_or(0));
+            }
+            last.into_iter().collect()
+        } else {
+            let out = lf.select([key.alias("k")]).group_by([col("k")]).agg([value]).collect()?;
+            let (keys, vals) = (out.column("k")?.u64()?, out.column("v")?.u32()?);
+            keys.iter().zip(vals.iter()).map(|(k, v)| (k.unwrap_or(0), v.unwrap_or(0))).collect()
+        };
+        codes.resize(pairs.len() * width, 0);
+        for (i, (mut k, v)) in pairs.into_iter().enumerate() {
+            for j in (0..width).rev() {
+                codes[i * width + j] = (k % parts[j].radix) as u32;
+                k /= parts[j].radix;
+            }
+            values.push(v);
+        }
+    } else {
+        let names: Vec<String> = (0..width).map(|j| format!("k{j}")).collect();
+        let mut select: Vec<Expr> = parts.iter().zip(&names).map(|(p, n)| u64_part(p).alias(n.as_str())).collect();
+        if reduce == Reduce::LastScore {
+            select.push(col(SCORE));
+        }
+        let out = lf
+            .select(select)
+            .group_by(names.iter().map(|n| col(n.as_str())).collect::<Vec<_>>())
+            .agg([value])
+            .collect()?;
+        let cols = names.iter().map(|n| out.column(n.as_str())?.u64().cloned()).collect::<PolarsResult<Vec<_>>>()?;
+        let vals = out.column("v")?.u32()?;
+        for i in 0..out.height() {
+            codes.extend(cols.iter().map(|c| c.get(i).unwrap_or(0) as u32));
+            values.push(vals.get(i).unwrap_or(0));
+        }
+    }
+    Ok(Grouped { width, codes, values })
+}
+
+/// A hasher for packed `u64` keys (a multiply–xorshift mix; the keys are not attacker-chosen and std's SipHash
+/// would dominate the per-respondent pass).
+#[derive(Default)]
+pub(crate) struct MixHasher(u64);
+
+impl Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        let x = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
+    }
+}
+
+/// Counts and the 0–10 distribution of a group.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Tally {
+    pub counts: NpsCounts,
+    pub dist: [u32; 11],
+}
+
+impl Tally {
+    pub fn add_score(&mut self, score: u32, times: u32) {
+        let c = &mut self.counts;
+        match score {
+            9.. => c.promoters += times,
+            7 | 8 => c.passives += times,
+            _ => c.detractors += times,
+        }
+        self.dist[score.min(10) as usize] += times;
+    }
+
+    /// An account's average: categorised as it stands (8.5 is passive), put in the distribution rounded half up.
+    pub fn add_mean(&mut self, mean: f64) {
+        let c = &mut self.counts;
+        if mean >= 9.0 {
+            c.promoters += 1;
+        } else if mean >= 7.0 {
+            c.passives += 1;
+        } else {
+            c.detractors += 1;
+        }
+        self.dist[((mean + 0.5).floor() as usize).min(10)] += 1;
+    }
+
+    pub fn merge(&mut self, o: &Tally) {
+        self.counts += o.counts;
+        self.dist.iter_mut().zip(o.dist).for_each(|(a, b)| *a += b);
+    }
+}
 
 /// The cached responses of one survey.
 pub struct SurveyFrame {
     survey_id: i64,
     survey_name: String,
     data_version: i64,
+    columns: Vec<ColumnInfo>,
     pub(crate) df: DataFrame,
-    /// Column position → name of its frame column, for columns already read.
-    loaded: HashMap<u32, String>,
+    /// Frame row → scan row: the frame is sorted by time, scans of the workspace come in row-id order.
+    order: Vec<u32>,
+    /// Coded text columns by column position.
+    coded: HashMap<u32, Coded>,
+    /// Per granularity: the frame column of dense period codes and the period code ([`Period::code`]) of each.
+    periods: HashMap<Period, (String, Vec<i32>)>,
+    /// Day number (since 1970) of day code 1.
+    pub(crate) first_day: i64,
+    pub(crate) day_radix: u64,
+    who_radix: u64,
 }
 
-/// One group's counts as they come out of polars: key cells, counts, distribution.
+/// One group as the queries produce it: key texts, period code (or window end day), counts, distribution.
 pub(crate) struct RawGroup {
     pub key: Vec<Option<String>>,
     pub period: Option<i64>,
@@ -58,25 +265,48 @@ impl SurveyFrame {
             .collect();
         let rows = summary.responses as usize;
         let mut tsi: Vec<Option<i64>> = Vec::with_capacity(rows);
-        let mut score: Vec<Option<i32>> = Vec::with_capacity(rows);
-        let mut who: Vec<String> = Vec::with_capacity(rows);
+        let mut score: Vec<Option<u32>> = Vec::with_capacity(rows);
+        let mut who: Vec<u32> = Vec::with_capacity(rows);
+        let mut identities: HashMap<String, u32> = HashMap::with_capacity(rows);
         ws.scan_responses(survey_id, &email, |r| {
             tsi.push(r.responded_at.map(|s| s * 1000));
-            score.push(r.score.map(i32::from));
-            who.push(match r.values.first() {
+            score.push(r.score.map(u32::from));
+            let id = match r.values.first() {
                 Some(Some(e)) => e.trim().to_lowercase(),
                 _ => format!("id:{}", r.respondent_key),
-            });
+            };
+            let next = identities.len() as u32;
+            who.push(*identities.entry(id).or_insert(next));
         })?;
-        let tsi = Series::new(TSI.into(), tsi);
-        let ts = tsi.cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?.with_name(TS.into());
+        // Sort by time once (stable: equal times keep import order; undated first).
+        let mut order: Vec<u32> = (0..tsi.len() as u32).collect();
+        order.sort_by_key(|&i| tsi[i as usize]);
+        let tsi: Vec<Option<i64>> = order.iter().map(|&i| tsi[i as usize]).collect();
+        let score: Vec<Option<u32>> = order.iter().map(|&i| score[i as usize]).collect();
+        let who: Vec<u32> = order.iter().map(|&i| who[i as usize]).collect();
+        let days = |t: Option<i64>| t.map(|t| t.div_euclid(DAY_MS));
+        let first_day = tsi.iter().find_map(|t| days(*t)).unwrap_or(0);
+        let last_day = tsi.iter().rev().find_map(|t| days(*t)).unwrap_or(first_day);
+        let day: Vec<u32> = tsi.iter().map(|t| days(*t).map_or(0, |d| (d - first_day + 1) as u32)).collect();
         let df = DataFrame::new_infer_height(vec![
-            tsi.into(),
-            ts.into(),
+            Series::new(TSI.into(), tsi).into(),
             Series::new(SCORE.into(), score).into(),
             Series::new(WHO.into(), who).into(),
+            Series::new(DAY.into(), day).into(),
         ])?;
-        Ok(SurveyFrame { survey_id, survey_name: summary.name, data_version, df, loaded: HashMap::new() })
+        Ok(SurveyFrame {
+            survey_id,
+            survey_name: summary.name,
+            data_version,
+            columns: summary.columns,
+            df,
+            order,
+            coded: HashMap::new(),
+            periods: HashMap::new(),
+            first_day,
+            day_radix: (last_day - first_day + 2) as u64,
+            who_radix: identities.len().max(1) as u64,
+        })
     }
 
     pub fn survey_id(&self) -> i64 {
@@ -96,27 +326,78 @@ impl SurveyFrame {
         Ok(ws.data_version()? == self.data_version)
     }
 
-    /// Resolves `--by`/`--where` names and makes sure their columns are in the frame (one scan of the workspace
-    /// for all missing ones). Returns (canonical column name, frame column name).
-    pub(crate) fn columns(&mut self, ws: &Workspace, names: &[&str]) -> Result<Vec<(String, String)>> {
-        let infos = names.iter().map(|n| ws.find_column(self.survey_id, n)).collect::<Result<Vec<_>, _>>()?;
-        let mut missing: Vec<u32> = infos.iter().map(|c| c.position).filter(|p| !self.loaded.contains_key(p)).collect();
+    /// Resolves `--by`/`--where` names and makes sure their columns are coded in the frame (one scan of the
+    /// workspace for all missing ones). Returns (canonical column name, column position).
+    pub(crate) fn columns(&mut self, ws: &Workspace, names: &[&str]) -> Result<Vec<(String, u32)>> {
+        let infos = names
+            .iter()
+            .map(|n| {
+                npsdesk_store::resolve_column(&self.columns, n)
+                    .map(|c| (c.name.clone(), c.position))
+                    .ok_or_else(|| npsdesk_store::unknown_column(&self.survey_name, &self.columns, n).into())
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut missing: Vec<u32> = infos.iter().map(|c| c.1).filter(|p| !self.coded.contains_key(p)).collect();
         missing.sort_unstable();
         missing.dedup();
         if !missing.is_empty() {
-            let mut values: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(self.df.height()); missing.len()];
+            let mut dicts: Vec<(Vec<String>, HashMap<String, u32>)> = vec![(vec![], HashMap::new()); missing.len()];
+            let mut codes: Vec<Vec<u32>> = vec![Vec::with_capacity(self.df.height()); missing.len()];
             ws.scan_responses(self.survey_id, &missing, |r| {
                 for (slot, v) in r.values.iter().enumerate() {
-                    values[slot].push(v.clone());
+                    let code = match v.as_deref().map(str::trim) {
+                        None | Some("") => 0,
+                        Some(t) => {
+                            let (values, index) = &mut dicts[slot];
+                            match index.get(t) {
+                                Some(c) => *c,
+                                None => {
+                                    values.push(t.to_string());
+                                    index.insert(t.to_string(), values.len() as u32);
+                                    values.len() as u32
+                                }
+                            }
+                        }
+                    };
+                    codes[slot].push(code);
                 }
             })?;
-            for (pos, vals) in missing.iter().zip(values) {
-                let name = format!("c{pos}");
-                self.df.with_column(Series::new(name.as_str().into(), vals).into())?;
-                self.loaded.insert(*pos, name);
+            for ((pos, scan_codes), (values, index)) in missing.iter().zip(codes).zip(dicts) {
+                if scan_codes.len() != self.order.len() {
+                    return Err(AnalyticsError::InvalidQuery(
+                        "the workspace changed while reading it: run the query again".into(),
+                    ));
+                }
+                let frame = format!("c{pos}");
+                let sorted: Vec<u32> = self.order.iter().map(|&i| scan_codes[i as usize]).collect();
+                self.df.with_column(Series::new(frame.as_str().into(), sorted).into())?;
+                self.coded.insert(*pos, Coded { frame, values, index });
             }
         }
-        Ok(infos.into_iter().map(|c| (c.name, self.loaded[&c.position].clone())).collect())
+        Ok(infos)
+    }
+
+    pub(crate) fn coded(&self, position: u32) -> &Coded {
+        &self.coded[&position]
+    }
+
+    /// The frame column of dense `per` codes (0: undated), made on first use, and the period code of each.
+    fn period(&mut self, per: Period) -> Result<(String, Vec<i32>)> {
+        if let Some(p) = self.periods.get(&per) {
+            return Ok(p.clone());
+        }
+        let tsi = self.df.column(TSI)?.i64()?.clone();
+        let period_of = |t: i64| DateTime::from_timestamp_millis(t).map(|d| per.code(d.naive_utc()));
+        let raw: Vec<Option<i32>> = tsi.iter().map(|t| t.and_then(period_of)).collect();
+        let mut codes: Vec<i32> = raw.iter().flatten().copied().collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let dense: Vec<u32> =
+            raw.iter().map(|c| c.map_or(0, |c| codes.binary_search(&c).map_or(0, |i| i as u32 + 1))).collect();
+        let name = format!("p_{per:?}").to_lowercase();
+        self.df.with_column(Series::new(name.as_str().into(), dense).into())?;
+        self.periods.insert(per, (name.clone(), codes.clone()));
+        Ok((name, codes))
     }
 
     /// The answered responses of the selection: date range and `--where` filters applied.
@@ -126,7 +407,7 @@ impl SurveyFrame {
 
     /// All responses of the selection (answered NPS or not): date range and `--where` filters applied.
     pub(crate) fn responses_where(&mut self, ws: &Workspace, q: &NpsQuery) -> Result<LazyFrame> {
-        // Load the filter columns first: the lazy frame below is built on a snapshot of the frame.
+        // Code the filter columns first: the lazy frame below is built on a snapshot of the frame.
         let names: Vec<&str> = q.filters.iter().map(|f| f.column.as_str()).collect();
         let cols = self.columns(ws, &names)?;
         let mut lf = self.df.clone().lazy();
@@ -136,21 +417,24 @@ impl SurveyFrame {
         if let Some(to) = parse_date(q.to.as_deref(), "--to")? {
             lf = lf.filter(col(TSI).lt(lit(day_start_ms(to) + DAY_MS)));
         }
-        // Several values of one column are OR, different columns AND; `!=` keeps unanswered cells.
-        let mut by_column: Vec<(String, Vec<Expr>, Vec<Expr>)> = Vec::new();
-        for (f, (_, frame_col)) in q.filters.iter().zip(&cols) {
-            let slot = match by_column.iter().position(|(c, _, _)| c == frame_col) {
+        // Several values of one column are OR, different columns AND; `!=` keeps unanswered cells (code 0),
+        // and an empty value means "left empty".
+        let mut by_column: Vec<(u32, Vec<Expr>, Vec<Expr>)> = Vec::new();
+        for (f, (_, pos)) in q.filters.iter().zip(&cols) {
+            let slot = match by_column.iter().position(|(p, _, _)| p == pos) {
                 Some(i) => i,
                 None => {
-                    by_column.push((frame_col.clone(), vec![], vec![]));
+                    by_column.push((*pos, vec![], vec![]));
                     by_column.len() - 1
                 }
             };
-            let c = col(frame_col.as_str());
-            if f.negate {
-                by_column[slot].2.push(c.clone().neq(lit(f.value.clone())).or(c.is_null()));
-            } else {
-                by_column[slot].1.push(c.eq(lit(f.value.clone())));
+            let coded = self.coded(*pos);
+            let c = col(coded.frame.as_str());
+            match (coded.code(&f.value), f.negate) {
+                (Some(code), false) => by_column[slot].1.push(c.eq(lit(code))),
+                (None, false) => by_column[slot].1.push(lit(false)),
+                (Some(code), true) => by_column[slot].2.push(c.neq(lit(code))),
+                (None, true) => {}
             }
         }
         for (_, eqs, nes) in by_column {
@@ -164,35 +448,118 @@ impl SurveyFrame {
         Ok(lf)
     }
 
-    /// The account column for per-account counting, loaded.
-    pub(crate) fn account_column(&mut self, ws: &Workspace, q: &NpsQuery) -> Result<Option<String>> {
+    /// The account column for per-account counting, coded.
+    pub(crate) fn account_column(&mut self, ws: &Workspace, q: &NpsQuery) -> Result<Option<u32>> {
         if q.count != CountMode::PerAccount {
             return Ok(None);
         }
         let name = q.account_column.as_deref().unwrap_or("Custom Data 1");
-        Ok(self.columns(ws, &[name])?.pop().map(|(_, frame)| frame))
+        Ok(self.columns(ws, &[name])?.pop().map(|(_, pos)| pos))
     }
 
     /// The distinct values of a column with their response counts, most frequent first (at most `limit`).
-    pub fn values(&mut self, ws: &Workspace, column: &str, limit: usize) -> Result<Vec<npsdesk_core::ValueCount>> {
-        let (_, frame_col) = self.columns(ws, &[column])?.pop().expect("one column asked, one resolved");
-        let out = self
-            .df
-            .clone()
-            .lazy()
-            .group_by([col(frame_col.as_str())])
-            .agg([col(SCORE).len().cast(DataType::UInt32).alias("n")])
-            .sort(["n"], SortMultipleOptions::default().with_order_descending(true))
-            .limit(limit as IdxSize)
-            .collect()?;
-        let values = out.column(frame_col.as_str())?.str()?.clone();
-        let counts = out.column("n")?.u32()?.clone();
-        Ok((0..out.height())
-            .map(|i| npsdesk_core::ValueCount {
-                value: values.get(i).map(str::to_string),
-                n: counts.get(i).unwrap_or(0),
+    pub fn values(&mut self, ws: &Workspace, column: &str, limit: usize) -> Result<Vec<ValueCount>> {
+        let (_, pos) = self.columns(ws, &[column])?.pop().expect("one column asked, one resolved");
+        let coded = self.coded(pos);
+        let grouped = group_rows(self.df.clone().lazy(), &[Part::column(&coded.frame, coded.radix())], Reduce::Count)?;
+        let mut out: Vec<ValueCount> =
+            grouped.iter().map(|(codes, n)| ValueCount { value: coded.text(codes[0]), n }).collect();
+        out.sort_by(|a, b| b.n.cmp(&a.n).then_with(|| none_last(&a.value, &b.value)));
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// The group parts of `by` columns (positions) and an optional period; the period part comes last.
+    fn parts(&mut self, by: &[(String, u32)], per: Option<Period>) -> Result<(Vec<Part>, Option<Vec<i32>>)> {
+        let mut parts: Vec<Part> = by
+            .iter()
+            .map(|(_, pos)| {
+                let c = self.coded(*pos);
+                Part::column(&c.frame, c.radix())
             })
-            .collect())
+            .collect();
+        let mut period_codes = None;
+        if let Some(per) = per {
+            let (name, codes) = self.period(per)?;
+            parts.push(Part::column(&name, codes.len() as u64 + 1));
+            period_codes = Some(codes);
+        }
+        Ok((parts, period_codes))
+    }
+
+    /// Tallies of the selection per group of `parts`, reduced by the count mode first.
+    pub(crate) fn tally(
+        &self,
+        lf: LazyFrame,
+        parts: &[Part],
+        count: CountMode,
+        account: Option<u32>,
+    ) -> Result<HashMap<Vec<u32>, Tally>> {
+        let width = parts.len();
+        let mut out: HashMap<Vec<u32>, Tally> = HashMap::new();
+        let mut all = parts.to_vec();
+        match count {
+            CountMode::All => {
+                all.push(Part::column(SCORE, 11));
+                for (codes, n) in group_rows(lf, &all, Reduce::Count)?.iter() {
+                    out.entry(codes[..width].to_vec()).or_default().add_score(codes[width], n);
+                }
+            }
+            CountMode::LatestPerRespondent => {
+                all.push(Part::column(WHO, self.who_radix));
+                let grouped = group_rows(lf, &all, Reduce::LastScore)?;
+                let mut slices: HashMap<&[u32], Tally> = HashMap::new();
+                for (codes, score) in grouped.iter() {
+                    slices.entry(&codes[..width]).or_default().add_score(score, 1);
+                }
+                out.extend(slices.into_iter().map(|(k, t)| (k.to_vec(), t)));
+            }
+            CountMode::PerAccount => {
+                let account = account.ok_or_else(|| {
+                    AnalyticsError::InvalidQuery("per-account counting needs an account column".into())
+                })?;
+                let a = self.coded(account);
+                all.push(Part::column(&a.frame, a.radix()));
+                all.push(Part::column(WHO, self.who_radix));
+                let lf = lf.filter(col(a.frame.as_str()).neq(lit(0u32)));
+                let grouped = group_rows(lf, &all, Reduce::LastScore)?;
+                // Each account's average over its respondents' latest scores.
+                let mut accounts: HashMap<&[u32], (u32, u32)> = HashMap::new();
+                for (codes, score) in grouped.iter() {
+                    let e = accounts.entry(&codes[..=width]).or_default();
+                    e.0 += score;
+                    e.1 += 1;
+                }
+                for (codes, (sum, n)) in accounts {
+                    out.entry(codes[..width].to_vec()).or_default().add_mean(f64::from(sum) / f64::from(n));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Tallies turned into groups with key texts; `period_codes` maps the last part (when grouped by period).
+    pub(crate) fn raw_groups(
+        &self,
+        tallies: HashMap<Vec<u32>, Tally>,
+        by: &[(String, u32)],
+        period_codes: Option<&[i32]>,
+    ) -> Vec<RawGroup> {
+        let mut out = Vec::with_capacity(tallies.len());
+        for (codes, t) in tallies {
+            if t.counts.n() == 0 {
+                continue;
+            }
+            let period = match period_codes {
+                // Undated responses count in the total but in no period.
+                Some(_) if codes[by.len()] == 0 => continue,
+                Some(pc) => Some(i64::from(pc[codes[by.len()] as usize - 1])),
+                None => None,
+            };
+            let key = by.iter().zip(&codes).map(|((_, pos), c)| self.coded(*pos).text(*c)).collect();
+            out.push(RawGroup { key, period, counts: t.counts, distribution: t.dist.to_vec() });
+        }
+        out
     }
 
     /// CSAT (percent in the top box) or CES (mean) of a rating column, with the query's grouping and filters.
@@ -216,93 +583,79 @@ impl SurveyFrame {
                 spec.scale, spec.top_box
             )));
         }
-        let (column, text_col) =
-            self.columns(ws, &[spec.column.as_str()])?.pop().expect("one column asked, one resolved");
-        let rating = format!("{text_col}_r{}", spec.scale);
+        let (column, pos) = self.columns(ws, &[spec.column.as_str()])?.pop().expect("one column asked, one resolved");
+        // Rating codes: 0 empty, 1..=scale the rating, scale + 1 an answer that is not a rating.
+        let scale = u32::from(spec.scale);
+        let rating = format!("r{pos}_{scale}");
         if self.df.get_column_index(&rating).is_none() {
-            let texts = self.df.column(&text_col)?.str()?.clone();
-            let values: Vec<Option<f64>> = (0..texts.len())
-                .map(|i| texts.get(i).and_then(|t| parse_rating(t, spec.scale)).map(f64::from))
+            let coded = self.coded(pos);
+            let table: Vec<u32> = std::iter::once(0)
+                .chain(coded.values.iter().map(|t| parse_rating(t, spec.scale).map_or(scale + 1, u32::from)))
                 .collect();
-            self.df.with_column(Series::new(rating.as_str().into(), values).into())?;
+            let codes = self.df.column(&coded.frame)?.u32()?.clone();
+            let ratings: Vec<u32> = codes.into_no_null_iter().map(|c| table[c as usize]).collect();
+            self.df.with_column(Series::new(rating.as_str().into(), ratings).into())?;
         }
         let by: Vec<&str> = q.by.iter().map(String::as_str).collect();
         let by_cols = self.columns(ws, &by)?;
+        let (mut parts, period_codes) = self.parts(&by_cols, q.per)?;
+        let width = parts.len();
+        parts.push(Part::column(&rating, u64::from(scale) + 2));
         let lf = self.responses_where(ws, q)?;
-        let unreadable = lf
-            .clone()
-            .select([col(text_col.as_str())
-                .is_not_null()
-                .and(col(rating.as_str()).is_null())
-                .sum()
-                .cast(DataType::UInt32)
-                .alias("u")])
-            .collect()?
-            .column("u")?
-            .u32()?
-            .get(0)
-            .unwrap_or(0);
-        let lf = lf.filter(col(rating.as_str()).is_not_null());
-        let r = || col(rating.as_str());
-        let threshold = f64::from(spec.scale - spec.top_box + 1);
-        let mut aggs = vec![
-            r().count().cast(DataType::UInt32).alias("n"),
-            r().gt_eq(lit(threshold)).sum().cast(DataType::UInt32).alias("top"),
-            r().sum().alias("sum"),
-            (r() * r()).sum().alias("sum_sq"),
-        ];
-        for v in 1..=spec.scale {
-            aggs.push(r().eq(lit(f64::from(v))).sum().cast(DataType::UInt32).alias(format!("d{v}")));
+        let grouped = group_rows(lf, &parts, Reduce::Count)?;
+
+        let mut unreadable = 0;
+        let mut total = vec![0u32; spec.scale as usize];
+        let mut per_group: HashMap<&[u32], Vec<u32>> = HashMap::new();
+        for (codes, n) in grouped.iter() {
+            let r = codes[width];
+            if r == scale + 1 {
+                unreadable += n;
+            } else if r > 0 {
+                total[r as usize - 1] += n;
+                if width > 0 {
+                    per_group.entry(&codes[..width]).or_insert_with(|| vec![0; spec.scale as usize])[r as usize - 1] +=
+                        n;
+                }
+            }
         }
-        let figures = |df: &DataFrame, i: usize| -> Result<(u32, f64, [f64; 2], Vec<u32>)> {
-            let n = df.column("n")?.u32()?.get(i).unwrap_or(0);
-            let top = df.column("top")?.u32()?.get(i).unwrap_or(0);
-            let sum = df.column("sum")?.f64()?.get(i).unwrap_or(0.0);
-            let sum_sq = df.column("sum_sq")?.f64()?.get(i).unwrap_or(0.0);
-            let dist = (1..=spec.scale)
-                .map(|v| Ok(df.column(&format!("d{v}"))?.u32()?.get(i).unwrap_or(0)))
-                .collect::<Result<Vec<_>>>()?;
-            let (value, ci) = match spec.kind {
-                MetricKind::Csat if n > 0 => (100.0 * f64::from(top) / f64::from(n), proportion_interval(top, n, z)),
-                MetricKind::Ces if n > 0 => (sum / f64::from(n), mean_interval(n, sum, sum_sq, z)),
-                _ => (0.0, [0.0, 0.0]),
-            };
-            Ok((n, value, ci, dist))
+        let threshold = scale - u32::from(spec.top_box) + 1;
+        let figures = |dist: &[u32]| -> (u32, f64, [f64; 2]) {
+            let n: u32 = dist.iter().sum();
+            let top: u32 = dist[threshold as usize - 1..].iter().sum();
+            let sum: f64 = dist.iter().enumerate().map(|(i, c)| (i as f64 + 1.0) * f64::from(*c)).sum();
+            let sum_sq: f64 = dist.iter().enumerate().map(|(i, c)| (i as f64 + 1.0).powi(2) * f64::from(*c)).sum();
+            match spec.kind {
+                MetricKind::Csat if n > 0 => (n, 100.0 * f64::from(top) / f64::from(n), proportion_interval(top, n, z)),
+                MetricKind::Ces if n > 0 => (n, sum / f64::from(n), mean_interval(n, sum, sum_sq, z)),
+                _ => (n, 0.0, [0.0, 0.0]),
+            }
         };
-        let totals = lf.clone().select(aggs.clone()).collect()?;
-        let (n, value, ci, distribution) = figures(&totals, 0)?;
-        let mut keys: Vec<Expr> = by_cols.iter().map(|(_, f)| col(f.as_str())).collect();
+        let (n, value, ci) = figures(&total);
         let mut groups = Vec::new();
-        if !keys.is_empty() || q.per.is_some() {
-            let mut g = lf;
-            if let Some(per) = q.per {
-                g = g.filter(col(TSI).is_not_null()).with_column(period_code(per).alias("period"));
-                keys.push(col("period"));
+        for (codes, dist) in per_group {
+            let (gn, gv, gci) = figures(&dist);
+            let mut key: Vec<(String, Option<String>)> =
+                by_cols.iter().zip(codes).map(|((name, pos), c)| (name.clone(), self.coded(*pos).text(*c))).collect();
+            if let (Some(per), Some(pc)) = (q.per, &period_codes) {
+                let c = codes[by_cols.len()];
+                if c == 0 {
+                    continue; // undated: in the total only
+                }
+                key.push(("period".into(), Some(per.key_from_code(pc[c as usize - 1]))));
             }
-            let out = g.group_by(keys).agg(aggs).collect()?;
-            for i in 0..out.height() {
-                let mut key: Vec<(String, Option<String>)> = Vec::new();
-                for (name, frame_col) in &by_cols {
-                    key.push((name.clone(), out.column(frame_col.as_str())?.str()?.get(i).map(str::to_string)));
-                }
-                if let Some(per) = q.per {
-                    let code = out.column("period")?.cast(&DataType::Int64)?.i64()?.get(i).unwrap_or_default();
-                    key.push(("period".into(), Some(per.key_from_code(code as i32))));
-                }
-                let (gn, gv, gci, gd) = figures(&out, i)?;
-                if gn >= q.min_n.max(1) {
-                    groups.push(MetricGroup {
-                        key: GroupKey(key),
-                        n: gn,
-                        value: gv,
-                        ci: gci,
-                        low_n: gn < q.low_n,
-                        distribution: gd,
-                    });
-                }
+            if gn >= q.min_n.max(1) {
+                groups.push(MetricGroup {
+                    key: GroupKey(key),
+                    n: gn,
+                    value: gv,
+                    ci: gci,
+                    low_n: gn < q.low_n,
+                    distribution: dist,
+                });
             }
-            groups.sort_by(|a, b| cmp_keys(&a.key.0, &b.key.0));
         }
+        groups.sort_by(|a, b| cmp_keys(&a.key.0, &b.key.0));
         Ok(MetricReport {
             kind: spec.kind,
             column,
@@ -312,7 +665,7 @@ impl SurveyFrame {
             n,
             value,
             ci,
-            distribution,
+            distribution: total,
             unreadable,
             groups,
         })
@@ -331,34 +684,47 @@ impl SurveyFrame {
         let by: Vec<&str> = q.by.iter().map(String::as_str).collect();
         let by_cols = self.columns(ws, &by)?;
         let account = self.account_column(ws, q)?;
+        // Period codes before the selection: the lazy frame is built on a snapshot of the frame.
+        let (parts, period_codes) = self.parts(&by_cols, q.per)?;
         let selection = self.selection(ws, q)?;
+        let grouped = !by_cols.is_empty() || q.per.is_some();
 
-        let total = aggregate(selection.clone(), &[], None, q.count, account.as_deref())?.pop();
-        let (total_counts, total_dist) =
-            total.map(|g| (g.counts, g.distribution)).unwrap_or_else(|| (NpsCounts::default(), vec![0; 11]));
-
-        let frame_keys: Vec<String> = by_cols.iter().map(|(_, f)| f.clone()).collect();
-        let raw: Vec<(RawGroup, Option<npsdesk_core::Window>)> = if let Some(rolling) = q.rolling {
-            crate::rolling::groups(selection, &frame_keys, rolling, q.count, account.as_deref())?
-        } else if !frame_keys.is_empty() || q.per.is_some() {
-            let period = q.per.map(period_code);
-            aggregate(selection, &frame_keys, period, q.count, account.as_deref())?
-                .into_iter()
-                .map(|g| (g, None))
-                .collect()
+        let (total, raw): (Tally, Vec<(RawGroup, Option<npsdesk_core::Window>)>) = if let Some(rolling) = q.rolling {
+            let (total, groups) = crate::rolling::groups(self, selection.clone(), &by_cols, rolling, q.count, account)?;
+            let total = match total {
+                Some(t) => t,
+                None => self.tally(selection, &[], q.count, account)?.remove(&vec![]).unwrap_or_default(),
+            };
+            (total, groups)
         } else {
-            vec![]
+            let tallies = self.tally(selection.clone(), &parts, q.count, account)?;
+            // Counting every response, the groups (undated ones included) add up to the total; the other
+            // modes de-duplicate across groups, so their total is its own pass.
+            let total = if q.count == CountMode::All || !grouped {
+                tallies.values().fold(Tally::default(), |mut acc, t| {
+                    acc.merge(t);
+                    acc
+                })
+            } else {
+                self.tally(selection, &[], q.count, account)?.remove(&vec![]).unwrap_or_default()
+            };
+            let raw = if grouped {
+                self.raw_groups(tallies, &by_cols, period_codes.as_deref()).into_iter().map(|g| (g, None)).collect()
+            } else {
+                vec![]
+            };
+            (total, raw)
         };
 
         let key_names: Vec<String> = by_cols.iter().map(|(n, _)| n.clone()).collect();
-        let groups = finish_groups(raw, &key_names, q, z, total_counts);
+        let groups = finish_groups(raw, &key_names, q, z, total.counts);
         let hidden = groups.iter().filter(|g| q.min_n > 0 && g.n < q.min_n).count() as u32;
         let groups: Vec<NpsGroup> = groups.into_iter().filter(|g| q.min_n == 0 || g.n >= q.min_n).collect();
 
-        let mut report = NpsReport::new(total_counts, groups);
-        report.distribution = total_dist;
+        let mut report = NpsReport::new(total.counts, groups);
+        report.distribution = total.dist.to_vec();
         report.level = q.level;
-        report.ci = total_counts.adjusted_wald(z);
+        report.ci = total.counts.adjusted_wald(z);
         report.count = q.count;
         report.low_n_threshold = q.low_n;
         report.hidden_groups = hidden;
@@ -431,108 +797,6 @@ fn finish_groups(
     out
 }
 
-/// Groups `lf` by `keys` (frame column names) and the optional `period` expression, reducing by the count
-/// mode first, and counts each group. Without keys or period: one group, the total.
-pub(crate) fn aggregate(
-    lf: LazyFrame,
-    keys: &[String],
-    period: Option<Expr>,
-    count: CountMode,
-    account: Option<&str>,
-) -> Result<Vec<RawGroup>> {
-    let mut key_exprs: Vec<Expr> = keys.iter().map(|k| col(k.as_str())).collect();
-    let mut lf = lf;
-    if let Some(p) = period {
-        lf = lf.filter(col(TSI).is_not_null()).with_column(p.alias("period"));
-        key_exprs.push(col("period"));
-    }
-    // Reduce to the units that count, then a `score` column (integer, or an account's average).
-    let lf = match count {
-        CountMode::All => {
-            lf.select(key_exprs.iter().cloned().chain([col(SCORE).cast(DataType::Float64)]).collect::<Vec<_>>())
-        }
-        CountMode::LatestPerRespondent => {
-            let mut by = key_exprs.clone();
-            by.push(col(WHO));
-            lf.sort([TSI], Default::default()).group_by(by).agg([col(SCORE).last().cast(DataType::Float64)])
-        }
-        CountMode::PerAccount => {
-            let account = account
-                .ok_or_else(|| AnalyticsError::InvalidQuery("per-account counting needs an account column".into()))?;
-            let mut by = key_exprs.clone();
-            by.push(col(account));
-            let mut by_who = by.clone();
-            by_who.push(col(WHO));
-            lf.filter(col(account).is_not_null())
-                .sort([TSI], Default::default())
-                .group_by(by_who)
-                .agg([col(SCORE).last().cast(DataType::Float64)])
-                .group_by(by)
-                .agg([col(SCORE).mean()])
-        }
-    };
-    let out = if key_exprs.is_empty() {
-        lf.select(count_exprs()).collect()?
-    } else {
-        lf.group_by(key_exprs).agg(count_exprs()).collect()?
-    };
-    let mut groups = Vec::with_capacity(out.height());
-    let key_cols: Vec<&Column> = keys.iter().map(|k| out.column(k.as_str())).collect::<PolarsResult<_>>()?;
-    let period_col = if out.get_column_index("period").is_some() {
-        Some(out.column("period")?.cast(&DataType::Int64)?)
-    } else {
-        None
-    };
-    let counts = |name: &str| -> Result<Vec<u32>> {
-        let c = out.column(name)?.u32()?;
-        Ok((0..c.len()).map(|i| c.get(i).unwrap_or(0)).collect())
-    };
-    let (p, a, d) = (counts("promoters")?, counts("passives")?, counts("detractors")?);
-    let dist: Vec<Vec<u32>> = (0..=10).map(|v| counts(&format!("d{v}"))).collect::<Result<_>>()?;
-    for i in 0..out.height() {
-        let key =
-            key_cols.iter().map(|c| c.str().map(|s| s.get(i).map(str::to_string))).collect::<PolarsResult<Vec<_>>>()?;
-        let period = match &period_col {
-            Some(c) => c.i64()?.get(i),
-            None => None,
-        };
-        let counts = NpsCounts::from_parts(p[i], a[i], d[i]);
-        if counts.n() == 0 {
-            continue;
-        }
-        groups.push(RawGroup { key, period, counts, distribution: dist.iter().map(|d| d[i]).collect() });
-    }
-    Ok(groups)
-}
-
-/// Promoter/passive/detractor counts and the 0–10 distribution of the `score` column. An account's average
-/// is categorised as it stands (8.5 is passive) and put in the distribution rounded half up.
-fn count_exprs() -> Vec<Expr> {
-    let s = || col(SCORE);
-    let mut e = vec![
-        s().gt_eq(lit(9.0)).sum().cast(DataType::UInt32).alias("promoters"),
-        s().gt_eq(lit(7.0)).and(s().lt(lit(9.0))).sum().cast(DataType::UInt32).alias("passives"),
-        s().lt(lit(7.0)).sum().cast(DataType::UInt32).alias("detractors"),
-    ];
-    for v in 0..=10 {
-        let rounded = (s() + lit(0.5)).cast(DataType::Int32);
-        e.push(rounded.eq(lit(v)).sum().cast(DataType::UInt32).alias(format!("d{v}")));
-    }
-    e
-}
-
-/// An integer that orders like the period: see [`Period::code`], which formats it back.
-pub(crate) fn period_code(per: Period) -> Expr {
-    let ts = || col(TS).dt();
-    let int = |e: Expr| e.cast(DataType::Int64);
-    match per {
-        Period::Year => int(ts().year()),
-        Period::Quarter => int(ts().year()) * lit(10i64) + int(ts().quarter()),
-        Period::Month => int(ts().year()) * lit(100i64) + int(ts().month()),
-        Period::Week => int(ts().iso_year()) * lit(100i64) + int(ts().week()),
-    }
-}
-
 pub(crate) fn parse_date(text: Option<&str>, flag: &str) -> Result<Option<NaiveDate>> {
     text.map(|t| {
         NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
@@ -547,4 +811,53 @@ pub(crate) fn day_start_ms(d: NaiveDate) -> i64 {
 
 fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(g: &Grouped) -> Vec<(Vec<u32>, u32)> {
+        let mut v: Vec<(Vec<u32>, u32)> = g.iter().map(|(c, v)| (c.to_vec(), v)).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn packed_and_separate_keys_group_alike() {
+        let a: Vec<u32> = vec![0, 1, 1, 2, 2, 2, 0, 1];
+        let b: Vec<u32> = vec![3, 3, 0, 1, 1, 1, 3, 3];
+        let score: Vec<Option<u32>> = vec![Some(9), Some(0), None, Some(10), Some(7), Some(7), Some(9), Some(4)];
+        let df = DataFrame::new_infer_height(vec![
+            Series::new("a".into(), a).into(),
+            Series::new("b".into(), b).into(),
+            Series::new(SCORE.into(), score).into(),
+        ])
+        .unwrap();
+        let packed = [Part::column("a", 3), Part::column("b", 4)];
+        // Radices whose product overflows u64 force the separate-column path.
+        let separate = [Part::column("a", u64::MAX / 2), Part::column("b", 4)];
+        for reduce in [Reduce::Count, Reduce::LastScore] {
+            let p = group_rows(df.clone().lazy(), &packed, reduce).unwrap();
+            let s = group_rows(df.clone().lazy(), &separate, reduce).unwrap();
+            assert_eq!(sorted(&p), sorted(&s));
+        }
+        // By hand: (0,3) ×2, (1,3) ×2, (1,0), (2,1) ×3; the last score of (2,1) is 7, of (1,3) is 4.
+        let p = group_rows(df.clone().lazy(), &packed, Reduce::Count).unwrap();
+        assert_eq!(sorted(&p), [(vec![0, 3], 2), (vec![1, 0], 1), (vec![1, 3], 2), (vec![2, 1], 3)]);
+        let l = sorted(&group_rows(df.lazy(), &packed, Reduce::LastScore).unwrap());
+        assert_eq!(l[2], (vec![1, 3], 4));
+        assert_eq!(l[3], (vec![2, 1], 7));
+    }
+
+    #[test]
+    fn tally_categories_and_account_means() {
+        let mut t = Tally::default();
+        t.add_score(9, 2);
+        t.add_score(8, 1);
+        t.add_score(6, 3);
+        t.add_mean(8.5); // passive, shown as 9 (half up)
+        assert_eq!((t.counts.promoters, t.counts.passives, t.counts.detractors), (2, 2, 3));
+        assert_eq!(t.dist, [0, 0, 0, 0, 0, 0, 3, 0, 1, 3, 0]);
+    }
 }

@@ -1,14 +1,14 @@
 //! Rolling windows: one point per step (weeks end on Sunday, months on their last day), each covering the
 //! `days` days up to and including its end. Adjacent points overlap, so they are not independent samples.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::{Datelike, Days, NaiveDate};
 use npsdesk_core::{CountMode, NpsCounts, Rolling, RollingStep, Window};
 use polars::prelude::*;
 
-use crate::frame::{aggregate, RawGroup, DAY_MS, TSI};
-use crate::{AnalyticsError, Result};
+use crate::frame::{Part, RawGroup, Tally, DAY, DAY_MS, TSI};
+use crate::{AnalyticsError, Result, SurveyFrame};
 
 fn date_of(day: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(day)
@@ -45,77 +45,128 @@ pub(crate) fn window_ends(first: NaiveDate, last: NaiveDate, step: RollingStep) 
     ends
 }
 
-/// Per segment key: day number → counts and distribution of that day.
-type DailyBySegment = BTreeMap<Vec<Option<String>>, BTreeMap<i64, (NpsCounts, Vec<u32>)>>;
-
+/// One point per window end and segment. Counting every response, the counts per segment and day are taken in
+/// one pass and each window is a difference of prefix sums; the other count modes de-duplicate within each
+/// window, so they take one pass per window. Counting every response, the total over the selection comes out
+/// of the same pass (the first value).
 pub(crate) fn groups(
+    frame: &SurveyFrame,
     selection: LazyFrame,
-    keys: &[String],
+    by: &[(String, u32)],
     rolling: Rolling,
     count: CountMode,
-    account: Option<&str>,
-) -> Result<Vec<(RawGroup, Option<Window>)>> {
+    account: Option<u32>,
+) -> Result<(Option<Tally>, Vec<(RawGroup, Option<Window>)>)> {
     if rolling.days == 0 || rolling.days > 3660 {
         return Err(AnalyticsError::InvalidQuery(format!(
             "a rolling window of {} days is not supported (1–3660)",
             rolling.days
         )));
     }
-    let bounds = selection
-        .clone()
-        .filter(col(TSI).is_not_null())
-        .select([col(TSI).min().alias("lo"), col(TSI).max().alias("hi")])
-        .collect()?;
-    let (Some(lo), Some(hi)) = (bounds.column("lo")?.i64()?.get(0), bounds.column("hi")?.i64()?.get(0)) else {
-        return Ok(vec![]);
-    };
-    let ends = window_ends(date_of(lo.div_euclid(DAY_MS)), date_of(hi.div_euclid(DAY_MS)), rolling.step);
     let span = i64::from(rolling.days);
     let window = |end: NaiveDate| Window {
         from: (end - Days::new(u64::from(rolling.days) - 1)).format("%Y-%m-%d").to_string(),
         to: end.format("%Y-%m-%d").to_string(),
     };
+    let day_code = |day: i64| day - frame.first_day + 1;
+    let key_texts = |codes: &[u32]| -> Vec<Option<String>> {
+        by.iter().zip(codes).map(|((_, pos), c)| frame.coded(*pos).text(*c)).collect()
+    };
+    let mut segs: Vec<Part> = by
+        .iter()
+        .map(|(_, pos)| {
+            let c = frame.coded(*pos);
+            Part::column(&c.frame, c.radix())
+        })
+        .collect();
+    let width = segs.len();
 
     let mut out = Vec::new();
+    let mut total = None;
     if count == CountMode::All {
-        // Counts per segment and day once, then sliding sums: no re-scan per window.
-        let day = (col(TSI) / lit(DAY_MS)).cast(DataType::Int64);
-        let daily = aggregate(selection, keys, Some(day), count, account)?;
-        let mut by_segment: DailyBySegment = BTreeMap::new();
-        for g in daily {
-            by_segment.entry(g.key).or_default().insert(g.period.unwrap_or_default(), (g.counts, g.distribution));
+        segs.push(Part::column(DAY, frame.day_radix));
+        let tallies = frame.tally(selection, &segs, count, account)?;
+        total = Some(tallies.values().fold(Tally::default(), |mut acc, t| {
+            acc.merge(t);
+            acc
+        }));
+        let dated = || tallies.keys().map(|k| k[width]).filter(|d| *d > 0);
+        let (Some(lo), Some(hi)) = (dated().min(), dated().max()) else {
+            return Ok((total, vec![]));
+        };
+        let ends = window_ends(
+            date_of(frame.first_day + i64::from(lo) - 1),
+            date_of(frame.first_day + i64::from(hi) - 1),
+            rolling.step,
+        );
+        // Per segment: prefix sums over day codes, prefix[d] = Σ tallies of days 1..=d.
+        let mut daily: HashMap<Vec<u32>, Vec<Tally>> = HashMap::new();
+        for (codes, t) in &tallies {
+            if codes[width] > 0 {
+                daily
+                    .entry(codes[..width].to_vec())
+                    .or_insert_with(|| vec![Tally::default(); frame.day_radix as usize])[codes[width] as usize] = *t;
+            }
         }
-        for (key, days) in by_segment {
+        for (key, mut days) in daily {
+            for d in 1..days.len() {
+                let before = days[d - 1];
+                days[d].merge(&before);
+            }
+            let texts = key_texts(&key);
+            let at = |code: i64| days[code.clamp(0, days.len() as i64 - 1) as usize];
             for &end in &ends {
                 let e = day_of(end);
-                let mut counts = NpsCounts::default();
-                let mut dist = vec![0u32; 11];
-                for (_, (c, d)) in days.range(e - span + 1..=e) {
-                    counts += *c;
-                    dist.iter_mut().zip(d).for_each(|(a, b)| *a += b);
-                }
+                let (hi, lo) = (at(day_code(e)), at(day_code(e - span)));
+                let counts = NpsCounts::from_parts(
+                    hi.counts.promoters - lo.counts.promoters,
+                    hi.counts.passives - lo.counts.passives,
+                    hi.counts.detractors - lo.counts.detractors,
+                );
                 if counts.n() > 0 {
+                    let distribution = hi.dist.iter().zip(lo.dist).map(|(a, b)| a - b).collect();
                     out.push((
-                        RawGroup { key: key.clone(), period: Some(e), counts, distribution: dist },
+                        RawGroup { key: texts.clone(), period: Some(e), counts, distribution },
                         Some(window(end)),
                     ));
                 }
             }
         }
     } else {
-        // De-duplication depends on the window's members: one polars pass per window.
+        let bounds = selection
+            .clone()
+            .filter(col(DAY).gt(lit(0u32)))
+            .select([col(DAY).min().alias("lo"), col(DAY).max().alias("hi")])
+            .collect()?;
+        let (Some(lo), Some(hi)) = (bounds.column("lo")?.u32()?.get(0), bounds.column("hi")?.u32()?.get(0)) else {
+            return Ok((total, vec![]));
+        };
+        let ends = window_ends(
+            date_of(frame.first_day + i64::from(lo) - 1),
+            date_of(frame.first_day + i64::from(hi) - 1),
+            rolling.step,
+        );
         for &end in &ends {
             let e = day_of(end);
             let lf = selection
                 .clone()
                 .filter(col(TSI).gt_eq(lit((e - span + 1) * DAY_MS)).and(col(TSI).lt(lit((e + 1) * DAY_MS))));
-            for mut g in aggregate(lf, keys, None, count, account)? {
-                g.period = Some(e);
-                out.push((g, Some(window(end))));
+            for (codes, t) in frame.tally(lf, &segs, count, account)? {
+                if t.counts.n() > 0 {
+                    out.push((
+                        RawGroup {
+                            key: key_texts(&codes),
+                            period: Some(e),
+                            counts: t.counts,
+                            distribution: t.dist.to_vec(),
+                        },
+                        Some(window(end)),
+                    ));
+                }
             }
         }
     }
-    Ok(out)
+    Ok((total, out))
 }
 
 #[cfg(test)]

@@ -66,6 +66,8 @@ fn overall_periods_and_distribution_by_hand() {
     let r = f.nps(&ws, &q()).unwrap();
     assert_eq!(totals(&r), (8, 4, 1, 3));
     assert!(close(r.nps, 12.5));
+    // Shares of the 8 answers: 4/8, 1/8, 3/8.
+    assert!(close(r.promoters_pct, 50.0) && close(r.passives_pct, 12.5) && close(r.detractors_pct, 37.5));
     assert_eq!(r.distribution, [1, 0, 0, 1, 0, 0, 1, 0, 1, 2, 2]);
 
     let r = f.nps(&ws, &NpsQuery { per: Some(Period::Quarter), ..q() }).unwrap();
@@ -97,6 +99,17 @@ fn filters_by_hand() {
     // Region ≠ EU keeps the unanswered region: 9, 8, 9 → +66.7.
     let r = f.nps(&ws, &NpsQuery { filters: vec![w("Region", "EU", true)], ..q() }).unwrap();
     assert_eq!(totals(&r), (3, 2, 1, 0));
+    // An empty value selects "left empty": only row 7 (9) has no region; `!=` empty drops it.
+    let r = f.nps(&ws, &NpsQuery { filters: vec![w("Region", "", false)], ..q() }).unwrap();
+    assert_eq!(totals(&r), (1, 1, 0, 0));
+    let r = f.nps(&ws, &NpsQuery { filters: vec![w("Region", " ", true)], ..q() }).unwrap();
+    assert_eq!(totals(&r), (7, 3, 1, 3));
+    // A value nobody gave selects nothing (and `!=` it keeps everything).
+    let r = f.nps(&ws, &NpsQuery { filters: vec![w("Plan", "Enterprise", false)], ..q() }).unwrap();
+    assert_eq!(totals(&r), (0, 0, 0, 0));
+    assert!(r.groups.is_empty());
+    let r = f.nps(&ws, &NpsQuery { filters: vec![w("Plan", "Enterprise", true)], ..q() }).unwrap();
+    assert_eq!(totals(&r), (8, 4, 1, 3));
     // Two values of one column are OR; two columns AND: (Plan = Pro) ∧ (Region = EU ∨ US) → 10, 3, 6, 10.
     let r = f
         .nps(

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use npsdesk_analytics::SurveyFrame;
 use npsdesk_core::{CountMode, Filter, MetricKind, MetricSpec, NpsQuery, Period, Rolling, RollingStep};
-use npsdesk_import::ImportOptions;
+use npsdesk_import::{ImportOptions, NpsScale, Source};
 use npsdesk_store::{ImportControl, Workspace};
 
 #[derive(Parser)]
@@ -26,18 +26,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Import survey exports (SurveyMonkey CSV or XLSX) into the workspace. Each file is one transaction: it
-    /// imports whole or not at all. Importing a later export of the same survey merges the new wave.
+    /// Import survey exports (SurveyMonkey, Qualtrics, Typeform, Google Forms, Delighted, any CSV/TSV/XLSX)
+    /// into the workspace. Each file is one transaction: it imports whole or not at all. Importing a later
+    /// export of the same survey merges the new wave, read with the mapping remembered from the first.
     Import {
         /// Export files to import.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// The 0–10 recommend question, by its question text (detected when omitted).
-        #[arg(long, value_name = "TEXT")]
-        nps_column: Option<String>,
-        /// The open-ended "why?" question (default: the first open-ended question after the NPS question).
-        #[arg(long, value_name = "TEXT")]
-        comment_column: Option<String>,
+        #[command(flatten)]
+        mapping: MappingArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Show what an import would detect in a file (source, header rows, encoding, delimiter, date order,
+    /// columns with their roles and sample values, warnings) without importing it.
+    Inspect {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        mapping: MappingArgs,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -93,14 +100,8 @@ enum Command {
         /// How many top answers count as satisfied (2: 4 and 5 of 1–5).
         #[arg(long, default_value_t = 2)]
         top_box: u8,
-        #[arg(long, value_name = "COLUMN")]
-        by: Vec<String>,
-        #[arg(long, value_enum)]
-        per: Option<Per>,
         #[command(flatten)]
-        select: SelectArgs,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        args: MetricArgs,
     },
     /// CES of a rating column: the mean answer, with the NPS grouping and filters.
     Ces {
@@ -110,20 +111,88 @@ enum Command {
         /// Highest answer of the rating.
         #[arg(long, default_value_t = 7)]
         scale: u8,
-        #[arg(long, value_name = "COLUMN")]
-        by: Vec<String>,
-        #[arg(long, value_enum)]
-        per: Option<Per>,
         #[command(flatten)]
-        select: SelectArgs,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        args: MetricArgs,
     },
     /// List the surveys in the workspace with their columns (the names `--by` accepts).
     Surveys {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// Grouping, selection and output of `csat` and `ces`.
+#[derive(clap::Args, Clone)]
+struct MetricArgs {
+    /// Group by a column (repeat for several).
+    #[arg(long, value_name = "COLUMN")]
+    by: Vec<String>,
+    #[arg(long, value_enum)]
+    per: Option<Per>,
+    #[command(flatten)]
+    select: SelectArgs,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+/// How to read a file: the source and the column mapping (remembered per survey after the first import).
+#[derive(clap::Args, Clone, Default)]
+struct MappingArgs {
+    /// Read the file as this tool's export instead of detecting it.
+    #[arg(long, value_parser = parse_source, value_name = "SOURCE")]
+    source: Option<Source>,
+    /// The column identifying the respondent (detected when omitted; else rows are keyed by content).
+    #[arg(long, value_name = "COLUMN")]
+    id_column: Option<String>,
+    /// The response date column (detected when omitted).
+    #[arg(long, value_name = "COLUMN")]
+    date_column: Option<String>,
+    /// The 0–10 recommend question (detected when omitted).
+    #[arg(long, value_name = "COLUMN")]
+    nps_column: Option<String>,
+    /// The open-ended "why?" question (default: the first open-ended question after the NPS question).
+    #[arg(long, value_name = "COLUMN")]
+    comment_column: Option<String>,
+    /// The customer account column (used by `nps --count per-account` for this survey).
+    #[arg(long, value_name = "COLUMN")]
+    account_column: Option<String>,
+    /// How to read a recoded NPS column: 1-11 (choice positions, one is subtracted), weights (−100/0/100)
+    /// or 0-10 (as written). Required when the values look recoded; remembered for later waves.
+    #[arg(long, value_parser = parse_scale, value_name = "SCALE")]
+    nps_scale: Option<NpsScale>,
+    /// Keep Qualtrics preview/test responses (dropped by default).
+    #[arg(long)]
+    keep_test_rows: bool,
+    /// Keep unfinished responses (Qualtrics Finished = 0, Typeform partial; dropped by default).
+    #[arg(long)]
+    keep_unfinished: bool,
+}
+
+impl MappingArgs {
+    fn options(self) -> ImportOptions {
+        ImportOptions {
+            nps_column: self.nps_column,
+            comment_column: self.comment_column,
+            id_column: self.id_column,
+            date_column: self.date_column,
+            account_column: self.account_column,
+            source: self.source,
+            nps_scale: self.nps_scale,
+            keep_test_rows: self.keep_test_rows,
+            keep_unfinished: self.keep_unfinished,
+        }
+    }
+}
+
+fn parse_source(s: &str) -> Result<Source, String> {
+    Source::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Source::ALL.iter().map(|s| s.as_str()).collect();
+        format!("{s:?} is not a source; use one of {}", names.join(", "))
+    })
+}
+
+fn parse_scale(s: &str) -> Result<NpsScale, String> {
+    NpsScale::parse(s).ok_or_else(|| format!("{s:?} is not an NPS scale; use 0-10, 1-11 or weights"))
 }
 
 /// Which responses count: filters, de-duplication, thresholds.
@@ -147,9 +216,9 @@ struct SelectArgs {
     /// scores.
     #[arg(long, value_enum, default_value_t = Count::All)]
     count: Count,
-    /// The account column for --count per-account.
-    #[arg(long, value_name = "COLUMN", default_value = "Custom Data 1")]
-    account_column: String,
+    /// The account column for --count per-account (default: the one given at import, else Custom Data 1).
+    #[arg(long, value_name = "COLUMN")]
+    account_column: Option<String>,
     /// Confidence level of intervals and tests, in percent.
     /// (80, 90, 95 or 99)
     #[arg(long, default_value_t = 95, value_parser = parse_level)]
@@ -176,7 +245,7 @@ impl SelectArgs {
                 Count::LatestPerRespondent => CountMode::LatestPerRespondent,
                 Count::PerAccount => CountMode::PerAccount,
             },
-            account_column: Some(self.account_column.clone()),
+            account_column: self.account_column.clone(),
             level: f64::from(self.level) / 100.0,
             low_n: self.low_n,
             min_n: self.min_n,
@@ -275,17 +344,27 @@ fn open_workspace(path: Option<PathBuf>) -> Result<Workspace> {
     Workspace::open(&path).with_context(|| format!("cannot open the workspace {}", path.display()))
 }
 
-fn metric(
+/// The query of `select` for a survey; without --account-column the survey's remembered account column.
+fn survey_query(
     ws: &Workspace,
-    spec: MetricSpec,
-    by: Vec<String>,
-    per: Option<Per>,
+    survey_id: i64,
     select: &SelectArgs,
-    format: Format,
-) -> Result<ExitCode> {
+    by: Vec<String>,
+    per: Option<Period>,
+    rolling: Option<Rolling>,
+) -> Result<NpsQuery> {
+    let mut query = select.query(by, per, rolling);
+    if query.account_column.is_none() {
+        query.account_column = ws.account_column(survey_id)?;
+    }
+    Ok(query)
+}
+
+fn metric(ws: &Workspace, spec: MetricSpec, args: MetricArgs) -> Result<ExitCode> {
+    let MetricArgs { by, per, select, format } = args;
     let survey_id = ws.resolve_survey(select.survey)?;
     let mut frame = SurveyFrame::load(ws, survey_id)?;
-    let query = select.query(by, per.map(Period::from), None);
+    let query = survey_query(ws, survey_id, &select, by, per.map(Period::from), None)?;
     let report = frame.metric(ws, &query, &spec)?;
     match format {
         Format::Json => println!("{}", serde_json::to_string(&report)?),
@@ -295,10 +374,20 @@ fn metric(
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    // Inspecting a file never opens (or creates) a workspace.
+    if let Command::Inspect { file, mapping, format } = cli.command {
+        let inspection = npsdesk_import::inspect(&file, &mapping.options())?;
+        match format {
+            Format::Json => println!("{}", serde_json::to_string_pretty(&inspection)?),
+            _ => print!("{}", output::inspection(&inspection)),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut ws = open_workspace(cli.workspace)?;
     match cli.command {
-        Command::Import { files, nps_column, comment_column, format } => {
-            let options = ImportOptions { nps_column, comment_column };
+        Command::Inspect { .. } => unreachable!("handled above"),
+        Command::Import { files, mapping, format } => {
+            let options = mapping.options();
             let interactive = std::io::stderr().is_terminal();
             let mut reports = Vec::new();
             let mut failed = false;
@@ -337,7 +426,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     Step::Month => RollingStep::Month,
                 },
             });
-            let query = select.query(by, per.map(Period::from), rolling);
+            let query = survey_query(&ws, survey_id, &select, by, per.map(Period::from), rolling)?;
             let report = frame.nps(&ws, &query)?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string(&report)?),
@@ -352,7 +441,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Explain { from_period, to_period, by, select, format } => {
             let survey_id = ws.resolve_survey(select.survey)?;
             let mut frame = SurveyFrame::load(&ws, survey_id)?;
-            let base = select.query(vec![], None, None);
+            let base = survey_query(&ws, survey_id, &select, vec![], None, None)?;
             let e = npsdesk_analytics::explain(&mut frame, &ws, &base, &from_period, &to_period, &by)?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string(&e)?),
@@ -360,11 +449,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Csat { column, scale, top_box, by, per, select, format } => {
-            metric(&ws, MetricSpec { kind: MetricKind::Csat, column, scale, top_box }, by, per, &select, format)
+        Command::Csat { column, scale, top_box, args } => {
+            metric(&ws, MetricSpec { kind: MetricKind::Csat, column, scale, top_box }, args)
         }
-        Command::Ces { column, scale, by, per, select, format } => {
-            metric(&ws, MetricSpec { kind: MetricKind::Ces, column, scale, top_box: 0 }, by, per, &select, format)
+        Command::Ces { column, scale, args } => {
+            metric(&ws, MetricSpec { kind: MetricKind::Ces, column, scale, top_box: 0 }, args)
         }
         Command::Surveys { format } => {
             let info = ws.info()?;

@@ -28,7 +28,11 @@ pub fn import_report(r: &ImportReport) -> String {
         format!("survey {:?} (new wave)", r.survey_name)
     };
     let _ = writeln!(o, "Imported {} into {survey} [id {}]", r.file, r.survey_id);
-    let _ = writeln!(o, "  source {}, {}, {} header row(s)", r.source, r.encoding, r.header_rows);
+    let delimiter = r.delimiter.as_deref().map(|d| format!(", {d}-separated")).unwrap_or_default();
+    let _ = writeln!(o, "  source {}, {}{delimiter}, {} header row(s)", r.source, r.encoding, r.header_rows);
+    if let Some(order) = &r.date_order {
+        let _ = writeln!(o, "  dates:          {order}");
+    }
     let _ = writeln!(o, "  NPS column:     {}", r.nps_column.as_deref().unwrap_or("(none found)"));
     let _ = writeln!(o, "  comment column: {}", r.comment_column.as_deref().unwrap_or("(none)"));
     let _ = writeln!(
@@ -41,6 +45,14 @@ pub fn import_report(r: &ImportReport) -> String {
         thousands(r.skipped.len() as u64),
         r.elapsed_ms as f64 / 1000.0
     );
+    if r.dropped_test_rows + r.dropped_unfinished_rows > 0 {
+        let _ = writeln!(
+            o,
+            "  dropped: {} preview/test, {} unfinished",
+            thousands(r.dropped_test_rows.into()),
+            thousands(r.dropped_unfinished_rows.into())
+        );
+    }
     for s in r.skipped.iter().take(20) {
         let _ = writeln!(o, "  skipped line {}: {}", s.line, s.reason);
     }
@@ -48,6 +60,49 @@ pub fn import_report(r: &ImportReport) -> String {
         let _ = writeln!(o, "  … and {} more skipped rows (--format json lists all)", r.skipped.len() - 20);
     }
     for w in &r.warnings {
+        let _ = writeln!(o, "  warning: {w}");
+    }
+    o
+}
+
+/// `npsdesk inspect`: what was detected, then one line per column with its role and sample values.
+pub fn inspection(i: &npsdesk_import::Inspection) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", i.file);
+    let _ = writeln!(o, "  source:        {} ({} header row(s))", i.source, i.header_rows);
+    let _ = writeln!(o, "  encoding:      {}", i.encoding);
+    let _ = writeln!(o, "  delimiter:     {}", i.delimiter.unwrap_or("(workbook)"));
+    let _ = writeln!(
+        o,
+        "  rows:          {} ({} skipped, {} preview/test and {} unfinished dropped)",
+        thousands(i.rows),
+        thousands(i.skipped),
+        thousands(i.dropped_test_rows),
+        thousands(i.dropped_unfinished_rows)
+    );
+    let range = match (&i.first_response, &i.last_response) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => "(no readable dates)".into(),
+    };
+    let order = i.date_order.map(|d| format!(" [{d}]")).unwrap_or_default();
+    let _ = writeln!(o, "  dates:         {range}{order}");
+    let none = |c: &Option<String>| c.as_deref().map_or_else(|| "(none)".to_string(), neutralise);
+    let by = i.nps_detected_by.map(|b| format!(" (by {b})")).unwrap_or_default();
+    let scale = i.nps_scale.map(|s| format!(" [scale {s}]")).unwrap_or_default();
+    let _ = writeln!(o, "  NPS column:    {}{by}{scale}", none(&i.nps_column));
+    let _ = writeln!(o, "  comment:       {}", none(&i.comment_column));
+    let _ = writeln!(o, "  id column:     {}", none(&i.id_column));
+    let _ = writeln!(o, "  date column:   {}", none(&i.date_column));
+    if i.account_column.is_some() {
+        let _ = writeln!(o, "  account:       {}", none(&i.account_column));
+    }
+    let _ = writeln!(o, "\n  {:>4}  {:<13}  {:<50}  samples", "col", "role", "name");
+    for c in &i.columns {
+        let name: String = neutralise(&c.name).chars().take(50).collect();
+        let samples: Vec<String> = c.samples.iter().map(|s| format!("{:?}", neutralise(s))).collect();
+        let _ = writeln!(o, "  {:>4}  {:<13}  {:<50}  {}", c.position + 1, c.role, name, samples.join(", "));
+    }
+    for w in &i.warnings {
         let _ = writeln!(o, "  warning: {w}");
     }
     o

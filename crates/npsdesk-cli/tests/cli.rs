@@ -139,7 +139,15 @@ fn importing_the_same_export_twice_adds_nothing() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for args in [vec!["--help"], vec!["import", "--help"], vec!["nps", "--help"], vec!["surveys", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["import", "--help"],
+        vec!["inspect", "--help"],
+        vec!["nps", "--help"],
+        vec!["csat", "--help"],
+        vec!["ces", "--help"],
+        vec!["surveys", "--help"],
+    ] {
         let out = Command::new(env!("CARGO_BIN_EXE_npsdesk")).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
@@ -318,4 +326,117 @@ fn csat_and_ces_equal_a_direct_count_of_the_export() {
     assert!((ces["value"].as_f64().unwrap() - f64::from(sum) / f64::from(n)).abs() < 1e-9, "the mean answer");
     let bad = npsdesk(&ws, &["csat", "--column", CSAT, "--top-box", "5"]);
     assert!(!bad.status.success(), "a top box as wide as the scale is refused");
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
+}
+
+#[test]
+fn inspect_reports_the_detection_and_touches_no_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("never.npsdesk");
+    let file = fixture("qualtrics_nps_group.csv");
+    let v = json(&ws, &["inspect", file.to_str().unwrap(), "--format", "json"]);
+    assert!(!ws.exists(), "inspect must not create a workspace");
+    assert_eq!(v["source"], "qualtrics");
+    assert_eq!(v["header_rows"], 3);
+    assert_eq!(v["encoding"], "UTF-8");
+    assert_eq!(v["delimiter"], "comma");
+    assert_eq!((v["rows"].as_u64(), v["dropped_test_rows"].as_u64()), (Some(4), Some(2)));
+    assert_eq!(v["first_response"], "2025-04-01T09:05:00");
+    assert_eq!(v["last_response"], "2025-06-30T23:59:59");
+    let cols = v["columns"].as_array().unwrap();
+    assert_eq!(cols.len(), 9);
+    assert_eq!(cols[7]["role"], "nps");
+    assert_eq!(cols[5]["role"], "respondent_id");
+    // The kept rows are R_1, R_2, R_6, R_7: the first distinct scores are 10, 3, 9.
+    assert_eq!(cols[7]["samples"], serde_json::json!(["10", "3", "9"]));
+
+    let out = npsdesk(&ws, &["inspect", fixture("generic_mapping_w1.csv").to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("semicolon") && text.contains("source:        generic"), "{text}");
+    assert!(!ws.exists());
+}
+
+#[test]
+fn a_mapping_given_once_is_used_by_the_next_wave_and_by_per_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("m.npsdesk");
+    let w1 = fixture("generic_mapping_w1.csv");
+    let r = json(
+        &ws,
+        &[
+            "import",
+            w1.to_str().unwrap(),
+            "--id-column",
+            "ref",
+            "--date-column",
+            "answered",
+            "--nps-column",
+            "q7",
+            "--comment-column",
+            "free text",
+            "--account-column",
+            "company",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r[0]["nps_column"], "q7");
+    let w2 = fixture("generic_mapping_w2.csv");
+    let r = json(&ws, &["import", w2.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r[0]["created_survey"], false);
+    assert_eq!(r[0]["new"], 2);
+    // Globex: T-1 9, T-3 10 → mean 9.5, promoter. Initech: T-2 4, T-4 8, T-5 2 → mean 4.67, detractor.
+    let per_account = json(&ws, &["nps", "--count", "per-account", "--min-n", "0", "--format", "json"]);
+    assert_eq!((per_account["n"].as_u64(), per_account["promoters"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(per_account["detractors"], 1);
+    let all = json(&ws, &["nps", "--per", "quarter", "--min-n", "0", "--format", "json"]);
+    assert_eq!((all["n"].as_u64(), all["promoters"].as_u64(), all["detractors"].as_u64()), (Some(5), Some(2), Some(2)));
+    let quarters: Vec<&str> =
+        all["groups"].as_array().unwrap().iter().map(|g| g["key"]["period"].as_str().unwrap()).collect();
+    assert_eq!(quarters, ["2025-Q1", "2025-Q2", "2025-Q3"], "day-first dates: 04/05 is May, 06/07 is July");
+}
+
+#[test]
+fn recoded_nps_needs_an_explicit_scale_and_a_failed_import_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("s.npsdesk");
+    let file = fixture("nps_1_to_11.csv");
+    let out = npsdesk(&ws, &["import", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--nps-scale 1-11") && err.contains("nothing from"), "{err}");
+    let surveys = json(&ws, &["surveys", "--format", "json"]);
+    assert!(surveys["surveys"].as_array().unwrap().is_empty());
+    let r = json(&ws, &["import", file.to_str().unwrap(), "--nps-scale", "1-11", "--format", "json"]);
+    assert_eq!(r[0]["new"], 6);
+    // 11, 1, 8, 10, 9, 11 → 10, 0, 7, 9, 8, 10: promoters 10, 9, 10; detractor 0.
+    let nps = json(&ws, &["nps", "--format", "json"]);
+    assert_eq!((nps["promoters"].as_u64(), nps["detractors"].as_u64(), nps["n"].as_u64()), (Some(3), Some(1), Some(6)));
+    let bad = npsdesk(&ws, &["import", file.to_str().unwrap(), "--nps-scale", "1-10"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("0-10, 1-11 or weights"));
+}
+
+#[test]
+fn wrong_files_are_refused_by_the_cli_with_their_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("w.npsdesk");
+    for (name, reason) in
+        [("not_an_export.pdf", "PDF document"), ("one_column.csv", "single column"), ("truncated.csv", "truncated")]
+    {
+        let out = npsdesk(&ws, &["import", fixture(name).to_str().unwrap()]);
+        assert!(!out.status.success(), "{name}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(reason),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = npsdesk(&ws, &["inspect", fixture(name).to_str().unwrap()]);
+        assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains(reason), "inspect {name}");
+    }
+    let surveys = json(&ws, &["surveys", "--format", "json"]);
+    assert!(surveys["surveys"].as_array().unwrap().is_empty());
 }

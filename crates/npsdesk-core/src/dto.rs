@@ -151,6 +151,10 @@ pub struct NpsGroup {
     pub promoters: u32,
     pub passives: u32,
     pub detractors: u32,
+    /// Shares of n in percent (0..100, unrounded; 0 for an empty group): NPS = promoters_pct − detractors_pct.
+    pub promoters_pct: f64,
+    pub passives_pct: f64,
+    pub detractors_pct: f64,
     /// Points, −100..100, unrounded.
     pub nps: f64,
     /// 95 % adjusted-Wald interval in points.
@@ -179,6 +183,9 @@ impl NpsGroup {
             promoters: c.promoters,
             passives: c.passives,
             detractors: c.detractors,
+            promoters_pct: c.pct(c.promoters),
+            passives_pct: c.pct(c.passives),
+            detractors_pct: c.pct(c.detractors),
             nps: c.nps(),
             ci95: c.ci95(),
             share: 1.0,
@@ -204,6 +211,10 @@ pub struct NpsReport {
     pub promoters: u32,
     pub passives: u32,
     pub detractors: u32,
+    /// Shares of n in percent, as on [`NpsGroup`].
+    pub promoters_pct: f64,
+    pub passives_pct: f64,
+    pub detractors_pct: f64,
     pub nps: f64,
     pub ci95: [f64; 2],
     pub groups: Vec<NpsGroup>,
@@ -225,6 +236,9 @@ impl NpsReport {
             promoters: total.promoters,
             passives: total.passives,
             detractors: total.detractors,
+            promoters_pct: total.pct(total.promoters),
+            passives_pct: total.pct(total.passives),
+            detractors_pct: total.pct(total.detractors),
             nps: total.nps(),
             ci95: total.ci95(),
             groups,
@@ -359,6 +373,29 @@ pub struct ImportReport {
     pub warnings: Vec<String>,
     #[ts(type = "number")]
     pub elapsed_ms: u64,
+    /// `comma`, `semicolon` or `tab`; `null` for workbooks.
+    #[serde(default)]
+    pub delimiter: Option<String>,
+    /// `month-first` or `day-first` (inferred from the whole date column), `null` without a date column.
+    #[serde(default)]
+    pub date_order: Option<String>,
+    /// Qualtrics preview/test rows dropped (not counted in `rows_read`).
+    #[serde(default)]
+    pub dropped_test_rows: u32,
+    /// Unfinished rows dropped (Qualtrics `Finished` = 0, Typeform `partial`; not counted in `rows_read`).
+    #[serde(default)]
+    pub dropped_unfinished_rows: u32,
+    /// Excel damage found per column (also summarised in `warnings`).
+    #[serde(default)]
+    pub column_warnings: Vec<ColumnWarning>,
+}
+
+/// A problem found in one column of an import (e.g. Excel turned `6-25` into `25-Jun`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ColumnWarning {
+    pub column: String,
+    pub message: String,
 }
 
 /// Progress of a running import, sent every few thousand rows.

@@ -36,6 +36,14 @@ impl NpsCounts {
         self.promoters + self.passives + self.detractors
     }
 
+    /// `part` (one of the three counts) as a percentage of n; 0 for an empty group.
+    pub fn pct(&self, part: u32) -> f64 {
+        match self.n() {
+            0 => 0.0,
+            n => 100.0 * f64::from(part) / f64::from(n),
+        }
+    }
+
     /// NPS in points; 0 for an empty group (callers omit empty groups, this only avoids a NaN).
     pub fn nps(&self) -> f64 {
         let n = self.n();

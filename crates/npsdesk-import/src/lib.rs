@@ -14,8 +14,12 @@ pub mod decode;
 pub mod layout;
 mod reader;
 
-pub use layout::{ColumnSpec, SurveyLayout};
-pub use reader::{ExportReader, ImportOptions, ResponseRow, RowOutcome};
+pub mod inspect;
+
+pub use dates::DateOrder;
+pub use inspect::{inspect, Inspection};
+pub use layout::{ColumnSpec, Recode, Source, SurveyLayout};
+pub use reader::{ExportReader, ImportOptions, Mapping, NpsScale, ResponseRow, RowOutcome};
 
 use std::path::PathBuf;
 
@@ -32,6 +36,14 @@ pub enum ImportError {
     Csv { path: PathBuf, line: u64, message: String },
     #[error("{path} has a header but no columns")]
     NoColumns { path: PathBuf },
+    #[error("{path} is {what}, not a survey export (CSV, TSV or XLSX)")]
+    NotAnExport { path: PathBuf, what: &'static str },
+    #[error("{path} has a single column ({header:?}): a survey export has several; if its fields are separated by something other than a comma, semicolon or tab, save it as CSV first")]
+    OneColumn { path: PathBuf, header: String },
+    #[error("{path} looks truncated: its last row (line {line}) stops {detail} and the file has no final line break; nothing was imported — export or copy the file again")]
+    Truncated { path: PathBuf, line: u64, detail: String },
+    #[error("the NPS column {column:?} of {path} holds {recode}; say how to read it with --nps-scale 1-11 (subtract one), --nps-scale weights, or --nps-scale 0-10 (as written)")]
+    NpsScaleNeeded { path: PathBuf, column: String, recode: &'static str },
     #[error("no column matches {what} {name:?}; columns are: {available}")]
     UnknownColumn { what: &'static str, name: String, available: String },
 }

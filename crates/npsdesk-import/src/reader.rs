@@ -10,12 +10,61 @@ use encoding_rs::Encoding;
 use npsdesk_core::{ColumnRole, Score, SkippedRow};
 use sha2::{Digest, Sha256};
 
+use crate::dates::{DateOrder, DateParser, OrderEvidence};
 use crate::decode::{self, Sniffed, Utf16Reader};
-use crate::layout::{self, LayoutOverrides, SurveyLayout};
+use crate::layout::{self, LayoutOverrides, Recode, Source, SurveyLayout};
 use crate::{ImportError, Result};
 
 /// How many leading data rows the layout detection looks at.
 const SAMPLE_ROWS: usize = 2000;
+
+/// A record longer than this is not a survey response: the file is garbage (or one unterminated quote).
+const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How the numbers of the NPS column map to 0–10 (`--nps-scale`). Recoded numbers are never shifted silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsScale {
+    /// The numbers are the answers (the default when the values do not look recoded).
+    ZeroToTen,
+    /// Choice positions: 1 means 0, 11 means 10.
+    OneToEleven,
+    /// SurveyMonkey's weights: −100 detractor, 0 passive, 100 promoter (stored as 0, 7 and 10).
+    Weights,
+}
+
+impl NpsScale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NpsScale::ZeroToTen => "0-10",
+            NpsScale::OneToEleven => "1-11",
+            NpsScale::Weights => "weights",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NpsScale> {
+        match s.trim().to_lowercase().replace(['–', ' '], "-").as_str() {
+            "0-10" => Some(NpsScale::ZeroToTen),
+            "1-11" => Some(NpsScale::OneToEleven),
+            "weights" | "-100-100" | "-100/0/100" => Some(NpsScale::Weights),
+            _ => None,
+        }
+    }
+
+    fn read(self, text: &str) -> Option<Score> {
+        match self {
+            NpsScale::ZeroToTen => Score::parse(text),
+            NpsScale::OneToEleven => {
+                text.trim().parse::<u8>().ok().filter(|v| (1..=11).contains(v)).and_then(|v| Score::new(v - 1))
+            }
+            NpsScale::Weights => match text.trim() {
+                "-100" => Score::new(0),
+                "0" => Score::new(7),
+                "100" => Score::new(10),
+                _ => None,
+            },
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -23,6 +72,84 @@ pub struct ImportOptions {
     pub nps_column: Option<String>,
     /// Column holding the "why?" comment; detected when `None`.
     pub comment_column: Option<String>,
+    /// Column identifying the respondent (`--id-column`); detected when `None`.
+    pub id_column: Option<String>,
+    /// Column holding the response date (`--date-column`); detected when `None`.
+    pub date_column: Option<String>,
+    /// Column naming the customer account (`--account-column`), remembered for per-account counting.
+    pub account_column: Option<String>,
+    /// Read the file as this tool's export instead of detecting it (`--source`).
+    pub source: Option<Source>,
+    /// How to read a recoded NPS column (`--nps-scale`); required when the values look recoded.
+    pub nps_scale: Option<NpsScale>,
+    /// Keep Qualtrics preview/test rows (dropped by default).
+    pub keep_test_rows: bool,
+    /// Keep unfinished rows (Qualtrics `Finished` = 0, Typeform `partial`; dropped by default).
+    pub keep_unfinished: bool,
+}
+
+impl ImportOptions {
+    fn overrides(&self) -> LayoutOverrides {
+        LayoutOverrides {
+            source: self.source,
+            id_column: self.id_column.clone(),
+            date_column: self.date_column.clone(),
+            nps_column: self.nps_column.clone(),
+            comment_column: self.comment_column.clone(),
+            account_column: self.account_column.clone(),
+        }
+    }
+}
+
+/// Column positions remembered for a survey (from its first wave), applied to a later wave.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mapping {
+    pub id: Option<usize>,
+    pub date: Option<usize>,
+    pub nps: Option<usize>,
+    pub comment: Option<usize>,
+    pub account: Option<usize>,
+}
+
+/// Kinds of damage Excel does to a re-saved export, detected per column.
+const DAMAGE_KINDS: usize = 3;
+const DAMAGE_MESSAGES: [&str; DAMAGE_KINDS] = [
+    "look like ranges or codes Excel turned into dates (6-25 → 25-Jun, 1-5 → 5-Jan); the original text is lost",
+    "are numbers in scientific notation (1.18111E+11): Excel dropped digits of long ids",
+    "are TRUE/FALSE: Excel (or the tool) may have turned Yes/No into booleans",
+];
+
+fn damage_kind(cell: &str) -> Option<usize> {
+    let t = cell.trim();
+    let n = t.len();
+    // Fast reject (this runs on every cell): the shapes below are short and start with a digit, a capital
+    // month initial, or T/F.
+    if !(4..=16).contains(&n)
+        || !matches!(t.as_bytes()[0], b'0'..=b'9' | b'A' | b'D' | b'F' | b'J' | b'M' | b'N' | b'O' | b'S' | b'T')
+    {
+        return None;
+    }
+    if t == "TRUE" || t == "FALSE" {
+        return Some(2);
+    }
+    let month =
+        |s: &str| ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].contains(&s);
+    let small = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if n <= 6 {
+        if let Some((a, b)) = t.split_once('-') {
+            if (month(a) && small(b)) || (small(a) && month(b)) {
+                return Some(0);
+            }
+        }
+    }
+    if let Some((m, e)) = t.split_once("E+").or_else(|| t.split_once("e+")) {
+        let mantissa =
+            m.bytes().all(|b| b.is_ascii_digit() || b == b'.') && m.bytes().next().is_some_and(|b| b.is_ascii_digit());
+        if mantissa && !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(1);
+        }
+    }
+    None
 }
 
 /// One response, decoded. `cells` holds every cell of the row as text, so nothing of the export is lost.
@@ -54,15 +181,27 @@ pub(crate) struct LineIndex<R> {
     offset: u64,
     newlines: std::cell::RefCell<std::collections::VecDeque<u64>>,
     passed: std::cell::Cell<u64>,
+    /// Start of the last record handed out, to bound the size of one record (garbage files).
+    record_start: std::cell::Cell<u64>,
+    /// Double quotes seen: an odd count at the end means the file stops inside a quoted field.
+    quotes: u64,
 }
 
 impl<R: Read> LineIndex<R> {
     fn new(inner: R) -> Self {
-        LineIndex { inner, offset: 0, newlines: Default::default(), passed: Default::default() }
+        LineIndex {
+            inner,
+            offset: 0,
+            newlines: Default::default(),
+            passed: Default::default(),
+            record_start: Default::default(),
+            quotes: 0,
+        }
     }
 
     /// The 1-based line of the record starting at byte `at` (records arrive in order).
     fn line_at(&self, at: u64) -> u64 {
+        self.record_start.set(at);
         let mut q = self.newlines.borrow_mut();
         // `<=`: after a CRLF the reader reports the record as starting at the LF.
         while q.front().is_some_and(|&o| o <= at) {
@@ -75,11 +214,19 @@ impl<R: Read> LineIndex<R> {
 
 impl<R: Read> Read for LineIndex<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.offset.saturating_sub(self.record_start.get()) > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other(format!(
+                "no record ends within {} MB: this is not a survey export (or a quote is never closed)",
+                MAX_RECORD_BYTES / (1024 * 1024)
+            )));
+        }
         let n = self.inner.read(buf)?;
         let mut q = self.newlines.borrow_mut();
         for (i, b) in buf[..n].iter().enumerate() {
             if *b == b'\n' {
                 q.push_back(self.offset + i as u64);
+            } else if *b == b'"' {
+                self.quotes += 1;
             }
         }
         self.offset += n as u64;
@@ -113,6 +260,20 @@ pub struct ExportReader {
     seen_hashes: HashMap<[u8; 16], u32>,
     file_size: u64,
     undated: u64,
+    options: ImportOptions,
+    delimiter: Option<u8>,
+    date_parser: DateParser,
+    date_evidence: OrderEvidence,
+    /// `None` until given (or not needed): reading a recoded column without it is refused.
+    nps_scale: Option<NpsScale>,
+    dropped_test: u64,
+    dropped_unfinished: u64,
+    /// Rows whose Qualtrics `_NPS_GROUP` disagrees with the score: (count, first line).
+    group_mismatch: (u64, u64),
+    /// Per column, per damage kind: (count, first example).
+    damage: Vec<[(u64, String); DAMAGE_KINDS]>,
+    /// Whether the file's last byte is a newline (a short last record without one means truncation).
+    ends_with_newline: bool,
 }
 
 impl ExportReader {
@@ -126,26 +287,46 @@ impl ExportReader {
         if head.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(ImportError::Empty { path: path.to_path_buf() });
         }
+        if let Some(what) = known_non_export(&head) {
+            return Err(ImportError::NotAnExport { path: path.to_path_buf(), what });
+        }
+        let ends_with_newline = {
+            let mut tail = [0u8; 2];
+            let k = file_size.min(2);
+            file.seek(SeekFrom::Start(file_size - k)).map_err(io_err)?;
+            let got = read_up_to(&mut file, &mut tail[..k as usize]).map_err(io_err)?;
+            tail[..got].contains(&b'\n')
+        };
         let mut sniffed = Sniffed::Utf8 { bom: 0 };
+        let mut delimiter = None;
         let records = if head.starts_with(b"PK\x03\x04") {
             sheet_records(path, file_size)?
         } else {
             sniffed = decode::sniff(&head);
-            let source: Box<dyn Read + Send> = match sniffed {
+            let (source, text_head): (Box<dyn Read + Send>, Vec<u8>) = match sniffed {
                 Sniffed::Utf8 { bom } => {
-                    if let Some(offset) = head.iter().position(|b| *b == 0) {
-                        return Err(ImportError::Binary { path: path.to_path_buf(), offset: offset as u64 });
+                    if let Some(offset) = binary_offset(&head) {
+                        return Err(ImportError::Binary { path: path.to_path_buf(), offset });
                     }
-                    Box::new(BufReader::with_capacity(256 * 1024, reopen(&mut file, bom).map_err(io_err)?))
+                    (
+                        Box::new(BufReader::with_capacity(256 * 1024, reopen(&mut file, bom).map_err(io_err)?)),
+                        head[bom..].to_vec(),
+                    )
                 }
                 Sniffed::Utf16 { encoding, bom } => {
-                    Box::new(Utf16Reader::new(BufReader::new(reopen(&mut file, bom).map_err(io_err)?), encoding))
+                    let (text, _) = encoding.decode_without_bom_handling(&head[bom..head.len() & !1]);
+                    (
+                        Box::new(Utf16Reader::new(BufReader::new(reopen(&mut file, bom).map_err(io_err)?), encoding)),
+                        text.into_owned().into_bytes(),
+                    )
                 }
             };
+            let d = sniff_delimiter(&text_head);
+            delimiter = Some(d);
             let reader = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
-                .delimiter(sniff_delimiter(&head))
+                .delimiter(d)
                 .buffer_capacity(256 * 1024)
                 .from_reader(LineIndex::new(source));
             Records::Csv { reader, record: csv::ByteRecord::new() }
@@ -163,7 +344,12 @@ impl ExportReader {
                 date: None,
                 nps: None,
                 comment: None,
+                account: None,
                 nps_detected_by: None,
+                nps_group: None,
+                status: None,
+                finished: None,
+                nps_recode: None,
             },
             sniffed,
             legacy: None,
@@ -172,10 +358,20 @@ impl ExportReader {
             seen_hashes: HashMap::new(),
             file_size,
             undated: 0,
+            options: options.clone(),
+            delimiter,
+            date_parser: DateParser::default(),
+            date_evidence: OrderEvidence::default(),
+            nps_scale: options.nps_scale,
+            dropped_test: 0,
+            dropped_unfinished: 0,
+            group_mismatch: (0, 0),
+            damage: Vec::new(),
+            ends_with_newline,
         };
         // Read the header rows and a sample of data rows for detection; keep them for replay.
         let mut sample = Vec::new();
-        while sample.len() < SAMPLE_ROWS + 2 {
+        while sample.len() < SAMPLE_ROWS + 3 {
             match reader.next_record() {
                 Some(Ok(r)) => sample.push(r),
                 Some(Err(e)) => return Err(e),
@@ -185,20 +381,103 @@ impl ExportReader {
         if sample.is_empty() {
             return Err(ImportError::Empty { path: path.to_path_buf() });
         }
-        let overrides =
-            LayoutOverrides { nps_column: options.nps_column.clone(), comment_column: options.comment_column.clone() };
         let texts: Vec<Vec<String>> = sample.iter().map(|r| r.cells.clone()).collect();
-        let layout = layout::detect(&texts, &overrides).map_err(|u| ImportError::UnknownColumn {
+        let layout = layout::detect(&texts, &options.overrides()).map_err(|u| ImportError::UnknownColumn {
             what: u.flag,
             name: u.name,
             available: u.available,
         })?;
-        if layout.columns.is_empty() || (layout.columns.len() == 1 && layout.columns[0].question.trim().is_empty()) {
+        let named = layout.columns.iter().filter(|c| !c.question.trim().is_empty()).count();
+        if layout.columns.is_empty() || named == 0 {
             return Err(ImportError::NoColumns { path: path.to_path_buf() });
         }
+        if layout.columns.len() == 1 {
+            return Err(ImportError::OneColumn {
+                path: path.to_path_buf(),
+                header: layout.columns[0].question.chars().take(80).collect(),
+            });
+        }
+        reader.damage = vec![Default::default(); layout.columns.len()];
         reader.pending = sample.into_iter().skip(layout.header_rows).collect();
         reader.layout = layout;
+        reader.analyse_sample();
         Ok(reader)
+    }
+
+    /// Decisions that need the sampled values of the mapped columns: the date order and a recoded NPS scale.
+    fn analyse_sample(&mut self) {
+        let values = |p: Option<usize>| -> Vec<&str> {
+            p.map(|p| self.pending.iter().filter_map(|r| r.cells.get(p).map(String::as_str)).collect())
+                .unwrap_or_default()
+        };
+        self.date_evidence = crate::dates::infer_order(values(self.layout.date));
+        self.date_parser = DateParser::new(self.date_evidence.order);
+        self.layout.nps_recode = layout::detect_recode(&values(self.layout.nps));
+    }
+
+    /// Uses the date order remembered for this survey when this file's own dates do not decide it.
+    pub fn use_date_order(&mut self, order: DateOrder) {
+        if self.date_evidence.day_first_values == 0 && self.date_evidence.month_first_values == 0 {
+            self.date_evidence.order = order;
+            self.date_evidence.numeric_values = 0; // decided: no longer a guess
+            self.date_parser = DateParser::new(order);
+        }
+    }
+
+    pub fn date_evidence(&self) -> OrderEvidence {
+        self.date_evidence
+    }
+
+    /// The scale the NPS column is read with (`None`: 0–10 as written).
+    pub fn nps_scale(&self) -> Option<NpsScale> {
+        self.nps_scale
+    }
+
+    /// Sets the scale of a recoded NPS column (from `--nps-scale` or the survey's remembered mapping).
+    pub fn set_nps_scale(&mut self, scale: Option<NpsScale>) {
+        self.nps_scale = scale;
+    }
+
+    /// Refuses to read a column whose numbers look recoded (1–11, −100/0/100) unless a scale was given.
+    pub fn check_nps_scale(&self) -> Result<()> {
+        match (self.layout.nps_recode, self.nps_scale) {
+            (Some(recode), None) => Err(ImportError::NpsScaleNeeded {
+                path: self.path.clone(),
+                column: self.layout.column_name(self.layout.nps).unwrap_or_default(),
+                recode: match recode {
+                    Recode::OneToEleven => "values from 1 to 11 (choice positions of a 0–10 scale?)",
+                    Recode::Weights => "only −100, 0 and 100 (NPS weights, not answers)",
+                },
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// `comma`, `semicolon` or `tab`; `None` for workbooks.
+    pub fn delimiter(&self) -> Option<&'static str> {
+        self.delimiter.map(|d| match d {
+            b';' => "semicolon",
+            b'\t' => "tab",
+            _ => "comma",
+        })
+    }
+
+    /// Preview/test rows and unfinished rows dropped so far.
+    pub fn dropped(&self) -> (u64, u64) {
+        (self.dropped_test, self.dropped_unfinished)
+    }
+
+    /// Excel damage per column: (column name, message), in column order.
+    pub fn column_warnings(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (c, kinds) in self.layout.columns.iter().zip(&self.damage) {
+            for (k, (n, example)) in kinds.iter().enumerate() {
+                if *n > 0 {
+                    out.push((c.name.clone(), format!("{n} value(s) such as {example:?} {}", DAMAGE_MESSAGES[k])));
+                }
+            }
+        }
+        out
     }
 
     /// The next record as text (decoded; legacy bytes handled), from the file or the workbook.
@@ -225,24 +504,42 @@ impl ExportReader {
     }
 
     /// Reads this file with a mapping remembered from an earlier wave of the same survey.
-    pub fn use_mapping(&mut self, nps: Option<usize>, comment: Option<usize>) {
+    pub fn use_mapping(&mut self, m: Mapping) {
         let l = &mut self.layout;
-        for (old, new, role) in [(l.nps, nps, ColumnRole::Nps), (l.comment, comment, ColumnRole::Comment)] {
+        let slots = [
+            (l.nps, m.nps, ColumnRole::Nps, ColumnRole::Segment),
+            (l.comment, m.comment, ColumnRole::Comment, ColumnRole::OpenText),
+            (l.respondent_id, m.id, ColumnRole::RespondentId, ColumnRole::Metadata),
+        ];
+        for (old, new, role, demoted) in slots {
             if old == new {
                 continue;
             }
-            if let Some(p) = old {
-                l.columns[p].role = ColumnRole::Segment;
+            if let Some(p) = old.filter(|&p| p < l.columns.len()) {
+                l.columns[p].role = demoted;
             }
-            if let Some(p) = new {
+            if let Some(p) = new.filter(|&p| p < l.columns.len()) {
                 l.columns[p].role = role;
             }
         }
-        if l.nps != nps {
-            l.nps_detected_by = nps.map(|_| "earlier wave");
+        if let Some(p) = m.date.filter(|&p| p < l.columns.len()) {
+            if !matches!(l.columns[p].role, ColumnRole::StartDate | ColumnRole::EndDate) {
+                l.columns[p].role = ColumnRole::EndDate;
+            }
         }
-        l.nps = nps;
-        l.comment = comment;
+        if let Some(p) = m.account.filter(|&p| p < l.columns.len()) {
+            l.columns[p].role = ColumnRole::Metadata;
+        }
+        if l.nps != m.nps {
+            l.nps_detected_by = m.nps.map(|_| "earlier wave");
+            l.nps_group = None;
+        }
+        l.nps = m.nps;
+        l.comment = m.comment;
+        l.respondent_id = m.id;
+        l.date = m.date;
+        l.account = m.account;
+        self.analyse_sample();
     }
 
     pub fn layout(&self) -> &SurveyLayout {
@@ -277,7 +574,8 @@ impl ExportReader {
         }
     }
 
-    /// Warnings worth showing after the import (legacy-encoded fields, undated rows).
+    /// Warnings worth showing after the import (legacy-encoded fields, dropped and undated rows, the date
+    /// order, NPS cross-checks, Excel damage per column).
     pub fn warnings(&self) -> Vec<String> {
         let mut w = Vec::new();
         if let (Some(e), n) = (self.legacy, self.legacy_fields) {
@@ -288,11 +586,54 @@ impl ExportReader {
                 ));
             }
         }
+        if self.dropped_test > 0 {
+            w.push(format!(
+                "{} preview/test response(s) (Qualtrics Status) were dropped; use --keep-test-rows to keep them",
+                self.dropped_test
+            ));
+        }
+        if self.dropped_unfinished > 0 {
+            w.push(format!(
+                "{} unfinished response(s) were dropped; use --keep-unfinished to keep them",
+                self.dropped_unfinished
+            ));
+        }
         if self.undated > 0 {
             w.push(format!(
                 "{} response(s) have no readable date; they count in totals but not in periods",
                 self.undated
             ));
+        }
+        let date_col = self.layout.column_name(self.layout.date).unwrap_or_default();
+        let e = self.date_evidence;
+        if e.conflicting() {
+            w.push(format!(
+                "dates in {date_col:?} mix day-first ({}) and month-first ({}) values; read {}",
+                e.day_first_values,
+                e.month_first_values,
+                e.order.as_str()
+            ));
+        } else if e.ambiguous() {
+            w.push(format!(
+                "dates in {date_col:?} could be day-first or month-first (no day above 12 in the sample); read month-first"
+            ));
+        } else if e.order == DateOrder::DayFirst {
+            w.push(format!("dates in {date_col:?} are day-first ({} value(s) say so)", e.day_first_values));
+        }
+        if self.group_mismatch.0 > 0 {
+            w.push(format!(
+                "{} row(s) have a Qualtrics NPS group that disagrees with their score (first at line {}); the score was used",
+                self.group_mismatch.0, self.group_mismatch.1
+            ));
+        }
+        if let Some(s) = self.nps_scale.filter(|s| *s != NpsScale::ZeroToTen) {
+            w.push(match s {
+                NpsScale::OneToEleven => "NPS values were read as 1–11 choice positions (1 → 0 … 11 → 10)".to_string(),
+                _ => "NPS values were read as weights (−100 → 0, 0 → 7, 100 → 10): categories are exact, the 0–10 distribution is not".to_string(),
+            });
+        }
+        for (column, message) in self.column_warnings() {
+            w.push(format!("column {column:?}: {message}"));
         }
         if self.layout.nps.is_none() {
             w.push("no 0–10 recommend question was found: the survey was imported without NPS (use --nps-column to name it)".into());
@@ -301,15 +642,77 @@ impl ExportReader {
     }
 
     /// The next data row, `None` at the end of the file. An `Err` is a file-level failure (the caller rolls back).
+    /// Preview/test and unfinished rows are dropped here (and counted), unless the options keep them.
     pub fn next_row(&mut self) -> Option<Result<RowOutcome>> {
-        let rec = match self.pending.pop_front() {
-            Some(r) => r,
-            None => match self.next_record()? {
-                Ok(r) => r,
-                Err(e) => return Some(Err(e)),
-            },
-        };
-        Some(Ok(self.row_outcome(rec)))
+        loop {
+            let rec = match self.pending.pop_front() {
+                Some(r) => r,
+                None => match self.next_record()? {
+                    Ok(r) => r,
+                    Err(e) => return Some(Err(e)),
+                },
+            };
+            if !self.options.keep_test_rows && self.is_test_row(&rec.cells) {
+                self.dropped_test += 1;
+                continue;
+            }
+            if !self.options.keep_unfinished && self.is_unfinished(&rec.cells) {
+                self.dropped_unfinished += 1;
+                continue;
+            }
+            // A file cut short (an interrupted download or copy) ends without a newline, in the middle of a
+            // row or inside a quoted field: refuse it whole rather than import a damaged last answer.
+            if !self.ends_with_newline
+                && matches!(self.records, Records::Csv { .. })
+                && self.is_last_record()
+                && (rec.cells.len() < self.layout.columns.len() || self.odd_quotes())
+            {
+                let expected = self.layout.columns.len();
+                let detail = if rec.cells.len() < expected {
+                    format!("after {} of {expected} fields", rec.cells.len())
+                } else {
+                    "inside a quoted field".to_string()
+                };
+                return Some(Err(ImportError::Truncated { path: self.path.clone(), line: rec.line, detail }));
+            }
+            return Some(Ok(self.row_outcome(rec)));
+        }
+    }
+
+    fn odd_quotes(&self) -> bool {
+        match &self.records {
+            Records::Csv { reader, .. } => reader.get_ref().quotes % 2 == 1,
+            Records::Sheet { .. } => false,
+        }
+    }
+
+    fn is_test_row(&self, cells: &[String]) -> bool {
+        self.layout.status.and_then(|p| cells.get(p)).is_some_and(|v| {
+            let v = v.trim().to_lowercase();
+            v == "1" || v == "2" || v.contains("preview") || v.contains("test")
+        })
+    }
+
+    fn is_unfinished(&self, cells: &[String]) -> bool {
+        self.layout.finished.and_then(|p| cells.get(p)).is_some_and(|v| {
+            let v = v.trim().to_lowercase();
+            v == "0" || v == "false" || v == "partial"
+        })
+    }
+
+    /// Whether no record follows (reads one ahead and keeps it for the next call).
+    fn is_last_record(&mut self) -> bool {
+        if !self.pending.is_empty() {
+            return false;
+        }
+        match self.next_record() {
+            None => true,
+            Some(Ok(r)) => {
+                self.pending.push_back(r);
+                false
+            }
+            Some(Err(_)) => true,
+        }
     }
 
     fn row_outcome(&mut self, rec: TextRecord) -> RowOutcome {
@@ -324,19 +727,44 @@ impl ExportReader {
                 reason: format!("the row has {} fields but the header has {expected}", cells.len()),
             });
         }
+        for (i, c) in cells.iter().enumerate() {
+            if let Some(k) = damage_kind(c) {
+                let slot = &mut self.damage[i][k];
+                if slot.0 == 0 {
+                    slot.1 = c.trim().to_string();
+                }
+                slot.0 += 1;
+            }
+        }
+        let scale = self.nps_scale.unwrap_or(NpsScale::ZeroToTen);
         let score = match self.layout.nps {
-            Some(p) if !cells[p].trim().is_empty() => match Score::parse(&cells[p]) {
+            Some(p) if !cells[p].trim().is_empty() => match scale.read(&cells[p]) {
                 Some(s) => Some(s),
                 None => {
+                    let what = match scale {
+                        NpsScale::ZeroToTen => "a score from 0 to 10",
+                        NpsScale::OneToEleven => "a value from 1 to 11 (--nps-scale 1-11)",
+                        NpsScale::Weights => "−100, 0 or 100 (--nps-scale weights)",
+                    };
                     return RowOutcome::Skipped(SkippedRow {
                         line,
-                        reason: format!("the NPS answer {:?} is not a score from 0 to 10", truncate(&cells[p], 60)),
-                    })
+                        reason: format!("the NPS answer {:?} is not {what}", truncate(&cells[p], 60)),
+                    });
                 }
             },
             _ => None,
         };
-        let responded_at = self.layout.date.and_then(|p| crate::dates::parse_datetime(&cells[p]));
+        if let (Some(s), Some(g)) = (score, self.layout.nps_group) {
+            if let Some(group) = nps_group_category(&cells[g]) {
+                if group != s.category() {
+                    if self.group_mismatch.0 == 0 {
+                        self.group_mismatch.1 = line;
+                    }
+                    self.group_mismatch.0 += 1;
+                }
+            }
+        }
+        let responded_at = self.layout.date.and_then(|p| self.date_parser.parse(&cells[p]));
         if responded_at.is_none() {
             self.undated += 1;
         }
@@ -427,6 +855,45 @@ fn sheet_records(path: &Path, file_size: u64) -> Result<Records> {
         .map(|r| std::iter::repeat_n(String::new(), col0 as usize).chain(r.iter().map(text)).collect())
         .collect();
     Ok(Records::Sheet { rows: rows.into_iter(), next_line: u64::from(row0), bytes_total: file_size })
+}
+
+/// Qualtrics `_NPS_GROUP` cells: `Detractor`/`Passive`/`Promoter` (choice text) or `1`/`2`/`3` (numeric).
+fn nps_group_category(cell: &str) -> Option<npsdesk_core::Category> {
+    use npsdesk_core::Category;
+    match cell.trim().to_lowercase().as_str() {
+        "1" | "detractor" | "detractors" => Some(Category::Detractor),
+        "2" | "passive" | "passives" => Some(Category::Passive),
+        "3" | "promoter" | "promoters" => Some(Category::Promoter),
+        _ => None,
+    }
+}
+
+/// Files that are plainly something else, by their first bytes.
+fn known_non_export(head: &[u8]) -> Option<&'static str> {
+    let magic: &[(&[u8], &str)] = &[
+        (b"%PDF", "a PDF document"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"\xD0\xCF\x11\xE0", "a legacy Office file (.xls/.doc); save it as .xlsx or .csv"),
+        (b"SQLite format 3", "an SQLite database"),
+        (b"{\\rtf", "an RTF document"),
+        (b"Rar!", "a RAR archive"),
+        (b"7z\xBC\xAF", "a 7-Zip archive"),
+    ];
+    magic.iter().find(|(m, _)| head.starts_with(m)).map(|(_, what)| *what)
+}
+
+/// Where the head of a supposedly UTF-8 text file shows binary content: a NUL, or more than 5 % control
+/// bytes (other than tab, CR, LF, form feed).
+fn binary_offset(head: &[u8]) -> Option<u64> {
+    if let Some(p) = head.iter().position(|b| *b == 0) {
+        return Some(p as u64);
+    }
+    let control = |b: &u8| *b < 0x20 && !matches!(*b, b'\t' | b'\r' | b'\n' | 0x0C);
+    let n = head.iter().filter(|b| control(b)).count();
+    (n * 20 > head.len()).then(|| head.iter().position(control).unwrap_or(0) as u64)
 }
 
 fn truncate(s: &str, max: usize) -> String {

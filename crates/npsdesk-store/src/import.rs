@@ -8,8 +8,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use npsdesk_core::{ColumnRole, ImportProgress, ImportReport, SkippedRow};
-use npsdesk_import::{ExportReader, ImportOptions, RowOutcome};
+use npsdesk_core::{ColumnRole, ColumnWarning, ImportProgress, ImportReport, SkippedRow};
+use npsdesk_import::{DateOrder, ExportReader, ImportOptions, Mapping, NpsScale, RowOutcome};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::{pack, Result, StoreError, Workspace};
@@ -103,6 +103,7 @@ impl Workspace {
         let after = count(&tx)?;
         let new = after - before;
         let updated = changed - new;
+        let (dropped_test, dropped_unfinished) = reader.dropped();
         let report = ImportReport {
             file: file.clone(),
             survey_id,
@@ -120,6 +121,15 @@ impl Workspace {
             skipped,
             warnings: reader.warnings(),
             elapsed_ms: started.elapsed().as_millis() as u64,
+            delimiter: reader.delimiter().map(str::to_string),
+            date_order: layout.date.map(|_| reader.date_evidence().order.as_str().to_string()),
+            dropped_test_rows: dropped_test as u32,
+            dropped_unfinished_rows: dropped_unfinished as u32,
+            column_warnings: reader
+                .column_warnings()
+                .into_iter()
+                .map(|(column, message)| ColumnWarning { column, message })
+                .collect(),
         };
         tx.execute(
             "UPDATE import SET encoding = ?2, rows_read = ?3, new = ?4, updated = ?5, unchanged = ?6, skipped = ?7, report = ?8
@@ -143,42 +153,74 @@ impl Workspace {
 
 /// The survey this file is a wave of (same header rows), or a new one named after the file.
 ///
-/// A later wave is read with the mapping remembered from the first one (NPS and comment columns), so every
-/// wave is counted alike; an override that contradicts the remembered mapping is refused rather than mixing
-/// two meanings of "score" in one survey.
+/// A later wave is read with the mapping remembered from the first one (id, date, NPS, comment and account
+/// columns, the NPS scale, the date order), so every wave is counted alike and imports without flags; a flag
+/// that contradicts the remembered mapping is refused rather than mixing two meanings of "score" in one
+/// survey. Only the account column may be changed by a later wave (it changes no stored value).
 fn find_or_create_survey(
     tx: &Transaction,
     reader: &mut ExportReader,
     path: &Path,
     options: &ImportOptions,
 ) -> Result<(i64, String, bool)> {
-    type Existing = (i64, String, Option<i64>, Option<i64>);
+    type Existing = (i64, String, [Option<i64>; 5], Option<String>, Option<String>);
     let existing: Option<Existing> = tx
         .query_row(
-            "SELECT id, name, nps_position, comment_position FROM survey WHERE signature = ?1",
+            "SELECT s.id, s.name, s.id_position, s.date_position, s.nps_position, s.comment_position,
+                    m.account_position, m.nps_scale, m.date_order
+             FROM survey s LEFT JOIN survey_mapping m ON m.survey_id = s.id WHERE s.signature = ?1",
             [&reader.layout().signature],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            },
         )
         .optional()?;
-    if let Some((id, name, nps, comment)) = existing {
-        let nps = nps.map(|p| p as usize);
-        let comment = comment.map(|p| p as usize);
+    if let Some((id, name, positions, scale, date_order)) = existing {
+        let [id_pos, date, nps, comment, account] = positions.map(|p| p.map(|p| p as usize));
+        let stored = Mapping { id: id_pos, date, nps, comment, account };
         let layout = reader.layout();
-        let contradicts = |given: &Option<String>, detected: Option<usize>, stored: Option<usize>| {
-            given.is_some() && detected != stored
-        };
-        if contradicts(&options.nps_column, layout.nps, nps)
-            || contradicts(&options.comment_column, layout.comment, comment)
-        {
-            return Err(StoreError::MappingConflict {
-                survey: name,
-                nps: layout.column_name(nps),
-                comment: layout.column_name(comment),
-            });
+        let checks = [
+            ("--nps-column", &options.nps_column, layout.nps, stored.nps),
+            ("--comment-column", &options.comment_column, layout.comment, stored.comment),
+            ("--id-column", &options.id_column, layout.respondent_id, stored.id),
+            ("--date-column", &options.date_column, layout.date, stored.date),
+        ];
+        for (flag, given, detected, remembered) in checks {
+            if given.is_some() && detected != remembered {
+                return Err(StoreError::MappingConflict {
+                    survey: name,
+                    flag,
+                    stored: layout.column_name(remembered).map_or_else(|| "no column".into(), |c| format!("{c:?}")),
+                });
+            }
         }
-        reader.use_mapping(nps, comment);
+        let stored_scale = scale.as_deref().and_then(NpsScale::parse);
+        if let (Some(given), Some(remembered)) = (options.nps_scale, stored_scale) {
+            if given != remembered {
+                return Err(StoreError::MappingConflict {
+                    survey: name,
+                    flag: "--nps-scale",
+                    stored: remembered.as_str().to_string(),
+                });
+            }
+        }
+        let account = if options.account_column.is_some() { layout.account } else { stored.account };
+        reader.use_mapping(Mapping { account, ..stored });
+        reader.set_nps_scale(options.nps_scale.or(stored_scale));
+        if let Some(order) = date_order.as_deref().and_then(DateOrder::parse) {
+            reader.use_date_order(order);
+        }
+        reader.check_nps_scale()?;
+        save_mapping(tx, id, reader)?;
         return Ok((id, name, false));
     }
+    reader.check_nps_scale()?;
     let layout = reader.layout();
     let name = path.file_stem().map_or_else(|| "Survey".to_string(), |s| s.to_string_lossy().into_owned());
     tx.execute(
@@ -205,5 +247,43 @@ fn find_or_create_survey(
         };
         insert.execute(params![id, c.position as i64, c.question, c.sub_label, c.name, role.as_str()])?;
     }
+    save_mapping(tx, id, reader)?;
     Ok((id, name, true))
+}
+
+/// Remembers the parts of the mapping `survey` has no column for (account, NPS scale, decided date order).
+fn save_mapping(tx: &Transaction, survey_id: i64, reader: &ExportReader) -> Result<()> {
+    let layout = reader.layout();
+    let evidence = reader.date_evidence();
+    let decided = evidence.day_first_values + evidence.month_first_values > 0 && !evidence.conflicting();
+    tx.execute(
+        "INSERT INTO survey_mapping (survey_id, account_position, nps_scale, date_order) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (survey_id) DO UPDATE SET
+             account_position = excluded.account_position,
+             nps_scale = coalesce(excluded.nps_scale, survey_mapping.nps_scale),
+             date_order = coalesce(survey_mapping.date_order, excluded.date_order)",
+        params![
+            survey_id,
+            layout.account.map(|p| p as i64),
+            reader.nps_scale().map(NpsScale::as_str),
+            decided.then(|| evidence.order.as_str()),
+        ],
+    )?;
+    Ok(())
+}
+
+impl Workspace {
+    /// The account column remembered for a survey (`--account-column` at import), if any.
+    pub fn account_column(&self, survey_id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT c.name FROM survey_mapping m JOIN survey_column c
+                   ON c.survey_id = m.survey_id AND c.position = m.account_position
+                 WHERE m.survey_id = ?1",
+                [survey_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
 }

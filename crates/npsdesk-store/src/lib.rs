@@ -17,10 +17,13 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 pub use import::ImportControl;
-pub use read::ResponseCells;
+pub use read::{resolve_column, unknown_column, ResponseCells};
 
 /// The schema history, oldest first. Append-only: a shipped migration is never edited.
-const MIGRATION_FILES: &[&str] = &[include_str!("../migrations/20261123090000_initial.sql")];
+const MIGRATION_FILES: &[&str] = &[
+    include_str!("../migrations/20261123090000_initial.sql"),
+    include_str!("../migrations/20261124090000_survey_mapping.sql"),
+];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));
@@ -43,8 +46,8 @@ pub enum StoreError {
     NoSurvey(i64),
     #[error("the workspace has no survey yet: import an export first")]
     Empty,
-    #[error("survey {survey:?} already reads NPS from {nps:?} and comments from {comment:?}; import this wave without a different --nps-column/--comment-column")]
-    MappingConflict { survey: String, nps: Option<String>, comment: Option<String> },
+    #[error("survey {survey:?} already maps {flag} to {stored}; a later wave is read with the first wave's mapping, so import it without {flag} (or into another workspace)")]
+    MappingConflict { survey: String, flag: &'static str, stored: String },
     #[error("no column {name:?} in survey {survey:?}; columns are: {available}")]
     UnknownColumn { name: String, survey: String, available: String },
 }

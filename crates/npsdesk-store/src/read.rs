@@ -67,7 +67,9 @@ impl Workspace {
             .optional()?;
         let (name, source, nps_pos, comment_pos) = row.ok_or(StoreError::NoSurvey(id))?;
         let (responses, answered, first, last): (u32, u32, Option<i64>, Option<i64>) = self.conn().query_row(
-            "SELECT count(*), count(score), min(responded_at), max(responded_at) FROM response WHERE survey_id = ?1",
+            // A sequential scan: the (survey_id, respondent_key) index would visit the table in random order.
+            "SELECT count(*), count(score), min(responded_at), max(responded_at) FROM response NOT INDEXED \
+             WHERE survey_id = ?1",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
@@ -106,30 +108,12 @@ impl Workspace {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Finds a column for `--by`: its unique name, its question text (row 1), `question | sub-label`, or a
-    /// metadata name written without spaces (`CustomData1`), all case-insensitive.
+    /// Finds a column for `--by`: see [`resolve_column`].
     pub fn find_column(&self, survey_id: i64, wanted: &str) -> Result<ColumnInfo> {
         let columns = self.columns(survey_id)?;
-        let w = wanted.trim();
-        let squash =
-            |s: &str| s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect::<String>();
-        let full = |c: &ColumnInfo| match &c.sub_label {
-            Some(s) => format!("{} | {}", c.question.trim(), s.trim()),
-            None => c.question.trim().to_string(),
-        };
-        let hit = columns
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(w))
-            .or_else(|| columns.iter().find(|c| full(c).eq_ignore_ascii_case(w)))
-            .or_else(|| columns.iter().find(|c| c.question.trim().eq_ignore_ascii_case(w)))
-            .or_else(|| columns.iter().find(|c| squash(&c.name) == squash(w)));
-        match hit {
+        match resolve_column(&columns, wanted) {
             Some(c) => Ok(c.clone()),
-            None => Err(StoreError::UnknownColumn {
-                name: wanted.to_string(),
-                survey: self.survey(survey_id)?.name,
-                available: columns.iter().map(|c| format!("{:?}", c.name)).collect::<Vec<_>>().join(", "),
-            }),
+            None => Err(unknown_column(&self.survey(survey_id)?.name, &columns, wanted)),
         }
     }
 
@@ -146,7 +130,10 @@ impl Workspace {
         let wanted: Vec<usize> = positions.iter().map(|p| *p as usize).collect();
         let mut stmt = self.conn().prepare(
             // Ordered by rowid so every scan of a survey yields rows in the same order (frame columns line up).
-            "SELECT responded_at, score, comment, cells, respondent_key FROM response WHERE survey_id = ?1 ORDER BY id",
+            // NOT INDEXED: through the (survey_id, respondent_key) index SQLite would sort every row in a temp
+            // B-tree and read the table in random order (3.8 s instead of 0.5 s for 1M rows).
+            "SELECT responded_at, score, comment, cells, respondent_key FROM response NOT INDEXED \
+             WHERE survey_id = ?1 ORDER BY id",
         )?;
         let mut rows = stmt.query(params![survey_id])?;
         let mut values: Vec<Option<String>> = vec![None; wanted.len()];
@@ -182,9 +169,9 @@ impl Workspace {
     pub fn response_rows(&self, survey_id: i64) -> Result<Vec<(String, Vec<String>)>> {
         let comment_pos: Option<i64> =
             self.conn().query_row("SELECT comment_position FROM survey WHERE id = ?1", [survey_id], |r| r.get(0))?;
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT respondent_key, comment, cells FROM response WHERE survey_id = ?1 ORDER BY id")?;
+        let mut stmt = self.conn().prepare(
+            "SELECT respondent_key, comment, cells FROM response NOT INDEXED WHERE survey_id = ?1 ORDER BY id",
+        )?;
         let rows = stmt.query_map([survey_id], |r| {
             let key: String = r.get(0)?;
             let comment: Option<String> = r.get(1)?;
@@ -198,5 +185,31 @@ impl Workspace {
             out.push((key, cells));
         }
         Ok(out)
+    }
+}
+
+/// The column `wanted` names: its unique name, its question text (row 1), `question | sub-label`, or a
+/// metadata name written without spaces (`CustomData1`), all case-insensitive.
+pub fn resolve_column<'a>(columns: &'a [ColumnInfo], wanted: &str) -> Option<&'a ColumnInfo> {
+    let w = wanted.trim();
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect::<String>();
+    let full = |c: &ColumnInfo| match &c.sub_label {
+        Some(s) => format!("{} | {}", c.question.trim(), s.trim()),
+        None => c.question.trim().to_string(),
+    };
+    columns
+        .iter()
+        .find(|c| c.name.eq_ignore_ascii_case(w))
+        .or_else(|| columns.iter().find(|c| full(c).eq_ignore_ascii_case(w)))
+        .or_else(|| columns.iter().find(|c| c.question.trim().eq_ignore_ascii_case(w)))
+        .or_else(|| columns.iter().find(|c| squash(&c.name) == squash(w)))
+}
+
+/// The error for a name [`resolve_column`] did not find, listing what there is.
+pub fn unknown_column(survey: &str, columns: &[ColumnInfo], wanted: &str) -> StoreError {
+    StoreError::UnknownColumn {
+        name: wanted.to_string(),
+        survey: survey.to_string(),
+        available: columns.iter().map(|c| format!("{:?}", c.name)).collect::<Vec<_>>().join(", "),
     }
 }

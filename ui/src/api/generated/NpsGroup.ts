@@ -8,6 +8,10 @@ import type { Window } from "./Window";
  */
 export type NpsGroup = { key: GroupKey, n: number, promoters: number, passives: number, detractors: number, 
 /**
+ * Shares of n in percent (0..100, unrounded; 0 for an empty group): NPS = promoters_pct − detractors_pct.
+ */
+promoters_pct: number, passives_pct: number, detractors_pct: number, 
+/**
  * Points, −100..100, unrounded.
  */
 nps: number, 

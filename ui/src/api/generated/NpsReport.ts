@@ -5,7 +5,11 @@ import type { NpsGroup } from "./NpsGroup";
 /**
  * The answer of `npsdesk nps`: the total over the selection and its groups.
  */
-export type NpsReport = { n: number, promoters: number, passives: number, detractors: number, nps: number, ci95: [number, number], groups: Array<NpsGroup>, 
+export type NpsReport = { n: number, promoters: number, passives: number, detractors: number, 
+/**
+ * Shares of n in percent, as on [`NpsGroup`].
+ */
+promoters_pct: number, passives_pct: number, detractors_pct: number, nps: number, ci95: [number, number], groups: Array<NpsGroup>, 
 /**
  * Answers per score 0..=10 over the whole selection.
  */

@@ -1,0 +1,637 @@
+//! The compiled rule set: tags a comment in one pass over its words.
+//!
+//! Compilation indexes every term by its first word: quoted terms (and all terms when stemming is off) in a
+//! hash map of normal forms, unquoted terms in a hash map of Snowball stems, wildcard terms in a sorted
+//! prefix table. Tagging splits the comment once, looks each distinct word up once (a [`Tagger`] caches the
+//! answer per word, so the stemmer runs once per distinct word, not per occurrence), checks the remaining
+//! words of phrase hits in place, and updates the per-theme any/all/none state of only the themes touched.
+//! All regexes of all themes run as one `RegexSet`. Cost: O(words + hits), independent of the theme count.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use regex::{Regex, RegexSet, RegexSetBuilder};
+use rust_stemmers::Stemmer;
+use serde::{Deserialize, Serialize};
+
+use crate::rules::{Lane, RuleSet, Term, REGEX_SIZE_LIMIT, UNCATEGORIZED};
+use crate::text::{is_negator, tokenize, Token};
+
+/// Index of a theme in its rule set (declaration order).
+pub type ThemeId = u16;
+
+/// The themes of one comment: sorted, distinct theme ids, parents included. Empty = uncategorized.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ThemeSet(Vec<ThemeId>);
+
+impl ThemeSet {
+    /// A set from any ids (sorted and deduplicated here).
+    pub fn from_ids(ids: impl IntoIterator<Item = ThemeId>) -> ThemeSet {
+        let mut v: Vec<ThemeId> = ids.into_iter().collect();
+        v.sort_unstable();
+        v.dedup();
+        ThemeSet(v)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn contains(&self, id: ThemeId) -> bool {
+        self.0.binary_search(&id).is_ok()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = ThemeId> + '_ {
+        self.0.iter().copied()
+    }
+    pub fn as_slice(&self) -> &[ThemeId] {
+        &self.0
+    }
+}
+
+/// A theme of a compiled matcher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThemeInfo {
+    pub id: ThemeId,
+    pub name: String,
+    pub parent: Option<ThemeId>,
+}
+
+/// One term match in a comment: which theme, which term (as written; the pattern for regexes), and where,
+/// as byte offsets into the original comment (`&comment[start..end]` is the matched text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Match {
+    pub theme: ThemeId,
+    pub term: String,
+    pub lane: Lane,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// FxHash (rustc's): a fast, non-cryptographic hash for short words. Rule sets and comments are the user's
+/// own data, so hash flooding is not a concern here.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u128(&mut self, i: u128) {
+        self.add(i as u64);
+        self.add((i >> 64) as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+const NO_KEY: u32 = u32::MAX;
+/// A tagger's word cache is cleared when it grows past this many distinct words.
+const CACHE_CAP: usize = 200_000;
+
+/// How a phrase word after the first is compared with a comment word.
+#[derive(Debug, Clone)]
+enum PWord {
+    Exact(Box<str>),
+    Stem(u32),
+    Prefix(Box<str>),
+}
+
+#[derive(Debug, Clone)]
+struct CTerm {
+    theme: ThemeId,
+    lane: Lane,
+    all_bit: u8,
+    text: Box<str>,
+    rest: Vec<PWord>,
+}
+
+#[derive(Debug, Clone)]
+struct CTheme {
+    ancestors: Vec<ThemeId>,
+    negation: bool,
+    has_any: bool,
+    all_full: u64,
+}
+
+/// A compiled rule set. Build once ([`Matcher::new`]), then tag any number of comments from any threads.
+pub struct Matcher {
+    info: Vec<ThemeInfo>,
+    themes: Vec<CTheme>,
+    terms: Vec<CTerm>,
+    stemmer: Option<Stemmer>,
+    exact: FxMap<Box<str>, Vec<u32>>,
+    stems: FxMap<Box<str>, Vec<u32>>,
+    prefixes: Vec<(Box<str>, u32)>,
+    max_prefix_len: usize,
+    phrase_keys: FxMap<Box<str>, u32>,
+    regexes: Vec<(Regex, ThemeId)>,
+    regex_set: Option<RegexSet>,
+    any_negation: bool,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("themes", &self.info.len())
+            .field("terms", &self.terms.len())
+            .field("stemming", &self.stemmer.is_some())
+            .field("regexes", &self.regexes.len())
+            .finish()
+    }
+}
+
+impl Matcher {
+    /// Compiles a validated rule set.
+    pub fn new(rules: &RuleSet) -> Matcher {
+        let themes_src = rules.themes();
+        let id_of: HashMap<&str, ThemeId> =
+            themes_src.iter().enumerate().map(|(i, t)| (t.name.as_str(), i as ThemeId)).collect();
+        let info: Vec<ThemeInfo> = themes_src
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ThemeInfo {
+                id: i as ThemeId,
+                name: t.name.clone(),
+                parent: t.parent.as_deref().and_then(|p| id_of.get(p).copied()),
+            })
+            .collect();
+        let stemmer = rules.stemming().then(|| Stemmer::create(rules.algorithm()));
+        let mut m = Matcher {
+            themes: Vec::with_capacity(info.len()),
+            info,
+            terms: Vec::new(),
+            stemmer,
+            exact: FxMap::default(),
+            stems: FxMap::default(),
+            prefixes: Vec::new(),
+            max_prefix_len: 0,
+            phrase_keys: FxMap::default(),
+            regexes: Vec::new(),
+            regex_set: None,
+            any_negation: false,
+        };
+        for (i, t) in themes_src.iter().enumerate() {
+            let id = i as ThemeId;
+            let mut ancestors = Vec::new();
+            let mut cur = m.info[i].parent;
+            // Validation rules out cycles; the bound only guards against a bug turning into a hang.
+            while let Some(p) = cur {
+                if ancestors.len() > m.info.len() {
+                    break;
+                }
+                ancestors.push(p);
+                cur = m.info[usize::from(p)].parent;
+            }
+            let all_full = if t.all.is_empty() { 0 } else { u64::MAX >> (64 - t.all.len()) };
+            m.themes.push(CTheme {
+                ancestors,
+                negation: t.negation,
+                has_any: !t.any.is_empty() || !t.regex.is_empty(),
+                all_full,
+            });
+            m.any_negation |= t.negation;
+            for term in &t.any {
+                m.add_term(id, Lane::Any, 0, term);
+            }
+            for (b, term) in t.all.iter().enumerate() {
+                m.add_term(id, Lane::All, b as u8, term);
+            }
+            for term in &t.none {
+                m.add_term(id, Lane::None, 0, term);
+            }
+            for re in &t.regex {
+                m.regexes.push((re.clone(), id));
+            }
+        }
+        m.prefixes.sort();
+        if !m.regexes.is_empty() {
+            // One automaton for all patterns; if the union is too big, fall back to the regexes one by one.
+            m.regex_set = RegexSetBuilder::new(m.regexes.iter().map(|(r, _)| r.as_str()))
+                .case_insensitive(true)
+                .size_limit(REGEX_SIZE_LIMIT * 8)
+                .dfa_size_limit(REGEX_SIZE_LIMIT * 8)
+                .build()
+                .ok();
+        }
+        m
+    }
+
+    /// The built-in rule set, compiled.
+    pub fn builtin() -> Matcher {
+        Matcher::new(&RuleSet::builtin())
+    }
+
+    fn stem_of(&self, word: &str) -> String {
+        match &self.stemmer {
+            Some(s) => s.stem(word).into_owned(),
+            None => word.to_string(),
+        }
+    }
+
+    fn add_term(&mut self, theme: ThemeId, lane: Lane, all_bit: u8, term: &Term) {
+        let stemmed = self.stemmer.is_some() && !term.exact;
+        let last = term.words.len() - 1;
+        let mut rest = Vec::with_capacity(last);
+        for (k, w) in term.words.iter().enumerate().skip(1) {
+            rest.push(if k == last && term.prefix {
+                PWord::Prefix(w.as_str().into())
+            } else if stemmed {
+                let key = self.stem_of(w);
+                let next = self.phrase_keys.len() as u32;
+                PWord::Stem(*self.phrase_keys.entry(key.into()).or_insert(next))
+            } else {
+                PWord::Exact(w.as_str().into())
+            });
+        }
+        let id = self.terms.len() as u32;
+        self.terms.push(CTerm { theme, lane, all_bit, text: term.text.as_str().into(), rest });
+        let first = &term.words[0];
+        if term.prefix && last == 0 {
+            self.max_prefix_len = self.max_prefix_len.max(first.len());
+            self.prefixes.push((first.as_str().into(), id));
+        } else if stemmed {
+            let key = self.stem_of(first);
+            self.stems.entry(key.into()).or_default().push(id);
+        } else {
+            self.exact.entry(first.as_str().into()).or_default().push(id);
+        }
+    }
+
+    /// Terms whose first word matches the normal-form word `norm` (appended to `hits`), and the word's
+    /// phrase key (its stem's id among phrase words, or `NO_KEY`).
+    fn lookup(&self, norm: &str, hits: &mut Vec<u32>) -> u32 {
+        if let Some(v) = self.exact.get(norm) {
+            hits.extend_from_slice(v);
+        }
+        let mut key = NO_KEY;
+        if let Some(st) = &self.stemmer {
+            let s = st.stem(norm);
+            if let Some(v) = self.stems.get(s.as_ref()) {
+                hits.extend_from_slice(v);
+            }
+            if let Some(&k) = self.phrase_keys.get(s.as_ref()) {
+                key = k;
+            }
+        }
+        if !self.prefixes.is_empty() {
+            let ends = norm.char_indices().map(|(i, _)| i).skip(1).chain(std::iter::once(norm.len()));
+            for end in ends.take_while(|&e| e <= self.max_prefix_len) {
+                let cand = &norm[..end];
+                let from = self.prefixes.partition_point(|(p, _)| p.as_ref() < cand);
+                for (p, id) in &self.prefixes[from..] {
+                    if p.as_ref() != cand {
+                        break;
+                    }
+                    hits.push(*id);
+                }
+            }
+        }
+        key
+    }
+
+    /// The themes, in rule-set order (index = id).
+    pub fn themes(&self) -> &[ThemeInfo] {
+        &self.info
+    }
+
+    /// The id of the theme with this exact name.
+    pub fn theme_id(&self, name: &str) -> Option<ThemeId> {
+        self.info.iter().find(|t| t.name == name).map(|t| t.id)
+    }
+
+    /// The name of a theme id (panics on an id not from this matcher).
+    pub fn theme_name(&self, id: ThemeId) -> &str {
+        &self.info[usize::from(id)].name
+    }
+
+    /// Theme names of a set, or [`UNCATEGORIZED`] alone for an empty set.
+    pub fn labels(&self, set: &ThemeSet) -> Vec<&str> {
+        if set.is_empty() {
+            vec![UNCATEGORIZED]
+        } else {
+            set.iter().map(|id| self.theme_name(id)).collect()
+        }
+    }
+
+    /// A tagger with its own word cache, for tagging many comments on one thread.
+    pub fn tagger(&self) -> Tagger<'_> {
+        Tagger {
+            m: self,
+            buf: String::new(),
+            tokens: Vec::new(),
+            words: Vec::new(),
+            short: FxMap::default(),
+            long: FxMap::default(),
+            arena: Vec::new(),
+            scratch: Vec::new(),
+            negated: Vec::new(),
+            state: vec![ThemeState::default(); self.info.len()],
+            touched: Vec::new(),
+            raw: Vec::new(),
+        }
+    }
+
+    /// The themes of one comment (parents included; empty = uncategorized).
+    pub fn tag(&self, comment: &str) -> ThemeSet {
+        self.tagger().tag(comment)
+    }
+
+    /// Which term of which theme matched where, for the themes the comment gets directly (a parent reached
+    /// only through a child has no matches of its own). Sorted by position.
+    pub fn explain(&self, comment: &str) -> Vec<Match> {
+        self.tagger().explain(comment)
+    }
+
+    /// Tags many comments, on up to two threads. Result `i` belongs to `comments[i]`.
+    pub fn tag_all<S: AsRef<str> + Sync>(&self, comments: &[S]) -> Vec<ThemeSet> {
+        self.par_map(comments, |t, c| t.tag(c.as_ref()))
+    }
+
+    /// Tags the comments of responses: `None` for a response without comment (absent or blank), so the
+    /// result feeds [`crate::theme_report`] directly.
+    pub fn tag_responses<S: AsRef<str> + Sync>(&self, comments: &[Option<S>]) -> Vec<Option<ThemeSet>> {
+        self.par_map(comments, |t, c| {
+            let c = c.as_ref()?.as_ref();
+            (!c.trim().is_empty()).then(|| t.tag(c))
+        })
+    }
+
+    fn par_map<T: Sync, R: Send>(&self, items: &[T], f: impl Fn(&mut Tagger<'_>, &T) -> R + Sync) -> Vec<R> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
+        let run = |chunk: &[T]| {
+            let mut t = self.tagger();
+            chunk.iter().map(|c| f(&mut t, c)).collect::<Vec<R>>()
+        };
+        if threads < 2 || items.len() < 1024 {
+            return run(items);
+        }
+        let (a, b) = items.split_at(items.len() / 2);
+        std::thread::scope(|s| {
+            let second = s.spawn(|| run(b));
+            let mut out = run(a);
+            match second.join() {
+                Ok(rest) => out.extend(rest),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            out
+        })
+    }
+}
+
+/// What a word's lookup found: its hits are `arena[start..start + len]`.
+#[derive(Debug, Clone, Copy)]
+struct WordEntry {
+    start: u32,
+    len: u32,
+    /// Phrase key of the word's stem, or `NO_KEY`.
+    key: u32,
+    negator: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct ThemeState {
+    touched: bool,
+    any: bool,
+    none: bool,
+    all: u64,
+}
+
+/// Per-thread tagging state: scratch buffers and a cache of word lookups (normal form → first-word hits).
+pub struct Tagger<'m> {
+    m: &'m Matcher,
+    buf: String,
+    tokens: Vec<Token>,
+    /// Per token: its cached lookup.
+    words: Vec<WordEntry>,
+    /// Words of up to 16 bytes, packed into a `u128` (normal forms never contain NUL, so zero padding is
+    /// unambiguous): hashing and comparing a key is then two multiplies and one compare, no `memcmp`.
+    short: FxMap<u128, WordEntry>,
+    long: FxMap<Box<str>, WordEntry>,
+    arena: Vec<u32>,
+    scratch: Vec<u32>,
+    negated: Vec<bool>,
+    state: Vec<ThemeState>,
+    touched: Vec<ThemeId>,
+    /// Matches of the current comment when explaining: (term id or regex index | REGEX_FLAG, start, end).
+    raw: Vec<(u32, usize, usize)>,
+}
+
+const REGEX_FLAG: u32 = 1 << 31;
+
+/// A word of at most 16 bytes as one integer (see `Tagger::short`).
+#[inline]
+fn pack(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() > 16 {
+        return None;
+    }
+    let mut a = [0u8; 16];
+    a[..b.len()].copy_from_slice(b);
+    Some(u128::from_le_bytes(a))
+}
+
+impl Tagger<'_> {
+    /// The themes of one comment (see [`Matcher::tag`]).
+    pub fn tag(&mut self, comment: &str) -> ThemeSet {
+        self.run(comment, false)
+    }
+
+    /// Term matches of one comment (see [`Matcher::explain`]).
+    pub fn explain(&mut self, comment: &str) -> Vec<Match> {
+        let direct = self.run(comment, true);
+        let m = self.m;
+        let mut out: Vec<Match> = self
+            .raw
+            .iter()
+            .filter_map(|&(id, start, end)| {
+                let (theme, term, lane) = if id & REGEX_FLAG != 0 {
+                    let (re, theme) = &m.regexes[(id & !REGEX_FLAG) as usize];
+                    (*theme, re.as_str().to_string(), Lane::Any)
+                } else {
+                    let t = &m.terms[id as usize];
+                    (t.theme, t.text.to_string(), t.lane)
+                };
+                direct.contains(theme).then_some(Match { theme, term, lane, start, end })
+            })
+            .collect();
+        out.sort_by_key(|h| (h.start, h.end, h.theme));
+        out.dedup();
+        out
+    }
+
+    /// Tags `text`. With `explain`, records raw matches and returns only the directly matched themes.
+    fn run(&mut self, text: &str, explain: bool) -> ThemeSet {
+        let m = self.m;
+        self.raw.clear();
+        if self.short.len() + self.long.len() > CACHE_CAP {
+            self.short.clear();
+            self.long.clear();
+            self.arena.clear();
+        }
+        tokenize(text, &mut self.buf, &mut self.tokens);
+
+        // Pass 1: look every word up (cached).
+        self.words.clear();
+        for tok in &mut self.tokens {
+            let norm = tok.norm(&self.buf);
+            let packed = pack(norm);
+            let cached = match packed {
+                Some(k) => self.short.get(&k),
+                None => self.long.get(norm),
+            };
+            let entry = match cached {
+                Some(&e) => e,
+                None => {
+                    self.scratch.clear();
+                    let key = m.lookup(norm, &mut self.scratch);
+                    let e = WordEntry {
+                        start: self.arena.len() as u32,
+                        len: self.scratch.len() as u32,
+                        key,
+                        negator: is_negator(norm),
+                    };
+                    self.arena.extend_from_slice(&self.scratch);
+                    match packed {
+                        Some(k) => self.short.insert(k, e),
+                        None => self.long.insert(norm.into(), e),
+                    };
+                    e
+                }
+            };
+            tok.negator |= entry.negator;
+            self.words.push(entry);
+        }
+
+        // Negation: a word is negated when a negator precedes it within 3 words in the same sentence.
+        if m.any_negation {
+            self.negated.clear();
+            let mut last_neg: Option<usize> = None;
+            for (i, tok) in self.tokens.iter().enumerate() {
+                let neg = last_neg.is_some_and(|j| i - j <= 3 && self.tokens[j].sentence == tok.sentence);
+                self.negated.push(neg);
+                if tok.negator {
+                    last_neg = Some(i);
+                }
+            }
+        }
+
+        // Pass 2: confirm phrase hits and update the touched themes.
+        for i in 0..self.tokens.len() {
+            let WordEntry { start: hs, len: hl, .. } = self.words[i];
+            for h in hs..hs + hl {
+                let id = self.arena[h as usize];
+                let term = &m.terms[id as usize];
+                let Some(last) = self.phrase_end(i, &term.rest) else { continue };
+                let theme = &m.themes[usize::from(term.theme)];
+                if theme.negation && term.lane != Lane::None && self.negated[i] {
+                    continue;
+                }
+                let st = &mut self.state[usize::from(term.theme)];
+                if !st.touched {
+                    st.touched = true;
+                    self.touched.push(term.theme);
+                }
+                match term.lane {
+                    Lane::Any => st.any = true,
+                    Lane::All => st.all |= 1 << term.all_bit,
+                    Lane::None => st.none = true,
+                }
+                if explain && term.lane != Lane::None {
+                    self.raw.push((id, self.tokens[i].start as usize, self.tokens[last].end as usize));
+                }
+            }
+        }
+
+        // Regexes: one pass of the set, then (to explain) the matching ones for positions.
+        if !m.regexes.is_empty() {
+            let matched: Vec<usize> = match &m.regex_set {
+                Some(set) => set.matches(text).into_iter().collect(),
+                None => (0..m.regexes.len()).filter(|&k| m.regexes[k].0.is_match(text)).collect(),
+            };
+            for k in matched {
+                let (re, theme) = &m.regexes[k];
+                let st = &mut self.state[usize::from(*theme)];
+                if !st.touched {
+                    st.touched = true;
+                    self.touched.push(*theme);
+                }
+                st.any = true;
+                if explain {
+                    for found in re.find_iter(text) {
+                        self.raw.push((k as u32 | REGEX_FLAG, found.start(), found.end()));
+                    }
+                }
+            }
+        }
+
+        let mut out: Vec<ThemeId> = Vec::new();
+        for &id in &self.touched {
+            let st = std::mem::take(&mut self.state[usize::from(id)]);
+            let th = &m.themes[usize::from(id)];
+            let matched = !st.none && (st.any || !th.has_any) && st.all & th.all_full == th.all_full;
+            if matched {
+                out.push(id);
+                if !explain {
+                    out.extend_from_slice(&th.ancestors);
+                }
+            }
+        }
+        self.touched.clear();
+        ThemeSet::from_ids(out)
+    }
+
+    /// The index of the last token of the phrase starting at token `i` whose later words are `rest`,
+    /// if the following tokens (in the same sentence) match them.
+    fn phrase_end(&self, i: usize, rest: &[PWord]) -> Option<usize> {
+        let last = i + rest.len();
+        if last >= self.tokens.len() {
+            return None;
+        }
+        let sentence = self.tokens[i].sentence;
+        for (k, w) in rest.iter().enumerate() {
+            let j = i + 1 + k;
+            let tok = &self.tokens[j];
+            if tok.sentence != sentence {
+                return None;
+            }
+            let ok = match w {
+                PWord::Exact(s) => tok.norm(&self.buf) == s.as_ref(),
+                PWord::Prefix(s) => tok.norm(&self.buf).starts_with(s.as_ref()),
+                PWord::Stem(key) => self.words[j].key == *key,
+            };
+            if !ok {
+                return None;
+            }
+        }
+        Some(last)
+    }
+}
