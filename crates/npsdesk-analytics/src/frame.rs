@@ -225,6 +225,7 @@ pub struct SurveyFrame {
     survey_name: String,
     data_version: i64,
     columns: Vec<ColumnInfo>,
+    comment_column: Option<String>,
     pub(crate) df: DataFrame,
     /// Frame row → scan row: the frame is sorted by time, scans of the workspace come in row-id order.
     order: Vec<u32>,
@@ -299,6 +300,7 @@ impl SurveyFrame {
             survey_name: summary.name,
             data_version,
             columns: summary.columns,
+            comment_column: summary.comment_column,
             df,
             order,
             coded: HashMap::new(),
@@ -315,6 +317,11 @@ impl SurveyFrame {
 
     pub fn survey_name(&self) -> &str {
         &self.survey_name
+    }
+
+    /// The survey's "why?" column, if it has one.
+    pub fn comment_column(&self) -> Option<String> {
+        self.comment_column.clone()
     }
 
     pub fn responses(&self) -> usize {
@@ -470,7 +477,7 @@ impl SurveyFrame {
     }
 
     /// The group parts of `by` columns (positions) and an optional period; the period part comes last.
-    fn parts(&mut self, by: &[(String, u32)], per: Option<Period>) -> Result<(Vec<Part>, Option<Vec<i32>>)> {
+    pub(crate) fn parts(&mut self, by: &[(String, u32)], per: Option<Period>) -> Result<(Vec<Part>, Option<Vec<i32>>)> {
         let mut parts: Vec<Part> = by
             .iter()
             .map(|(_, pos)| {
@@ -743,7 +750,7 @@ fn none_last(x: &Option<String>, y: &Option<String>) -> std::cmp::Ordering {
 }
 
 /// Keys in order, each compared by [`none_last`].
-fn cmp_keys(a: &[(String, Option<String>)], b: &[(String, Option<String>)]) -> std::cmp::Ordering {
+pub(crate) fn cmp_keys(a: &[(String, Option<String>)], b: &[(String, Option<String>)]) -> std::cmp::Ordering {
     a.iter().zip(b).map(|((_, x), (_, y))| none_last(x, y)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
 }
 

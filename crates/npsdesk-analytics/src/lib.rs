@@ -13,10 +13,12 @@
 mod explain;
 mod frame;
 mod rolling;
+mod themes;
 
 pub use explain::explain;
 pub use frame::SurveyFrame;
 pub use npsdesk_core::{CountMode, Filter, NpsQuery, Rolling, RollingStep};
+pub use themes::{ThemeGroup, ThemesAnswer};
 
 use npsdesk_store::StoreError;
 use polars::prelude::PolarsError;

@@ -114,11 +114,79 @@ enum Command {
         #[command(flatten)]
         args: MetricArgs,
     },
+    /// Themes of the "why?" comments by keyword rules (the built-in B2B SaaS set, or --rules FILE): mentions,
+    /// share of comments, theme NPS with its interval, impact on the overall NPS with a bootstrap interval,
+    /// coverage; overall and by segment and period, with the NPS filters.
+    Themes {
+        /// A rule set (JSON or TOML; see crates/npsdesk-themes/RULES.md). Default: the built-in set.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Group by a column (repeat for several).
+        #[arg(long, value_name = "COLUMN")]
+        by: Vec<String>,
+        #[arg(long, value_enum)]
+        per: Option<Per>,
+        /// Bootstrap resamples for the impact interval (0: no interval).
+        #[arg(long, default_value_t = 1000)]
+        resamples: u32,
+        #[command(flatten)]
+        select: SelectArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Work on theme rule sets: check a file, test a comment against it, print the built-in set.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
     /// List the surveys in the workspace with their columns (the names `--by` accepts).
     Surveys {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Validate a rule file; every problem is printed as FILE:LINE:COLUMN: message.
+    Check {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Which themes a comment gets, and which term matched which words.
+    Test {
+        /// A rule set (default: the built-in set).
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        #[arg(value_name = "COMMENT")]
+        comment: String,
+    },
+    /// Print the built-in rule set (TOML), to start your own from it.
+    Builtin,
+}
+
+/// Reads and checks a rule file; the errors carry the file's name and line-precise positions.
+fn load_rules(path: &std::path::Path) -> Result<npsdesk_themes::RuleSet> {
+    let format = npsdesk_themes::Format::from_path(path)
+        .with_context(|| format!("{}: a rule file ends in .json or .toml", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    npsdesk_themes::check(&text, format).map_err(|errors| {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| {
+                let at = if e.path.is_empty() { String::new() } else { format!(" (at {})", e.path) };
+                format!("{}:{}:{}: {}{at}", path.display(), e.line, e.column, e.message)
+            })
+            .collect();
+        anyhow::anyhow!("{} problem(s) in the rule set:\n{}", lines.len(), lines.join("\n"))
+    })
+}
+
+fn matcher(rules: Option<&std::path::Path>) -> Result<npsdesk_themes::Matcher> {
+    Ok(match rules {
+        Some(path) => npsdesk_themes::Matcher::new(&load_rules(path)?),
+        None => npsdesk_themes::Matcher::builtin(),
+    })
 }
 
 /// Grouping, selection and output of `csat` and `ces`.
@@ -208,7 +276,7 @@ struct SelectArgs {
     #[arg(long, value_name = "DATE")]
     to: Option<String>,
     /// Keep responses where COLUMN=VALUE (or drop them with COLUMN!=VALUE). Repeat: values of one column
-    /// are OR, different columns AND.
+    /// are OR, different columns AND. An empty VALUE means "left empty" (`--where "Plan="`).
     #[arg(long = "where", value_name = "COLUMN=VALUE", value_parser = parse_filter)]
     filters: Vec<Filter>,
     /// all: every response; latest-per-respondent: per e-mail (else respondent id) the latest response in
@@ -383,9 +451,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    // Rule files are checked and tested without a workspace too.
+    if let Command::Rules { command } = cli.command {
+        match command {
+            RulesCommand::Check { file } => {
+                let rules = load_rules(&file)?;
+                println!("{}: {} themes, no problems", file.display(), rules.themes().len());
+            }
+            RulesCommand::Test { rules, comment } => {
+                let m = matcher(rules.as_deref())?;
+                print!("{}", output::rule_test(&m, &comment));
+            }
+            RulesCommand::Builtin => print!("{}", npsdesk_themes::RuleSet::builtin_source()),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut ws = open_workspace(cli.workspace)?;
     match cli.command {
-        Command::Inspect { .. } => unreachable!("handled above"),
+        Command::Inspect { .. } | Command::Rules { .. } => unreachable!("handled above"),
+        Command::Themes { rules, by, per, resamples, select, format } => {
+            let m = matcher(rules.as_deref())?;
+            let survey_id = ws.resolve_survey(select.survey)?;
+            let mut frame = SurveyFrame::load(&ws, survey_id)?;
+            let query = survey_query(&ws, survey_id, &select, by, per.map(Period::from), None)?;
+            let opts = npsdesk_themes::ImpactOptions { resamples, ..Default::default() };
+            let answer = frame.themes(&ws, &query, &m, &opts)?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string(&answer)?),
+                _ => print!("{}", output::themes(&answer, format == Format::Csv)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import { files, mapping, format } => {
             let options = mapping.options();
             let interactive = std::io::stderr().is_terminal();

@@ -225,7 +225,10 @@ pub fn nps_table(survey: &SurveySummary, report: &NpsReport, query: &NpsQuery, c
         let mut f: Vec<String> = query
             .filters
             .iter()
-            .map(|f| format!("{}{}{}", f.column, if f.negate { "≠" } else { "=" }, f.value))
+            .map(|f| {
+                let value = if f.value.is_empty() { "(left empty)" } else { f.value.as_str() };
+                format!("{}{}{}", f.column, if f.negate { "≠" } else { "=" }, value)
+            })
             .collect();
         if let Some(d) = &query.from {
             f.push(format!("from {d}"));
@@ -451,6 +454,122 @@ pub fn explanation(e: &Explanation) -> String {
             nps(s.to_nps),
             s.mix,
             s.within
+        );
+    }
+    o
+}
+
+/// The theme table (or CSV): the overall report, then each group's themes under its key.
+pub fn themes(a: &npsdesk_analytics::ThemesAnswer, csv: bool) -> String {
+    let opt = |v: Option<f64>, d: usize| v.map_or_else(String::new, |v| format!("{v:.d$}"));
+    let ci = |v: Option<[f64; 2]>| v.map_or_else(String::new, |[lo, hi]| format!("{lo:.1} to {hi:.1}"));
+    let mut reports: Vec<(String, &npsdesk_themes::ThemeReport)> = vec![("(all)".into(), &a.overall)];
+    for g in &a.groups {
+        let key: Vec<String> =
+            g.key.0.iter().map(|(k, v)| format!("{k} = {}", v.as_deref().unwrap_or("(no answer)"))).collect();
+        reports.push((key.join(", "), &g.report));
+    }
+    let mut o = String::new();
+    if csv {
+        let _ = writeln!(
+            o,
+            "group,theme,parent,mentions,share,n,promoters,passives,detractors,nps,ci_low,ci_high,impact,impact_ci_low,impact_ci_high"
+        );
+        let q = |s: &str| format!("\"{}\"", neutralise(s).replace('"', "\"\""));
+        let num = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
+        for (group, r) in &reports {
+            for t in &r.themes {
+                let _ = writeln!(
+                    o,
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    q(group),
+                    q(&t.theme),
+                    q(t.parent.as_deref().unwrap_or("")),
+                    t.mentions,
+                    t.share,
+                    t.n,
+                    t.promoters,
+                    t.passives,
+                    t.detractors,
+                    num(t.nps),
+                    num(t.ci95.map(|c| c[0])),
+                    num(t.ci95.map(|c| c[1])),
+                    num(t.impact),
+                    num(t.impact_ci95.map(|c| c[0])),
+                    num(t.impact_ci95.map(|c| c[1])),
+                );
+            }
+        }
+        return o;
+    }
+    for (group, r) in &reports {
+        let _ = writeln!(
+            o,
+            "{group}: {} comments, coverage {:.1} %, {} uncategorized; NPS {} (comments of \"{}\")\n",
+            thousands(r.comments),
+            r.coverage * 100.0,
+            thousands(r.uncategorized),
+            opt(r.nps, 1),
+            a.column
+        );
+        let _ = writeln!(
+            o,
+            "  {:<28} {:>9} {:>7} {:>8} {:>7} {:>15} {:>7} {:>15}",
+            "theme", "mentions", "share", "n", "NPS", "NPS 95 %", "impact", "impact 95 %"
+        );
+        // Each parent followed by its children (indented), in rule-set order.
+        let mut ordered: Vec<&npsdesk_themes::ThemeStats> = Vec::new();
+        for t in r.themes.iter().filter(|t| t.parent.is_none()) {
+            ordered.push(t);
+            ordered.extend(r.themes.iter().filter(|c| c.parent.as_deref() == Some(t.theme.as_str())));
+        }
+        let orphans: Vec<&npsdesk_themes::ThemeStats> =
+            r.themes.iter().filter(|t| !ordered.iter().any(|o| std::ptr::eq(*o, *t))).collect();
+        ordered.extend(orphans);
+        for t in ordered {
+            let name = match &t.parent {
+                Some(_) => format!("  {}", t.theme),
+                None => t.theme.clone(),
+            };
+            let name: String = name.chars().take(28).collect();
+            let _ = writeln!(
+                o,
+                "  {:<28} {:>9} {:>6.1}% {:>8} {:>7} {:>15} {:>7} {:>15}",
+                name,
+                thousands(t.mentions),
+                t.share * 100.0,
+                thousands(t.n.into()),
+                opt(t.nps, 1),
+                ci(t.ci95),
+                opt(t.impact, 2),
+                ci(t.impact_ci95)
+            );
+        }
+        let _ = writeln!(o);
+    }
+    let _ = writeln!(o, "impact = NPS(all) − NPS(all without the responses that mention the theme), in points.");
+    o
+}
+
+/// `npsdesk rules test`: the themes of one comment and the words that matched.
+pub fn rule_test(m: &npsdesk_themes::Matcher, comment: &str) -> String {
+    let mut o = String::new();
+    let set = m.tag(comment);
+    if set.is_empty() {
+        let _ = writeln!(o, "Uncategorized: no theme matches");
+        return o;
+    }
+    let _ = writeln!(o, "themes: {}", m.labels(&set).join(", "));
+    for hit in m.explain(comment) {
+        let words = comment.get(hit.start..hit.end).unwrap_or("");
+        let _ = writeln!(
+            o,
+            "  {:<24} term {:<24} matched {:?} at {}..{}",
+            m.theme_name(hit.theme),
+            hit.term,
+            words,
+            hit.start,
+            hit.end
         );
     }
     o

@@ -147,6 +147,9 @@ fn every_subcommand_has_help() {
         vec!["csat", "--help"],
         vec!["ces", "--help"],
         vec!["surveys", "--help"],
+        vec!["themes", "--help"],
+        vec!["rules", "check", "--help"],
+        vec!["rules", "test", "--help"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_npsdesk")).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

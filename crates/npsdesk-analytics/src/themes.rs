@@ -1,0 +1,117 @@
+//! Themes over a survey's comments: the comment column is dictionary-coded like any other, so each distinct
+//! comment is tagged once (`npsdesk-themes`), and the theme report is computed over the query's selection —
+//! overall and per group (`by` columns, `per` period) with the analytics engine's filters.
+
+use std::collections::HashMap;
+
+use npsdesk_core::{GroupKey, NpsQuery};
+use npsdesk_store::Workspace;
+use npsdesk_themes::{theme_report, ImpactOptions, Matcher, ThemeReport, ThemeSet};
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::frame::SCORE;
+use crate::{AnalyticsError, Result, SurveyFrame};
+
+/// The theme report of one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeGroup {
+    pub key: GroupKey,
+    /// Responses in the group (answered NPS or not).
+    pub responses: u32,
+    #[serde(flatten)]
+    pub report: ThemeReport,
+}
+
+/// `npsdesk themes`: the overall report (its fields at the top level of the JSON) and the groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemesAnswer {
+    /// The comment column the themes were read from.
+    pub column: String,
+    #[serde(flatten)]
+    pub overall: ThemeReport,
+    pub groups: Vec<ThemeGroup>,
+}
+
+/// One response's score and themes, per group.
+#[derive(Default)]
+struct Bucket {
+    scores: Vec<Option<u8>>,
+    tags: Vec<Option<ThemeSet>>,
+}
+
+impl SurveyFrame {
+    /// Tags the survey's comments with `matcher` and reports mentions, theme NPS and impact over the
+    /// selection of `q` (date range and filters; every response counts, `count` modes do not apply), overall
+    /// and per `by`/`per` group. Groups with fewer than `min_n` answered responses are left out.
+    pub fn themes(
+        &mut self,
+        ws: &Workspace,
+        q: &NpsQuery,
+        matcher: &Matcher,
+        opts: &ImpactOptions,
+    ) -> Result<ThemesAnswer> {
+        if q.rolling.is_some() {
+            return Err(AnalyticsError::InvalidQuery("themes are grouped by period (--per), not rolling".into()));
+        }
+        let comment = self.comment_column().ok_or_else(|| {
+            AnalyticsError::InvalidQuery(format!(
+                "survey {:?} has no comment column (re-import with --comment-column to name it)",
+                self.survey_name()
+            ))
+        })?;
+        let (column, pos) = self.columns(ws, &[comment.as_str()])?.pop().expect("one column asked, one resolved");
+        let by: Vec<&str> = q.by.iter().map(String::as_str).collect();
+        let by_cols = self.columns(ws, &by)?;
+        let (parts, period_codes) = self.parts(&by_cols, q.per)?;
+        let coded = self.coded(pos);
+        // Each distinct comment once; code 0 (no comment) has no themes.
+        let tags_by_code: Vec<Option<ThemeSet>> =
+            std::iter::once(None).chain(matcher.tag_all(&coded.values).into_iter().map(Some)).collect();
+        let comment_frame = coded.frame.clone();
+
+        let lf = self.responses_where(ws, q)?;
+        let mut select = vec![col(SCORE), col(comment_frame.as_str()).alias("comment")];
+        select.extend(parts.iter().enumerate().map(|(i, p)| p.expr.clone().alias(format!("k{i}"))));
+        let rows = lf.select(select).collect()?;
+        let scores = rows.column(SCORE)?.u32()?;
+        let comments = rows.column("comment")?.u32()?;
+        let keys = (0..parts.len())
+            .map(|i| rows.column(&format!("k{i}")).and_then(|c| c.u32().cloned()))
+            .collect::<PolarsResult<Vec<_>>>()?;
+
+        let mut overall = Bucket::default();
+        let mut groups: HashMap<Vec<u32>, Bucket> = HashMap::new();
+        for i in 0..rows.height() {
+            let score = scores.get(i).map(|s| s as u8);
+            let tags = tags_by_code[comments.get(i).unwrap_or(0) as usize].clone();
+            if !parts.is_empty() {
+                let key: Vec<u32> = keys.iter().map(|k| k.get(i).unwrap_or(0)).collect();
+                let b = groups.entry(key).or_default();
+                b.scores.push(score);
+                b.tags.push(tags.clone());
+            }
+            overall.scores.push(score);
+            overall.tags.push(tags);
+        }
+        let report = |b: &Bucket| theme_report(matcher.themes(), &b.scores, &b.tags, opts);
+        let mut out = Vec::new();
+        for (codes, bucket) in &groups {
+            let mut key: Vec<(String, Option<String>)> =
+                by_cols.iter().zip(codes).map(|((name, p), c)| (name.clone(), self.coded(*p).text(*c))).collect();
+            if let (Some(per), Some(pc)) = (q.per, &period_codes) {
+                match codes[by_cols.len()] {
+                    0 => continue, // undated: in the overall report only
+                    c => key.push(("period".into(), Some(per.key_from_code(pc[c as usize - 1])))),
+                }
+            }
+            let answered = bucket.scores.iter().flatten().count() as u32;
+            if answered < q.min_n {
+                continue;
+            }
+            out.push(ThemeGroup { key: GroupKey(key), responses: bucket.scores.len() as u32, report: report(bucket) });
+        }
+        out.sort_by(|a, b| crate::frame::cmp_keys(&a.key.0, &b.key.0));
+        Ok(ThemesAnswer { column, overall: report(&overall), groups: out })
+    }
+}
