@@ -86,3 +86,14 @@ pub async fn explain(
     let session = state.inner().clone();
     blocking(move || session.explain(survey_id, &query, &from_period, &to_period, &by)).await
 }
+
+#[tauri::command]
+pub async fn themes(
+    state: State<'_, AppState>,
+    survey_id: Option<i64>,
+    query: NpsQuery,
+    rules: Option<String>,
+) -> Result<npsdesk_analytics::ThemesAnswer, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.themes(survey_id, &query, rules.as_deref())).await
+}

@@ -21,7 +21,8 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, launch: Launch) 
             commands::open_workspace,
             commands::nps,
             commands::column_values,
-            commands::explain
+            commands::explain,
+            commands::themes
         ])
 }
 

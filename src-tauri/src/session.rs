@@ -196,6 +196,33 @@ impl Session {
         self.with_frame(survey_id, |frame, ws| frame.values(ws, column, 500))
     }
 
+    /// Themes of the survey's comments over the query's selection: the built-in rules, or a rule set's text
+    /// (JSON when it starts with `{`, else TOML) whose problems come back with line and column.
+    pub fn themes(
+        &self,
+        survey_id: Option<i64>,
+        query: &NpsQuery,
+        rules: Option<&str>,
+    ) -> Result<npsdesk_analytics::ThemesAnswer, AppError> {
+        let matcher = match rules {
+            None => npsdesk_themes::Matcher::builtin(),
+            Some(text) => {
+                let format = if text.trim_start().starts_with('{') {
+                    npsdesk_themes::Format::Json
+                } else {
+                    npsdesk_themes::Format::Toml
+                };
+                let rules = npsdesk_themes::check(text, format).map_err(|errors| {
+                    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                    AppError::new(ErrorCode::InvalidInput, format!("the rule set has problems: {}", lines.join("; ")))
+                })?;
+                npsdesk_themes::Matcher::new(&rules)
+            }
+        };
+        let opts = npsdesk_themes::ImpactOptions::default();
+        self.with_frame(survey_id, |frame, ws| frame.themes(ws, query, &matcher, &opts))
+    }
+
     pub fn explain(
         &self,
         survey_id: Option<i64>,
@@ -323,6 +350,29 @@ mod tests {
         assert_eq!(filtered.n, pro_group.n, "a filter gives the same numbers as the group");
         let bad = session.nps(None, &NpsQuery { level: 0.5, ..NpsQuery::default() }).unwrap_err();
         assert_eq!(bad.code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn themes_use_the_builtin_rules_or_a_rule_text_with_positioned_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session {
+            launch: Mutex::new(Some(Launch::Demo)),
+            workspace: Mutex::new(dir.path().join("demo.npsdesk")),
+            frame: Mutex::new(None),
+        };
+        session.startup(&mut |_| {}).unwrap();
+        let all = session.themes(None, &NpsQuery::default(), None).unwrap();
+        assert!(all.overall.coverage >= 0.7, "the built-in rules cover the demo comments: {}", all.overall.coverage);
+        // Comments counted by the engine equal the non-empty "why?" cells of the embedded export.
+        let nps = session.nps(None, &NpsQuery::default()).unwrap();
+        assert!(all.overall.comments > 0 && all.overall.comments <= u64::from(nps.n) + 100);
+        let rules = "{\"stemming\": false, \"themes\": [{\"name\": \"Price\", \"any\": [\"price*\", \"expensive\"]}]}";
+        let one = session.themes(None, &NpsQuery::default(), Some(rules)).unwrap();
+        assert_eq!(one.overall.themes.len(), 1);
+        assert!(one.overall.themes[0].mentions > 0);
+        let bad = session.themes(None, &NpsQuery::default(), Some("[[themes]]\nname = \"\"\n")).unwrap_err();
+        assert_eq!(bad.code, ErrorCode::InvalidInput);
+        assert!(bad.message.contains("line 2"), "{}", bad.message);
     }
 
     #[test]

@@ -14,7 +14,8 @@ use crate::frame::SCORE;
 use crate::{AnalyticsError, Result, SurveyFrame};
 
 /// The theme report of one group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ThemeGroup {
     pub key: GroupKey,
     /// Responses in the group (answered NPS or not).
@@ -24,7 +25,8 @@ pub struct ThemeGroup {
 }
 
 /// `npsdesk themes`: the overall report (its fields at the top level of the JSON) and the groups.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ThemesAnswer {
     /// The comment column the themes were read from.
     pub column: String,

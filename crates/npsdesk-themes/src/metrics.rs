@@ -38,10 +38,12 @@ impl Default for ImpactOptions {
 }
 
 /// Metrics of one theme.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ThemeStats {
     pub theme: String,
     pub parent: Option<String>,
+    #[ts(type = "number")]
     pub mentions: u64,
     pub share: f64,
     pub n: u32,
@@ -59,11 +61,14 @@ pub struct ThemeStats {
 }
 
 /// The theme report: coverage and one row per theme (in rule-set order).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ThemeReport {
     pub coverage: f64,
+    #[ts(type = "number")]
     pub uncategorized: u64,
     /// Responses with a (non-blank) comment.
+    #[ts(type = "number")]
     pub comments: u64,
     /// NPS of all answered responses (`None` without answers).
     pub nps: Option<f64>,
