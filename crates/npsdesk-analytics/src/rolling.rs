@@ -45,6 +45,9 @@ pub(crate) fn window_ends(first: NaiveDate, last: NaiveDate, step: RollingStep) 
     ends
 }
 
+/// A rolling point: the group's counts and the window it covers.
+pub(crate) type WindowGroup = (RawGroup, Option<Window>);
+
 /// One point per window end and segment. Counting every response, the counts per segment and day are taken in
 /// one pass and each window is a difference of prefix sums; the other count modes de-duplicate within each
 /// window, so they take one pass per window. Counting every response, the total over the selection comes out
@@ -56,7 +59,7 @@ pub(crate) fn groups(
     rolling: Rolling,
     count: CountMode,
     account: Option<u32>,
-) -> Result<(Option<Tally>, Vec<(RawGroup, Option<Window>)>)> {
+) -> Result<(Option<Tally>, Vec<WindowGroup>)> {
     if rolling.days == 0 || rolling.days > 3660 {
         return Err(AnalyticsError::InvalidQuery(format!(
             "a rolling window of {} days is not supported (1–3660)",
