@@ -97,3 +97,19 @@ pub async fn themes(
     let session = state.inner().clone();
     blocking(move || session.themes(survey_id, &query, rules.as_deref())).await
 }
+
+#[tauri::command]
+pub async fn save_rules(
+    state: State<'_, AppState>,
+    text: String,
+    note: Option<String>,
+) -> Result<npsdesk_core::RuleVersion, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.save_rules(&text, note.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn rule_history(state: State<'_, AppState>) -> Result<Vec<npsdesk_core::RuleVersion>, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.rule_history()).await
+}

@@ -22,7 +22,9 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, launch: Launch) 
             commands::nps,
             commands::column_values,
             commands::explain,
-            commands::themes
+            commands::themes,
+            commands::save_rules,
+            commands::rule_history
         ])
 }
 

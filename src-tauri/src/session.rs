@@ -6,7 +6,8 @@ use std::sync::Mutex;
 
 use npsdesk_analytics::SurveyFrame;
 use npsdesk_core::{
-    Explanation, ImportProgress, ImportReport, NpsQuery, NpsReport, Period, SurveySummary, ValueCount, WorkspaceInfo,
+    Explanation, ImportProgress, ImportReport, NpsQuery, NpsReport, Period, RuleVersion, SurveySummary, ValueCount,
+    WorkspaceInfo,
 };
 use npsdesk_import::ImportOptions;
 use npsdesk_store::{ImportControl, Workspace};
@@ -204,23 +205,36 @@ impl Session {
         query: &NpsQuery,
         rules: Option<&str>,
     ) -> Result<npsdesk_analytics::ThemesAnswer, AppError> {
-        let matcher = match rules {
-            None => npsdesk_themes::Matcher::builtin(),
-            Some(text) => {
-                let format = if text.trim_start().starts_with('{') {
-                    npsdesk_themes::Format::Json
-                } else {
-                    npsdesk_themes::Format::Toml
-                };
-                let rules = npsdesk_themes::check(text, format).map_err(|errors| {
-                    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-                    AppError::new(ErrorCode::InvalidInput, format!("the rule set has problems: {}", lines.join("; ")))
-                })?;
-                npsdesk_themes::Matcher::new(&rules)
-            }
-        };
+        let given = rules.map(checked_rules).transpose()?;
         let opts = npsdesk_themes::ImpactOptions::default();
-        self.with_frame(survey_id, |frame, ws| frame.themes(ws, query, &matcher, &opts))
+        self.with_frame(survey_id, |frame, ws| {
+            // The given text, else the rules saved in the workspace, else the built-in set.
+            let (matcher, label) = match given {
+                Some((set, _)) => (npsdesk_themes::Matcher::new(&set), "unsaved".to_string()),
+                None => match ws.rules_in_use(frame.survey_id())? {
+                    Some(v) => match checked_rules(&v.text) {
+                        Ok((set, _)) => (npsdesk_themes::Matcher::new(&set), format!("saved version {}", v.id)),
+                        Err(_) => (npsdesk_themes::Matcher::builtin(), "built-in".to_string()),
+                    },
+                    None => (npsdesk_themes::Matcher::builtin(), "built-in".to_string()),
+                },
+            };
+            let mut answer = frame.themes(ws, query, &matcher, &opts)?;
+            answer.rules = label;
+            Ok(answer)
+        })
+    }
+
+    /// Checks a rule set's text and saves it as the next version of the workspace's rules.
+    pub fn save_rules(&self, text: &str, note: Option<&str>) -> Result<RuleVersion, AppError> {
+        let (_, format) = checked_rules(text)?;
+        let mut ws = self.open()?;
+        Ok(ws.save_rules(None, format, text, note)?)
+    }
+
+    /// Every saved version of the workspace's rules, newest first.
+    pub fn rule_history(&self) -> Result<Vec<RuleVersion>, AppError> {
+        Ok(self.open()?.rule_history(None)?)
     }
 
     pub fn explain(
@@ -233,6 +247,21 @@ impl Session {
     ) -> Result<Explanation, AppError> {
         self.with_frame(survey_id, |frame, ws| npsdesk_analytics::explain(frame, ws, base, from, to, by))
     }
+}
+
+/// A rule set's text checked (JSON when it starts with `{`, else TOML), with its format's name; problems
+/// come back with line and column.
+fn checked_rules(text: &str) -> Result<(npsdesk_themes::RuleSet, &'static str), AppError> {
+    let (format, name) = if text.trim_start().starts_with('{') {
+        (npsdesk_themes::Format::Json, "json")
+    } else {
+        (npsdesk_themes::Format::Toml, "toml")
+    };
+    let set = npsdesk_themes::check(text, format).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        AppError::new(ErrorCode::InvalidInput, format!("the rule set has problems: {}", lines.join("; ")))
+    })?;
+    Ok((set, name))
 }
 
 #[cfg(test)]
@@ -373,6 +402,13 @@ mod tests {
         let bad = session.themes(None, &NpsQuery::default(), Some("[[themes]]\nname = \"\"\n")).unwrap_err();
         assert_eq!(bad.code, ErrorCode::InvalidInput);
         assert!(bad.message.contains("line 2"), "{}", bad.message);
+        // Saved rules become the default; the bad text is not saved.
+        assert!(session.save_rules("[[themes]]\nname = \"\"\n", None).is_err());
+        let v = session.save_rules(rules, Some("price only")).unwrap();
+        let saved = session.themes(None, &NpsQuery::default(), None).unwrap();
+        assert_eq!(saved.rules, format!("saved version {}", v.id));
+        assert_eq!(saved.overall.themes, one.overall.themes);
+        assert_eq!(session.rule_history().unwrap().len(), 1);
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod themes;
 pub use explain::explain;
 pub use frame::SurveyFrame;
 pub use npsdesk_core::{CountMode, Filter, NpsQuery, Rolling, RollingStep};
-pub use themes::{ThemeGroup, ThemesAnswer};
+pub use themes::{ThemeChange, ThemeGroup, ThemesAnswer};
 
 use npsdesk_store::StoreError;
 use polars::prelude::PolarsError;

@@ -22,6 +22,24 @@ pub struct ThemeGroup {
     pub responses: u32,
     #[serde(flatten)]
     pub report: ThemeReport,
+    /// Grouped by period: each theme's change since the same segment's previous period that has responses
+    /// (empty for the first period, or without `per`).
+    pub changes: Vec<ThemeChange>,
+}
+
+/// How a theme moved between two consecutive periods of one segment.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ThemeChange {
+    pub theme: String,
+    /// The period compared with.
+    pub since: String,
+    #[ts(type = "number")]
+    pub mentions_delta: i64,
+    /// Change of the share of comments, in points (0..100 scale).
+    pub share_delta: f64,
+    /// Change of the theme's NPS in points; `None` when either period has no answered mention.
+    pub nps_delta: Option<f64>,
 }
 
 /// `npsdesk themes`: the overall report (its fields at the top level of the JSON) and the groups.
@@ -30,6 +48,9 @@ pub struct ThemeGroup {
 pub struct ThemesAnswer {
     /// The comment column the themes were read from.
     pub column: String,
+    /// Which rules tagged the comments (`built-in`, `saved version 3`, a file name): filled in by the caller,
+    /// which chose them.
+    pub rules: String,
     #[serde(flatten)]
     pub overall: ThemeReport,
     pub groups: Vec<ThemeGroup>,
@@ -111,9 +132,39 @@ impl SurveyFrame {
             if answered < q.min_n {
                 continue;
             }
-            out.push(ThemeGroup { key: GroupKey(key), responses: bucket.scores.len() as u32, report: report(bucket) });
+            out.push(ThemeGroup {
+                key: GroupKey(key),
+                responses: bucket.scores.len() as u32,
+                report: report(bucket),
+                changes: vec![],
+            });
         }
         out.sort_by(|a, b| crate::frame::cmp_keys(&a.key.0, &b.key.0));
-        Ok(ThemesAnswer { column, overall: report(&overall), groups: out })
+        if q.per.is_some() {
+            // Periods sort chronologically within a segment: compare each group with the one before it.
+            for i in 1..out.len() {
+                let (before, after) = out.split_at_mut(i);
+                let (prev, cur) = (&before[i - 1], &mut after[0]);
+                let segment = |g: &ThemeGroup| g.key.0[..g.key.0.len() - 1].to_vec();
+                if segment(prev) != segment(cur) {
+                    continue;
+                }
+                let since = prev.key.get("period").flatten().unwrap_or_default().to_string();
+                cur.changes = cur
+                    .report
+                    .themes
+                    .iter()
+                    .zip(&prev.report.themes)
+                    .map(|(now, then)| ThemeChange {
+                        theme: now.theme.clone(),
+                        since: since.clone(),
+                        mentions_delta: now.mentions as i64 - then.mentions as i64,
+                        share_delta: 100.0 * (now.share - then.share),
+                        nps_delta: now.nps.zip(then.nps).map(|(a, b)| a - b),
+                    })
+                    .collect();
+            }
+        }
+        Ok(ThemesAnswer { column, rules: String::new(), overall: report(&overall), groups: out })
     }
 }

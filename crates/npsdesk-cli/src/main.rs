@@ -163,6 +163,25 @@ enum RulesCommand {
     },
     /// Print the built-in rule set (TOML), to start your own from it.
     Builtin,
+    /// Check a rule file and save it in the workspace as the rules `themes` uses from now on (every saved
+    /// version is kept; see `rules history`).
+    Save {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Only for this survey (default: the workspace-wide rules).
+        #[arg(long)]
+        survey: Option<i64>,
+        /// A note kept with the version (what changed and why).
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The saved versions of the rules, newest first (`--show ID` prints one version's text).
+    History {
+        #[arg(long)]
+        survey: Option<i64>,
+        #[arg(long, value_name = "ID")]
+        show: Option<i64>,
+    },
 }
 
 /// Reads and checks a rule file; the errors carry the file's name and line-precise positions.
@@ -451,9 +470,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    // Rule files are checked and tested without a workspace too.
+    // Rule files are checked and tested without a workspace.
     if let Command::Rules { command } = cli.command {
         match command {
+            RulesCommand::Save { file, survey, note } => {
+                load_rules(&file)?;
+                let format = if npsdesk_themes::Format::from_path(&file) == Some(npsdesk_themes::Format::Json) {
+                    "json"
+                } else {
+                    "toml"
+                };
+                let text = std::fs::read_to_string(&file)?;
+                let mut ws = open_workspace(cli.workspace)?;
+                let v = ws.save_rules(survey, format, &text, note.as_deref())?;
+                println!("saved {} as rules version {} ({})", file.display(), v.id, v.saved_at);
+            }
+            RulesCommand::History { survey, show } => {
+                let ws = open_workspace(cli.workspace)?;
+                let history = ws.rule_history(survey)?;
+                match show {
+                    Some(id) => {
+                        let v = history.iter().find(|v| v.id == id).context("no saved rules version with that id")?;
+                        print!("{}", v.text);
+                    }
+                    None if history.is_empty() => println!("no saved rules: `themes` uses the built-in set"),
+                    None => {
+                        for v in &history {
+                            let scope = v.survey_id.map_or_else(|| "workspace".to_string(), |s| format!("survey {s}"));
+                            let note = v.note.as_deref().unwrap_or("");
+                            println!("{:>4}  {}  {:<9}  {:<4}  {note}", v.id, v.saved_at, scope, v.format);
+                        }
+                    }
+                }
+            }
             RulesCommand::Check { file } => {
                 let rules = load_rules(&file)?;
                 println!("{}: {} themes, no problems", file.display(), rules.themes().len());
@@ -470,12 +519,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Inspect { .. } | Command::Rules { .. } => unreachable!("handled above"),
         Command::Themes { rules, by, per, resamples, select, format } => {
-            let m = matcher(rules.as_deref())?;
             let survey_id = ws.resolve_survey(select.survey)?;
+            // A --rules file, else the rules saved in the workspace, else the built-in set.
+            let (m, label) = match (&rules, ws.rules_in_use(survey_id)?) {
+                (Some(path), _) => (matcher(Some(path))?, path.display().to_string()),
+                (None, Some(v)) => {
+                    let format =
+                        if v.format == "json" { npsdesk_themes::Format::Json } else { npsdesk_themes::Format::Toml };
+                    let set = npsdesk_themes::check(&v.text, format)
+                        .map_err(|e| anyhow::anyhow!("saved rules version {} no longer checks: {}", v.id, e[0]))?;
+                    (npsdesk_themes::Matcher::new(&set), format!("saved version {}", v.id))
+                }
+                (None, None) => (matcher(None)?, "built-in".to_string()),
+            };
             let mut frame = SurveyFrame::load(&ws, survey_id)?;
             let query = survey_query(&ws, survey_id, &select, by, per.map(Period::from), None)?;
             let opts = npsdesk_themes::ImpactOptions { resamples, ..Default::default() };
-            let answer = frame.themes(&ws, &query, &m, &opts)?;
+            let mut answer = frame.themes(&ws, &query, &m, &opts)?;
+            answer.rules = label;
             match format {
                 Format::Json => println!("{}", serde_json::to_string(&answer)?),
                 _ => print!("{}", output::themes(&answer, format == Format::Csv)),

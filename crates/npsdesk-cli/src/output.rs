@@ -547,6 +547,7 @@ pub fn themes(a: &npsdesk_analytics::ThemesAnswer, csv: bool) -> String {
         }
         let _ = writeln!(o);
     }
+    let _ = writeln!(o, "rules: {}", a.rules);
     let _ = writeln!(o, "impact = NPS(all) − NPS(all without the responses that mention the theme), in points.");
     o
 }

@@ -118,6 +118,26 @@ fn themes_follow_the_filters_and_groups_of_the_engine() {
 }
 
 #[test]
+fn theme_changes_between_periods_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, rules) = survey(dir.path());
+    // Weeks: rows 1–2 are in 2025-W09 (Sat 1 and Sun 2 March), rows 3–8 in 2025-W10.
+    let r =
+        json(&ws, &["themes", "--rules", rules.to_str().unwrap(), "--per", "week", "--format", "json", "--min-n", "0"]);
+    let groups = r["groups"].as_array().unwrap();
+    let periods: Vec<&str> = groups.iter().map(|g| g["key"]["period"].as_str().unwrap()).collect();
+    assert_eq!(periods, ["2025-W09", "2025-W10"]);
+    assert!(groups[0]["changes"].as_array().unwrap().is_empty(), "the first period has nothing to compare with");
+    let support = groups[1]["changes"].as_array().unwrap().iter().find(|c| c["theme"] == "Support").unwrap();
+    // W09: 2 comments, both Support (share 100 %), NPS +100. W10: comments 3, 4, 6, 7, 8 → Support 4 and 8 of 5
+    // (share 40 %); answered Support mentions: row 4 (5) → NPS −100.
+    assert_eq!(support["since"], "2025-W09");
+    assert_eq!(support["mentions_delta"], 0);
+    assert!(close(&support["share_delta"], 40.0 - 100.0));
+    assert!(close(&support["nps_delta"], -200.0));
+}
+
+#[test]
 fn rules_check_and_test_explain_themselves() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
@@ -142,4 +162,33 @@ fn rules_check_and_test_explain_themselves() {
     let out =
         npsdesk(&dir.path().join("unused.npsdesk"), &["rules", "test", "--rules", good.to_str().unwrap(), "Fine"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Uncategorized"));
+}
+
+#[test]
+fn saved_rules_are_used_by_themes_and_every_version_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, rules) = survey(dir.path());
+    let before = json(&ws, &["themes", "--format", "json", "--min-n", "0"]);
+    assert_eq!(before["rules"], "built-in");
+    let out = npsdesk(&ws, &["rules", "save", rules.to_str().unwrap(), "--note", "two themes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let saved = json(&ws, &["themes", "--format", "json", "--min-n", "0"]);
+    assert!(saved["rules"].as_str().unwrap().starts_with("saved version"), "{}", saved["rules"]);
+    assert_eq!(saved["themes"].as_array().unwrap().len(), 2, "the saved two-theme set, not the built-in one");
+    assert_eq!(theme(&saved, "Billing")["mentions"], 3);
+    // A second version: only Support. The first stays readable.
+    let v2 = dir.path().join("v2.toml");
+    std::fs::write(&v2, "stemming = false\n[[themes]]\nname = \"Support\"\nany = [\"support\"]\n").unwrap();
+    assert!(npsdesk(&ws, &["rules", "save", v2.to_str().unwrap()]).status.success());
+    let latest = json(&ws, &["themes", "--format", "json", "--min-n", "0"]);
+    assert_eq!(latest["themes"].as_array().unwrap().len(), 1);
+    let history = String::from_utf8(npsdesk(&ws, &["rules", "history"]).stdout).unwrap();
+    assert_eq!(history.lines().count(), 2, "{history}");
+    assert!(history.contains("two themes"));
+    // A rule file with a problem is not saved.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"themes\": [{\"name\": \"\"}]}").unwrap();
+    assert!(!npsdesk(&ws, &["rules", "save", bad.to_str().unwrap()]).status.success());
+    let history = String::from_utf8(npsdesk(&ws, &["rules", "history"]).stdout).unwrap();
+    assert_eq!(history.lines().count(), 2);
 }

@@ -539,3 +539,18 @@ pub struct MetricReport {
     pub unreadable: u32,
     pub groups: Vec<MetricGroup>,
 }
+
+/// One saved version of a theme rule set (the workspace keeps every version).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RuleVersion {
+    pub id: i64,
+    /// `None`: the workspace-wide default.
+    pub survey_id: Option<i64>,
+    /// `json` or `toml`.
+    pub format: String,
+    pub text: String,
+    pub note: Option<String>,
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub saved_at: String,
+}

@@ -9,6 +9,7 @@
 mod import;
 pub mod pack;
 mod read;
+mod rules;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -23,6 +24,7 @@ pub use read::{resolve_column, unknown_column, ResponseCells};
 const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/20261123090000_initial.sql"),
     include_str!("../migrations/20261124090000_survey_mapping.sql"),
+    include_str!("../migrations/20261124100000_rule_set.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

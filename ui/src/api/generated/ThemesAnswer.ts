@@ -9,7 +9,12 @@ export type ThemesAnswer = {
 /**
  * The comment column the themes were read from.
  */
-column: string, groups: Array<ThemeGroup>, coverage: number, uncategorized: number, 
+column: string, 
+/**
+ * Which rules tagged the comments (`built-in`, `saved version 3`, a file name): filled in by the caller,
+ * which chose them.
+ */
+rules: string, groups: Array<ThemeGroup>, coverage: number, uncategorized: number, 
 /**
  * Responses with a (non-blank) comment.
  */
