@@ -4,8 +4,8 @@ import { mount, unmount, flushSync } from 'svelte';
 import App from './App.svelte';
 import { AppState } from './lib/appState.svelte';
 import { emitDrag, emitProgress, installMockBackend, uninstallMockBackend, type MockHandlers } from './api/devMock';
-import { analyticsHandlers, dashboardFor, importReport, npsSurvey, overall, plainSurvey, workspace, WORKSPACE_PATH } from './mock/fixtures';
-import { computeNps, mockRows, PLAN, REGION } from './mock/engine';
+import { analyticsHandlers, columnWarning, dashboardFor, importReport, npsSurvey, overall, plainSurvey, qualtricsReport, workspace, WORKSPACE_PATH } from './mock/fixtures';
+import { computeColumnValues, computeNps, mockRows, PLAN, REGION } from './mock/engine';
 import type { ImportReport, NpsQuery } from './api';
 
 let app: ReturnType<typeof mount> | null = null;
@@ -92,6 +92,24 @@ describe('App', () => {
     expect(segs[0]?.title).toContain('of n = 5,110');
   });
 
+  it('takes the split bar’s shares from the report’s *_pct fields, not from the counts', async () => {
+    const h = analyticsHandlers();
+    const o = overall();
+    // Shares that differ from what the counts would give: the bar must show these.
+    const pcts = { promoters_pct: 50, passives_pct: 30, detractors_pct: 20 };
+    const isOverall = (q: NpsQuery) => q.by.length === 0 && q.per === null && q.rolling === null;
+    start({ ...base, nps: async (id, q) => (isOverall(q) ? { ...(await h.nps!(id, q)), ...pcts } : h.nps!(id, q)) });
+    const bar = await until(() => {
+      const b = $('[data-testid=split-bar]');
+      return b?.querySelector<HTMLElement>('.seg.promoters')?.dataset['pct'] === '50' ? b : null;
+    });
+    const segs = [...bar.querySelectorAll<HTMLElement>('.seg')];
+    expect(segs.map((x) => x.style.width)).toEqual(['50%', '30%', '20%']);
+    expect(segs.map((x) => x.dataset['count'])).toEqual([o.promoters, o.passives, o.detractors].map(String));
+    expect([...document.querySelectorAll('.legend .pct')].map((x) => x.textContent)).toEqual(['50.0\u202F%', '30.0\u202F%', '20.0\u202F%']);
+    expect(segs[0]?.title).toBe(`Promoters (9–10): ${o.promoters.toLocaleString('en-US')} of n = 5,110 (50.0\u202F%)`);
+  });
+
   it('never sets a style attribute (the CSP blocks them): styles go through the CSSOM', async () => {
     const calls: string[] = [];
     const original = Element.prototype.setAttribute;
@@ -172,6 +190,49 @@ describe('App', () => {
     expect(report.querySelectorAll('tbody tr')).toHaveLength(12);
     report.querySelector<HTMLButtonElement>('[data-testid=dismiss-report]')!.click();
     await until(() => !$('[data-testid=import-report]'));
+  });
+
+  it('shows the detected delimiter and date order, dropped rows and column warnings, as text', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1">Plan';
+    const r = qualtricsReport({
+      column_warnings: [columnWarning(evil, 22, '6-25', 'date'), columnWarning('Q9_Renewal', 41, 'TRUE', 'boolean')],
+    });
+    const state = start({ ...base, importFiles: () => [r] });
+    await until(() => $('[data-testid=headline-nps]'));
+    await state.importPaths(['/data/NPS_Q3_2026_DE.csv']);
+    const report = await until(() => $('[data-testid=import-report]'));
+    const text = (sel: string) => report.querySelector(sel)?.textContent?.replace(/\s+/g, ' ').trim();
+    expect(text('[data-testid=import-detected]')).toBe('Read as Qualtrics · Windows-1252 · semicolon-separated · dates day-first (DD/MM)');
+    expect(text('[data-testid=import-dropped]')).toBe('Dropped before import: 6 preview/test rows and 143 unfinished rows (not in the rows read)');
+    expect(text('.sub')).toBe('1,291 rows read · 1,290 new · 1 skipped · 149 dropped · 3 warnings');
+    const items = [...report.querySelectorAll<HTMLElement>('[data-testid=column-warning]')];
+    expect(items.map((li) => [li.querySelector('.cw-column')?.textContent, li.querySelector('.cw-message')?.textContent])).toEqual([
+      [evil, r.column_warnings[0]!.message],
+      ['Q9_Renewal', r.column_warnings[1]!.message],
+    ]);
+    expect(text('[data-testid=column-warnings] h4')).toBe('Columns Excel may have changed (2 warnings)');
+    expect(r.column_warnings[0]!.message).toMatch(/^22 value\(s\) such as "6-25" look like/);
+    // The importer repeats each column warning in `warnings`: listed once, with its column.
+    const general = [...report.querySelectorAll('.warnings li')].map((li) => li.textContent);
+    expect(r.warnings).toHaveLength(3);
+    expect(general).toEqual(['1 row was skipped (details below).']);
+    expect(report.querySelector('img')).toBeNull();
+    expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it('names a workbook and a file without dates, and says nothing about dropped rows when there are none', async () => {
+    const r = importReport({ file: '/data/export.xlsx', date_order: null, column_warnings: [] });
+    expect(r.delimiter).toBeNull();
+    const state = start({ ...base, importFiles: () => [r] });
+    await until(() => $('[data-testid=headline-nps]'));
+    await state.importPaths(['/data/export.xlsx']);
+    const report = await until(() => $('[data-testid=import-report]'));
+    expect(report.querySelector('[data-testid=import-detected]')?.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Read as SurveyMonkey · UTF-8 · workbook (no delimiter) · no date column',
+    );
+    expect(report.querySelector('[data-testid=import-dropped]')).toBeNull();
+    expect(report.querySelector('[data-testid=column-warnings]')).toBeNull();
+    expect(report.querySelector('.sub')?.textContent).not.toContain('dropped');
   });
 
   it('lists at most 20 skipped rows', async () => {
@@ -323,15 +384,53 @@ describe('App', () => {
       expect(overallQueries(qs).at(-1)!.filters).toEqual([{ column: PLAN, value: 'Free', negate: true }]);
     });
 
+    it('offers “(left empty)” as a value: = keeps the blanks, ≠ keeps the answered', async () => {
+      const qs = recorded();
+      await until(() => $('[data-testid=headline-nps]'));
+      await until(() => overallQueries(qs).length > 0);
+      const blanks = computeColumnValues(mockRows(), REGION).find((v) => v.value === null)!.n;
+      expect(blanks).toBeGreaterThan(0);
+
+      await addFilter(REGION, '');
+      const chip = await until(() => $('[data-testid=filter-chip]'));
+      expect(chip.textContent?.replace(/\s+/g, ' ').trim()).toBe(`${REGION} = (left empty)`);
+      expect(chip.dataset['value']).toBe('');
+      await until(() => overallQueries(qs).at(-1)!.filters.length === 1);
+      expect(overallQueries(qs).at(-1)!.filters).toEqual([{ column: REGION, value: '', negate: false }]);
+      await until(() => $('[data-testid=headline-n]')?.dataset['n'] === String(blanks));
+
+      chip.querySelector<HTMLButtonElement>('[data-testid=remove-filter]')!.click();
+      await until(() => !$('[data-testid=filter-chip]'));
+      await addFilter(REGION, '', true);
+      const ne = await until(() => $('[data-testid=filter-chip]'));
+      expect(ne.textContent?.replace(/\s+/g, ' ').trim()).toBe(`${REGION} ≠ (left empty)`);
+      await until(() => overallQueries(qs).at(-1)?.filters[0]?.negate === true);
+      expect(overallQueries(qs).at(-1)!.filters).toEqual([{ column: REGION, value: '', negate: true }]);
+      await until(() => $('[data-testid=headline-n]')?.dataset['n'] === String(mockRows().length - blanks));
+    });
+
+    it('lists “(left empty)” with its count only for a column some left empty', async () => {
+      start(base);
+      (await until(() => $('[data-testid=add-filter]'))).click();
+      await until(() => $('[data-testid=filter-popover]'));
+      select('[data-testid=filter-column]', REGION);
+      const empty = await until(() => $('[data-testid=filter-value][data-value=""]'));
+      const blanks = computeColumnValues(mockRows(), REGION).find((v) => v.value === null)!.n;
+      expect(empty.textContent?.replace(/\s+/g, ' ').trim()).toBe(`(left empty) ${blanks}`);
+      select('[data-testid=filter-column]', PLAN);
+      await until(() => $('[data-testid=filter-value][data-value="Pro"]'));
+      expect($('[data-testid=filter-value][data-value=""]')).toBeNull();
+    });
+
     it('changing granularity sends per; a rolling window sends rolling and per: null', async () => {
       const qs = recorded();
       await until(() => $('[data-testid=chart-trend] svg'));
       select('[data-testid=granularity]', 'month');
-      await until(() => trendQueries(qs).at(-1)!.per === 'month');
+      await until(() => trendQueries(qs).at(-1)?.per === 'month');
       expect(trendQueries(qs).at(-1)!.rolling).toBeNull();
       await until(() => $('[data-testid=chart-trend] svg')?.textContent?.includes('NPS by month'));
       select('[data-testid=rolling]', '90-month');
-      await until(() => trendQueries(qs).at(-1)!.rolling !== null);
+      await until(() => trendQueries(qs).at(-1)?.rolling != null);
       expect(trendQueries(qs).at(-1)).toMatchObject({ per: null, rolling: { days: 90, step: 'month' } });
       expect(qs.every((q) => !(q.per !== null && q.rolling !== null))).toBe(true);
       await until(() => $('[data-testid=chart-trend] svg')?.textContent?.includes('rolling 90 days'));

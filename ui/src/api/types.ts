@@ -3,6 +3,7 @@
 export type { AppError as AppErrorPayload } from './generated/AppError';
 export type { ColumnInfo } from './generated/ColumnInfo';
 export type { ColumnRole } from './generated/ColumnRole';
+export type { ColumnWarning } from './generated/ColumnWarning';
 export type { Comparison } from './generated/Comparison';
 export type { CountMode } from './generated/CountMode';
 export type { Dashboard } from './generated/Dashboard';

@@ -4,7 +4,7 @@ import type { NpsGroup, NpsReport } from '../api';
 import type { EChartsOption } from './echarts';
 import { LIGHT_PALETTE, NPS_COLORS, type ChartPalette } from './palette';
 import { formatNps, formatPeriod } from '../lib/format';
-import { comparisonText, groupRows, tipElement } from './tooltip';
+import { comparisonText, groupRows, lowNItemStyle, lowNNote, tipElement, tooltipFrame } from './tooltip';
 import { segmentLabel } from './segments';
 
 export type HeatCell = { x: number; y: number; group: NpsGroup };
@@ -71,7 +71,7 @@ export function buildHeatmapOption(report: NpsReport, options: HeatmapOptions): 
   const tooltipFor = (c: HeatCell) => {
     const notes = [comparisonText(c.group.vs_total, 'the total')];
     if (options.columns === 'period') notes.push(comparisonText(c.group.vs_previous, 'the previous period'));
-    if (c.group.low_n) notes.push(`Small sample (n < ${report.low_n_threshold}): read with care`);
+    if (c.group.low_n) notes.push(lowNNote(report.low_n_threshold));
     return tipElement(`${grid.rows[c.y] ?? ''} · ${grid.columnLabels[c.x] ?? ''}`, groupRows(c.group, report.level), notes);
   };
 
@@ -122,13 +122,7 @@ export function buildHeatmapOption(report: NpsReport, options: HeatmapOptions): 
     }],
     grid: { left: 8, right: 16, top: 70, bottom: 44 },
     tooltip: {
-      trigger: 'item',
-      className: 'nps-tooltip',
-      backgroundColor: palette.tooltipBg,
-      borderColor: palette.tooltipBorder,
-      borderWidth: 1,
-      padding: [10, 12],
-      textStyle: { fontFamily: font, fontSize: 13, color: palette.text },
+      ...tooltipFrame(palette, 'item'),
       formatter: (params: unknown) => {
         const p = params as { seriesIndex?: number; dataIndex?: number };
         const cell = (p.seriesIndex === 1 ? low : regular)[p.dataIndex ?? -1];
@@ -175,7 +169,7 @@ export function buildHeatmapOption(report: NpsReport, options: HeatmapOptions): 
         name: lowName,
         type: 'heatmap',
         data: low.map((c) => [c.x, c.y, c.group.nps]),
-        itemStyle: { color: palette.surface, borderColor: palette.lowN, borderWidth: 1.5, borderType: 'dashed', borderRadius: 3 },
+        itemStyle: { ...lowNItemStyle(palette), borderRadius: 3 },
         label: {
           show: grid.columns.length <= 16,
           fontFamily: font,

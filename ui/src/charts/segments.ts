@@ -5,7 +5,7 @@ import type { NpsGroup, NpsReport } from '../api';
 import type { EChartsOption } from './echarts';
 import { LIGHT_PALETTE, NPS_COLORS, type ChartPalette } from './palette';
 import { formatCount, formatNps } from '../lib/format';
-import { comparisonText, firstDataIndex, groupRows, levelLabel, tipElement } from './tooltip';
+import { comparisonText, firstDataIndex, groupRows, levelLabel, lowNItemStyle, lowNNote, tipElement, tooltipFrame } from './tooltip';
 
 export const NO_ANSWER = '(no answer)';
 
@@ -55,7 +55,7 @@ export function overlapNote(level: number): string {
 
 export function segmentTooltip(bar: SegmentBar, report: NpsReport, doc: Document = document): HTMLElement {
   const notes = [comparisonText(bar.group.vs_total, `the total (${formatNps(report.nps)})`), 'The total includes this segment: the test is conservative'];
-  if (bar.group.low_n) notes.push(`${segmentLowLegend(report.low_n_threshold)}: read with care`);
+  if (bar.group.low_n) notes.push(lowNNote(report.low_n_threshold));
   return tipElement(bar.label, [...groupRows(bar.group, report.level), { key: 'Share', value: `${Math.round(bar.group.share * 1000) / 10} %` }], notes, doc);
 }
 
@@ -93,7 +93,7 @@ export function buildSegmentOption(report: NpsReport, options: SegmentOptions): 
     data: bars.map((b) => (b.kind === kind ? b.rel : null)),
     itemStyle:
       kind === 'low'
-        ? { color: palette.surface, borderColor: palette.lowN, borderWidth: 1.5, borderType: 'dashed' as const }
+        ? lowNItemStyle(palette)
         : { color: colours[kind], borderRadius: 2 },
     emphasis: { focus: 'none' as const },
     z: 2,
@@ -130,13 +130,7 @@ export function buildSegmentOption(report: NpsReport, options: SegmentOptions): 
     },
     grid: { left: 8, right: 28, top: 88, bottom: 28 },
     tooltip: {
-      trigger: 'item',
-      className: 'nps-tooltip',
-      backgroundColor: palette.tooltipBg,
-      borderColor: palette.tooltipBorder,
-      borderWidth: 1,
-      padding: [10, 12],
-      textStyle: { fontFamily: font, fontSize: 13, color: palette.text },
+      ...tooltipFrame(palette, 'item'),
       formatter: (params: unknown) => {
         const i = firstDataIndex(params);
         const bar = i === null ? undefined : bars[i];

@@ -1,6 +1,33 @@
 // Tooltips built as DOM (never HTML strings: the CSP and untrusted text both forbid it), shared by the charts.
 import type { NpsGroup } from '../api';
+import type { ChartPalette } from './palette';
 import { formatCount, formatInterval, formatNps, formatNumber, formatPercent, percentages } from '../lib/format';
+
+/**
+ * The frame every chart's tooltip shares (class, colours, padding, text); the caller adds its `formatter`
+ * (and the trend chart its `axisPointer`).
+ */
+export function tooltipFrame(palette: ChartPalette, trigger: 'item' | 'axis') {
+  return {
+    trigger,
+    className: 'nps-tooltip',
+    backgroundColor: palette.tooltipBg,
+    borderColor: palette.tooltipBorder,
+    borderWidth: 1,
+    padding: [10, 12],
+    textStyle: { fontFamily: palette.fontFamily, fontSize: 13, color: palette.text },
+  };
+}
+
+/** The tooltip note on a small-sample group (trend points, segment bars, heat-map cells). */
+export function lowNNote(threshold: number): string {
+  return `Small sample (n < ${threshold}): read with care`;
+}
+
+/** Small-sample bars and cells: surface-filled, with a dashed low-n outline. */
+export function lowNItemStyle(palette: ChartPalette) {
+  return { color: palette.surface, borderColor: palette.lowN, borderWidth: 1.5, borderType: 'dashed' as const };
+}
 
 export type TipRow = { key: string; value: string; cls?: string };
 
@@ -48,7 +75,7 @@ export function groupRows(g: NpsGroup, level: number): TipRow[] {
 }
 
 export function comparisonText(c: NpsGroup['vs_total'], against: string): string {
-  if (!c) return `No ${against} to compare with`;
+  if (!c) return `No ${against.replace(/^the /, '')} to compare with`; // "No previous period to compare with"
   const arrow = c.significant ? (c.delta > 0 ? '▲ ' : '▼ ') : '';
   const p = c.p_value < 0.001 ? 'p < 0.001' : `p = ${c.p_value.toFixed(3)}`;
   return `${arrow}${formatNumber(c.delta) === '0.0' ? '0.0' : formatNps(c.delta)} vs ${against} · ${c.significant ? 'significant' : 'not significant'} (${p})`;

@@ -6,7 +6,7 @@ import type { MarkLineComponentOption } from 'echarts/components';
 import type { EChartsOption } from './echarts';
 import { LIGHT_PALETTE, NPS_COLORS, type ChartPalette } from './palette';
 import { formatCount, formatDate, formatNps, formatPeriod } from '../lib/format';
-import { comparisonText, firstDataIndex, groupRows, levelLabel, tipElement } from './tooltip';
+import { comparisonText, firstDataIndex, groupRows, levelLabel, lowNNote, tipElement, tooltipFrame } from './tooltip';
 
 export type TrendPoint = { period: string; label: string; group: NpsGroup | null };
 
@@ -81,7 +81,7 @@ export function significanceLegend(level: number): string {
 }
 
 export function lowNLegend(threshold: number): string {
-  return `Small sample (n < ${threshold}): read with care`;
+  return lowNNote(threshold);
 }
 
 export function trendTooltip(point: TrendPoint, level: number, lowN: number, doc: Document = document): HTMLElement {
@@ -171,13 +171,7 @@ export function buildTrendOption(report: NpsReport, options: TrendOptions = {}):
     },
     grid: { left: 52, right: 28, top: 74, bottom: dense ? 64 : 84 },
     tooltip: {
-      trigger: 'axis',
-      className: 'nps-tooltip',
-      backgroundColor: palette.tooltipBg,
-      borderColor: palette.tooltipBorder,
-      borderWidth: 1,
-      padding: [10, 12],
-      textStyle: { fontFamily: font, fontSize: 13, color: palette.text },
+      ...tooltipFrame(palette, 'axis'),
       axisPointer: { type: 'line', lineStyle: { color: palette.axis, width: 1 } },
       formatter: (params: unknown) => {
         const i = firstDataIndex(params);

@@ -233,8 +233,16 @@ export const COUNT_LABELS: Record<CountMode, { label: string; hint: string }> = 
   },
 };
 
+/** How an empty filter value reads: `Plan = (left empty)` keeps the blanks, `Plan ≠ (left empty)` the answered. */
+export const LEFT_EMPTY = '(left empty)';
+
+/** A filter value for people: the empty value (“left empty”) as LEFT_EMPTY, any other as given. */
+export function filterValueLabel(value: string): string {
+  return value === '' ? LEFT_EMPTY : value;
+}
+
 export function filterLabel(f: Filter): string {
-  return `${f.column} ${f.negate ? '≠' : '='} ${f.value}`;
+  return `${f.column} ${f.negate ? '≠' : '='} ${filterValueLabel(f.value)}`;
 }
 
 /** One line on what is selected, for chart subtitles: filters, dates, count mode. */

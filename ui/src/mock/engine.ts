@@ -100,14 +100,17 @@ export function makeRows(seed = 7): Row[] {
 }
 
 const Z: Record<string, number> = { '0.8': 1.281552, '0.9': 1.644854, '0.95': 1.959964, '0.99': 2.575829 };
+const Z95 = 1.959964;
 
-type Counts = { p: number; a: number; d: number; dist: number[] };
+/** Promoters, passives, detractors and the 0–10 distribution of one group. */
+export type Counts = { p: number; a: number; d: number; dist: number[] };
 
 function category(score: number): 'p' | 'a' | 'd' {
   return score >= 9 ? 'p' : score >= 7 ? 'a' : 'd';
 }
 
-function tally(scores: number[]): Counts {
+/** Folds scores into counts (per-account averages are categorised as they stand, binned rounded). */
+export function tally(scores: number[]): Counts {
   const c: Counts = { p: 0, a: 0, d: 0, dist: Array.from({ length: 11 }, () => 0) };
   for (const s of scores) {
     c[category(s)] += 1;
@@ -117,8 +120,39 @@ function tally(scores: number[]): Counts {
   return c;
 }
 
+/** Counts with the given category sizes: promoters score 10, passives 8, detractors 0. */
+export function countsOf(promoters: number, passives: number, detractors: number): Counts {
+  const dist = Array.from({ length: 11 }, () => 0);
+  dist[10] = promoters;
+  dist[8] = passives;
+  dist[0] = detractors;
+  return { p: promoters, a: passives, d: detractors, dist };
+}
+
 const nOf = (c: Counts) => c.p + c.a + c.d;
 const npsOf = (c: Counts) => (nOf(c) ? ((c.p - c.d) / nOf(c)) * 100 : 0);
+/** Share of n in percent, 0 for an empty group (as `NpsCounts::pct` on the Rust side). */
+const pctOf = (c: Counts, part: number) => (nOf(c) ? (100 * part) / nOf(c) : 0);
+
+/** The figures an `NpsGroup` and an `NpsReport` share, from counts, with `ci` at the level. */
+export function figures(
+  c: Counts,
+  level: number,
+): Pick<NpsReport, 'n' | 'promoters' | 'passives' | 'detractors' | 'promoters_pct' | 'passives_pct' | 'detractors_pct' | 'nps' | 'ci95' | 'distribution' | 'ci'> {
+  return {
+    n: nOf(c),
+    promoters: c.p,
+    passives: c.a,
+    detractors: c.d,
+    promoters_pct: pctOf(c, c.p),
+    passives_pct: pctOf(c, c.a),
+    detractors_pct: pctOf(c, c.d),
+    nps: npsOf(c),
+    ci95: adjustedWald(c, Z95),
+    distribution: c.dist,
+    ci: adjustedWald(c, Z[String(level)] ?? Z95),
+  };
+}
 
 function adjustedWald(c: Counts, z: number): [number, number] {
   const n1 = nOf(c) + 3;
@@ -189,7 +223,8 @@ function passes(row: Row, q: NpsQuery): boolean {
   const byColumn = new Map<string, NpsQuery['filters']>();
   for (const f of q.filters) byColumn.set(f.column, [...(byColumn.get(f.column) ?? []), f]);
   for (const [column, fs] of byColumn) {
-    const v = row.values[column] ?? null;
+    // An empty filter value means "left empty": `= ""` keeps the blanks, `!= ""` the answered.
+    const v = row.values[column] ?? '';
     const pos = fs.filter((f) => !f.negate);
     if (pos.length > 0 && !pos.some((f) => f.value === v)) return false;
     if (fs.some((f) => f.negate && f.value === v)) return false;
@@ -234,7 +269,6 @@ function windowEnds(first: string, last: string, step: 'week' | 'month'): string
 export function computeNps(all: Row[], q: NpsQuery): NpsReport {
   if (q.per && q.rolling) throw { code: 'invalid_input', message: 'per and rolling exclude each other' };
   const level = q.level;
-  const z = Z[String(level)] ?? 1.959964;
   const rows = all.filter((r) => passes(r, q));
   const total = tally(unitScores(rows, q));
 
@@ -283,32 +317,18 @@ export function computeNps(all: Row[], q: NpsQuery): NpsReport {
     }
     groups.push({
       key: b.key,
-      n,
-      promoters: b.c.p,
-      passives: b.c.a,
-      detractors: b.c.d,
-      nps: npsOf(b.c),
-      ci95: adjustedWald(b.c, 1.959964),
+      ...figures(b.c, level),
       share: nOf(total) ? n / nOf(total) : 0,
-      distribution: b.c.dist,
       low_n: n < q.low_n,
-      ci: adjustedWald(b.c, z),
       vs_total: compare(b.c, total, level),
       vs_previous: prev ? compare(b.c, prev, level) : null,
       window: b.window,
     });
   }
   return {
-    n: nOf(total),
-    promoters: total.p,
-    passives: total.a,
-    detractors: total.d,
-    nps: npsOf(total),
-    ci95: adjustedWald(total, 1.959964),
+    ...figures(total, level),
     groups,
-    distribution: total.dist,
     level,
-    ci: adjustedWald(total, z),
     count: q.count,
     low_n_threshold: q.low_n,
     hidden_groups: hidden,
@@ -318,7 +338,7 @@ export function computeNps(all: Row[], q: NpsQuery): NpsReport {
 export function computeColumnValues(rows: Row[], column: string): ValueCount[] {
   const m = new Map<string | null, number>();
   for (const r of rows) {
-    const v = column in r.values ? (r.values[column] ?? null) : null;
+    const v = r.values[column] || null; // left empty (null or "") is one value: null
     m.set(v, (m.get(v) ?? 0) + 1);
   }
   return [...m.entries()]
@@ -366,6 +386,24 @@ export function computeExplain(rows: Row[], q: NpsQuery, fromPeriod: string, toP
     within: npsOf(b.total) - npsOf(a.total) - mix,
     by,
     segments,
+  };
+}
+
+/** A query with the app's defaults (whole selection, every response, 95 %, low n 30, min n 10), patched. */
+export function mockQuery(patch: Partial<NpsQuery> = {}): NpsQuery {
+  return {
+    by: [],
+    per: null,
+    rolling: null,
+    from: null,
+    to: null,
+    filters: [],
+    count: 'all',
+    account_column: null,
+    level: 0.95,
+    low_n: 30,
+    min_n: 10,
+    ...patch,
   };
 }
 

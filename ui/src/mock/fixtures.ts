@@ -1,57 +1,24 @@
 // Made-up but plausible data for the mocked preview (mock.html) and for tests. Never in the production build.
 import type {
   ColumnInfo,
+  ColumnWarning,
   Dashboard,
   ImportReport,
-  NpsGroup,
   NpsReport,
   SurveySummary,
   WorkspaceInfo,
 } from '../api';
-import { computeColumnValues, computeExplain, computeNps, mockRows } from './engine';
+import { computeColumnValues, computeExplain, computeNps, mockQuery, mockRows } from './engine';
 import type { MockHandlers } from '../api/devMock';
 
-/** NPS and a normal-approximation 95 % interval from counts (the app gets real ones from Rust). */
-export function counts(promoters: number, passives: number, detractors: number): Omit<NpsGroup, 'key'> {
-  const n = promoters + passives + detractors;
-  const p = promoters / n;
-  const d = detractors / n;
-  const nps = (p - d) * 100;
-  const se = Math.sqrt((p + d - (p - d) ** 2) / n) * 100;
-  const ci95: [number, number] = [nps - 1.96 * se, nps + 1.96 * se];
-  return {
-    n, promoters, passives, detractors, nps, ci95,
-    share: 1, distribution: [], low_n: n < 30, ci: ci95, vs_total: null, vs_previous: null, window: null,
-  };
-}
-
-const QUARTERS: Array<[string, number, number, number]> = [
-  ['2024-Q4', 201, 170, 181],
-  ['2025-Q1', 232, 181, 182],
-  ['2025-Q2', 262, 180, 170],
-  ['2025-Q3', 290, 186, 160],
-  ['2025-Q4', 318, 190, 150],
-  ['2026-Q1', 246, 182, 236],
-  ['2026-Q2', 352, 196, 138],
-  ['2026-Q3', 389, 198, 120],
-];
-
+/** The dashboard's quarterly report, computed from the mocked rows (whose quarters have `QUARTER_COUNTS`). */
 export function byQuarter(): NpsReport {
-  const groups: NpsGroup[] = QUARTERS.map(([period, p, pa, d]) => ({ key: { period }, ...counts(p, pa, d) }));
-  const t = groups.reduce(
-    (a, g) => ({ p: a.p + g.promoters, pa: a.pa + g.passives, d: a.d + g.detractors }),
-    { p: 0, pa: 0, d: 0 },
-  );
-  const { n, promoters, passives, detractors, nps, ci95, distribution, ci } = counts(t.p, t.pa, t.d);
-  return {
-    n, promoters, passives, detractors, nps, ci95, groups, distribution, ci,
-    level: 0.95, count: 'all', low_n_threshold: 30, hidden_groups: 0,
-  };
+  return computeNps(mockRows(), mockQuery({ per: 'quarter' }));
 }
 
+/** The dashboard's headline report: the whole survey, no grouping. */
 export function overall(): NpsReport {
-  const q = byQuarter();
-  return { ...q, groups: [] };
+  return computeNps(mockRows(), mockQuery());
 }
 
 const col = (position: number, question: string, role: ColumnInfo['role'], sub_label: string | null = null): ColumnInfo => ({
@@ -126,31 +93,99 @@ export function dashboardFor(surveyId: number | null, ws: WorkspaceInfo = worksp
   return { workspace: ws, survey, overall: overall(), by_quarter: byQuarter() };
 }
 
+/** Excel damage as the Rust reader words it (`column_warnings` in crates/npsdesk-import/src/reader.rs). */
+const DAMAGE = {
+  date: 'look like ranges or codes Excel turned into dates (6-25 → 25-Jun, 1-5 → 5-Jan); the original text is lost',
+  scientific: 'are numbers in scientific notation (1.18111E+11): Excel dropped digits of long ids',
+  boolean: 'are TRUE/FALSE: Excel (or the tool) may have turned Yes/No into booleans',
+} as const;
+
+/** One column's Excel damage: `{n} value(s) such as {example:?} {message}`, as the reader reports it. */
+export function columnWarning(column: string, count: number, example: string, kind: keyof typeof DAMAGE): ColumnWarning {
+  return { column, message: `${count} value(s) such as ${JSON.stringify(example)} ${DAMAGE[kind]}` };
+}
+
+/** The summary line the reader adds to `warnings` for each column warning (`column {name:?}: {message}`). */
+export function columnWarningSummary(w: ColumnWarning): string {
+  return `column ${JSON.stringify(w.column)}: ${w.message}`;
+}
+
+/** What the importer would report for the file's kind: workbooks have no delimiter, `.tsv` is tab-separated. */
+function delimiterOf(file: string): string | null {
+  const ext = file.slice(file.lastIndexOf('.') + 1).toLowerCase();
+  if (ext === 'xlsx' || ext === 'xls') return null;
+  return ext === 'tsv' ? 'tab' : 'comma';
+}
+
+const SKIPPED: ImportReport['skipped'] = [
+  { line: 1204, reason: 'NPS answer “11” is not on the 0–10 scale' },
+  { line: 2877, reason: 'Respondent ID is empty' },
+  { line: 3015, reason: 'Row has 14 fields, the header has 23' },
+  ...Array.from({ length: 9 }, (_, i) => ({ line: 4100 + i * 7, reason: 'End Date “—” is not a date' })),
+];
+
+/**
+ * A SurveyMonkey import merged into the NPS survey. Derived fields follow the overrides: `rows_read` is
+ * new + updated + unchanged + skipped (the Rust invariant), `delimiter` comes from the file's extension and
+ * `warnings` summarise the skipped rows and the column warnings, unless given.
+ */
 export function importReport(overrides: Partial<ImportReport> = {}): ImportReport {
-  // Cast: the Rust side may add fields to ImportReport (e.g. source, encoding) before this fixture learns them.
+  const file = overrides.file ?? '/home/dana/Downloads/Acme NPS 2026/CSV/Customer NPS relationship survey.csv';
+  const skipped = overrides.skipped ?? SKIPPED;
+  const counts = { new: overrides.new ?? 812, updated: overrides.updated ?? 37, unchanged: overrides.unchanged ?? 4203 };
+  const column_warnings = overrides.column_warnings ?? [
+    columnWarning('Custom Data 2', 14, '25-Jun', 'date'),
+    columnWarning('Respondent ID', 3, '1.18111E+11', 'scientific'),
+  ];
+  const warnings = [
+    ...(skipped.length > 0 ? [`${skipped.length} ${skipped.length === 1 ? 'row was' : 'rows were'} skipped (details below).`] : []),
+    ...column_warnings.map(columnWarningSummary),
+  ];
   return {
     source: 'SurveyMonkey',
     encoding: 'UTF-8',
-    file: '/home/dana/Downloads/Acme NPS 2026/CSV/Customer NPS relationship survey.csv',
+    header_rows: 2,
     survey_id: 1,
     survey_name: 'Acme customer NPS — relationship survey',
     created_survey: false,
     nps_column: COLUMNS[5]!.name,
     comment_column: COLUMNS[6]!.name,
-    rows_read: 5064,
-    new: 812,
-    updated: 37,
-    unchanged: 4203,
-    skipped: [
-      { line: 1204, reason: 'NPS answer “11” is not on the 0–10 scale' },
-      { line: 2877, reason: 'Respondent ID is empty' },
-      { line: 3015, reason: 'Row has 14 fields, the header has 23' },
-      ...Array.from({ length: 9 }, (_, i) => ({ line: 4100 + i * 7, reason: 'End Date “—” is not a date' })),
-    ],
-    warnings: ['12 rows were skipped (details below).', 'Column “Custom Data 2” is empty in every row and was ignored.'],
     elapsed_ms: 1834,
+    date_order: 'month-first',
+    dropped_test_rows: 0,
+    dropped_unfinished_rows: 0,
     ...overrides,
-  } as ImportReport;
+    file,
+    skipped,
+    ...counts,
+    rows_read: overrides.rows_read ?? counts.new + counts.updated + counts.unchanged + skipped.length,
+    delimiter: overrides.delimiter !== undefined ? overrides.delimiter : delimiterOf(file),
+    column_warnings,
+    warnings: overrides.warnings ?? warnings,
+  };
+}
+
+/** A Qualtrics wave from a German Excel: semicolons, day-first dates, preview and unfinished rows dropped. */
+export function qualtricsReport(overrides: Partial<ImportReport> = {}): ImportReport {
+  return importReport({
+    file: '/home/dana/Downloads/Acme NPS 2026/Qualtrics/NPS_Q3_2026_DE.csv',
+    source: 'Qualtrics',
+    encoding: 'Windows-1252',
+    header_rows: 3,
+    delimiter: 'semicolon',
+    date_order: 'day-first',
+    dropped_test_rows: 6,
+    dropped_unfinished_rows: 143,
+    new: 1290,
+    updated: 0,
+    unchanged: 0,
+    skipped: [{ line: 88, reason: 'NPS answer “k. A.” is not on the 0–10 scale' }],
+    column_warnings: [
+      columnWarning('Q7 - Which plan are you on? - Other', 22, '6-25', 'date'),
+      columnWarning('Q9_Renewal', 41, 'TRUE', 'boolean'),
+    ],
+    ...overrides,
+  });
 }
 
 /** `nps`, `column_values` and `explain` answered from the mocked survey's rows (see engine.ts). */

@@ -4,7 +4,7 @@ import { echarts } from '../charts/echarts';
 import type { AppState } from '../lib/appState.svelte';
 import type { ImportReport } from '../api';
 import { PLAN, REGION } from './engine';
-import { analyticsHandlers, dashboardFor, importReport, npsSurvey, plainSurvey, workspace, WORKSPACE_PATH } from './fixtures';
+import { analyticsHandlers, dashboardFor, importReport, npsSurvey, plainSurvey, qualtricsReport, workspace, WORKSPACE_PATH } from './fixtures';
 
 export const SCENARIOS = [
   'dashboard',
@@ -15,6 +15,7 @@ export const SCENARIOS = [
   'nonps',
   'importing',
   'report',
+  'report-qualtrics',
   'error',
   'drop',
   'drop-bad',
@@ -25,6 +26,7 @@ export const SCENARIOS = [
   'segments2',
   'rolling',
   'popover',
+  'left-empty',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -100,6 +102,13 @@ export function runScenario(s: Scenario, app: AppState): { afterMount: () => Pro
       afterMount = async () => {
         await sleep(300);
         await app.importPaths(['/home/dana/Downloads/Acme NPS 2026/CSV/Customer NPS relationship survey.csv']);
+      };
+      break;
+    case 'report-qualtrics':
+      installMockBackend({ ...base, importFiles: (paths) => [qualtricsReport({ file: paths[0] ?? '' })] });
+      afterMount = async () => {
+        await sleep(300);
+        await app.importPaths(['/home/dana/Downloads/Acme NPS 2026/Qualtrics/NPS_Q3_2026_DE.csv']);
       };
       break;
     case 'error':
@@ -179,9 +188,15 @@ export function runScenario(s: Scenario, app: AppState): { afterMount: () => Pro
         app.analysis.addFilter({ column: REGION, value: 'LATAM', negate: false });
       };
       break;
+    case 'left-empty':
     case 'popover':
       installMockBackend(base);
       afterMount = async () => {
+        const col = s === 'left-empty' ? REGION : PLAN;
+        if (s === 'left-empty') {
+          await sleep(200);
+          app.analysis.addFilter({ column: REGION, value: '', negate: false });
+        }
         for (let i = 0; i < 60; i++) {
           const b = document.querySelector<HTMLButtonElement>('[data-testid=add-filter]');
           if (b) {
@@ -189,7 +204,7 @@ export function runScenario(s: Scenario, app: AppState): { afterMount: () => Pro
             await sleep(50);
             const sel = document.querySelector<HTMLSelectElement>('[data-testid=filter-column]');
             if (sel) {
-              sel.value = PLAN;
+              sel.value = col;
               sel.dispatchEvent(new Event('change', { bubbles: true }));
             }
             return;
@@ -203,7 +218,7 @@ export function runScenario(s: Scenario, app: AppState): { afterMount: () => Pro
         ...base,
         startup: async () => {
           await slowImport(['/home/dana/Downloads/Customer NPS relationship survey.csv']);
-          return { workspace: ws, imported: [importReport({ created_survey: true, skipped: [], warnings: [], updated: 0, unchanged: 0, new: 5064 })], error: null };
+          return { workspace: ws, imported: [importReport({ created_survey: true, skipped: [], column_warnings: [], updated: 0, unchanged: 0, new: 5064 })], error: null };
         },
       });
       break;
