@@ -5,7 +5,9 @@ import App from './App.svelte';
 import { AppState } from './lib/appState.svelte';
 import { emitDrag, emitProgress, installMockBackend, uninstallMockBackend, type MockHandlers } from './api/devMock';
 import { analyticsHandlers, columnWarning, dashboardFor, importReport, npsSurvey, overall, plainSurvey, qualtricsReport, workspace, WORKSPACE_PATH } from './mock/fixtures';
-import { computeColumnValues, computeNps, mockRows, PLAN, REGION } from './mock/engine';
+import { computeColumnValues, computeNps, mockRows, MockRuleStore, PLAN, REGION } from './mock/engine';
+import { DEFAULT_CONTROLS, queryFor } from './lib/analysis.svelte';
+import { formatPercent } from './lib/format';
 import type { ImportReport, NpsQuery } from './api';
 
 let app: ReturnType<typeof mount> | null = null;
@@ -463,4 +465,72 @@ describe('App', () => {
       expect(rows.length).toBeGreaterThan(1);
     });
   });
+
+  describe('themes', () => {
+    const rowsOf = () => [...document.querySelectorAll<HTMLElement>('[data-testid=themes-panel] tr[data-theme]')];
+    const setRules = (text: string) => {
+      const ta = $('[data-testid=rules-text]') as HTMLTextAreaElement;
+      ta.value = text;
+      ta.dispatchEvent(new Event('input', { bubbles: true }));
+      flushSync();
+    };
+    const summary = () => $('[data-testid=themes-summary]')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+
+    it('renders one row per theme from the mock, children under their parents, with the coverage line', async () => {
+      start({ ...base, ...analyticsHandlers() });
+      const expected = new MockRuleStore().themes(mockRows(), queryFor(DEFAULT_CONTROLS, [], 'none'), null);
+      const rows = await until(() => (rowsOf().length > 0 ? rowsOf() : null));
+      expect(rows).toHaveLength(expected.themes.length);
+      for (const t of expected.themes) {
+        const tr = rows.find((r) => r.dataset['theme'] === t.theme);
+        expect(tr?.dataset['mentions'], t.theme).toBe(String(t.mentions));
+      }
+      // Top-level rows are ordered by mentions; each is followed by its children.
+      const parents = rows.filter((r) => !r.classList.contains('child')).map((r) => Number(r.dataset['mentions']));
+      expect(parents).toEqual([...parents].sort((a, b) => b - a));
+      const support = rows.findIndex((r) => r.dataset['theme'] === 'Support');
+      expect(rows[support]?.classList.contains('child')).toBe(true);
+      expect(rows.slice(0, support).some((r) => r.dataset['theme'] === 'Service')).toBe(true);
+      expect(summary()).toBe(
+        `coverage ${formatPercent(expected.coverage * 100)} · ${expected.uncategorized} uncategorized · rules: built-in`.replace(/\s+/g, ' '),
+      );
+      expect($('[data-testid=chart-themes]')).not.toBeNull();
+    });
+
+    it('asks with the dashboard’s filters', async () => {
+      const h = analyticsHandlers();
+      const seen: NpsQuery[] = [];
+      const state = start({ ...base, ...h, themes: (id, q, r) => (seen.push(q), h.themes!(id, q, r)) });
+      await until(() => rowsOf().length > 0);
+      state.analysis.addFilter({ column: PLAN, value: 'Free', negate: false });
+      const filtered = new MockRuleStore().themes(mockRows(), queryFor({ ...DEFAULT_CONTROLS, filters: [{ column: PLAN, value: 'Free', negate: false }] }, [], 'none'), null);
+      const service = filtered.themes.find((t) => t.theme === 'Service')!;
+      await until(() => rowsOf().find((r) => r.dataset['theme'] === 'Service')?.dataset['mentions'] === String(service.mentions), 4000);
+      expect(seen[seen.length - 1]?.filters).toEqual([{ column: PLAN, value: 'Free', negate: false }]);
+    });
+
+    it('applies rules, shows a rejected rule set’s line and column inline, and saves as default', async () => {
+      start({ ...base, ...analyticsHandlers() });
+      await until(() => rowsOf().length > 0);
+      setRules('[[themes]]\nname = ""\n');
+      $('[data-testid=rules-apply]')!.click();
+      const err = await until(() => $('[data-testid=rules-error]'));
+      expect(err.textContent).toContain('line 1, column 1');
+      expect(rowsOf().length).toBeGreaterThan(2); // the last good answer stays
+
+      setRules('{"themes": [{"name": "<img src=x onerror=alert(1)>", "any": ["expensive"]}]}');
+      $('[data-testid=rules-apply]')!.click();
+      await until(() => rowsOf().length === 1 && summary().endsWith('rules: unsaved'));
+      expect($('[data-testid=rules-error]')).toBeNull();
+      const only = rowsOf()[0]!;
+      expect(only.dataset['theme']).toBe('<img src=x onerror=alert(1)>');
+      expect(only.querySelector('td')?.textContent).toBe('<img src=x onerror=alert(1)>');
+      expect($('[data-testid=themes-panel] img')).toBeNull();
+
+      $('[data-testid=rules-save]')!.click();
+      await until(() => summary().endsWith('rules: saved version 1'));
+      expect($('[data-testid=rules-notice]')?.textContent).toContain('Saved as version 1');
+    });
+  });
 });
+

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
-import { columnValues, dashboard, explain, importFiles, nps, openWorkspace, startup } from './backend';
+import { columnValues, dashboard, explain, importFiles, nps, openWorkspace, ruleHistory, saveRules, startup, themes } from './backend';
 import { AppError, errorTitle } from './errors';
 import { onFileDrop, onImportProgress, pickExportFiles, type FileDrop } from './events';
 import type { Dashboard, ImportProgress, NpsQuery, Startup } from './types';
@@ -72,6 +72,36 @@ describe('analytics commands', () => {
       ['column_values', { surveyId: null, column: 'Plan' }],
       ['explain', { surveyId: 3, query, fromPeriod: '2025-Q1', toPeriod: '2025-Q2', by: 'Region' }],
     ]);
+  });
+
+  it('themes, save_rules and rule_history pass camelCase arguments (rules and note default to null)', async () => {
+    const seen: Array<[string, unknown]> = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return cmd === 'rule_history' ? [] : {};
+    });
+    await themes(3, query);
+    await themes(null, query, '{"themes": []}');
+    await saveRules('[[themes]]\nname = "Price"\n');
+    await saveRules('x', 'first try');
+    await expect(ruleHistory()).resolves.toEqual([]);
+    expect(seen).toEqual([
+      ['themes', { surveyId: 3, query, rules: null }],
+      ['themes', { surveyId: null, query, rules: '{"themes": []}' }],
+      ['save_rules', { text: '[[themes]]\nname = "Price"\n', note: null }],
+      ['save_rules', { text: 'x', note: 'first try' }],
+      ['rule_history', {}],
+    ]);
+  });
+
+  it('bad rules reject with invalid_input and the positioned message', async () => {
+    mockIPC(() => {
+      throw { code: 'invalid_input', message: 'the rule set has problems: line 2, column 8: empty name' };
+    });
+    const e = await themes(null, query, 'x').catch((r: unknown) => r);
+    expect(e).toBeInstanceOf(AppError);
+    expect((e as AppError).code).toBe('invalid_input');
+    expect((e as AppError).message).toContain('line 2, column 8');
   });
 
   it('an invalid query rejects with its AppError code', async () => {

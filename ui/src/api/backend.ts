@@ -1,7 +1,18 @@
 // One typed async function per Tauri command. Arguments are camelCase on this side (Tauri maps them to snake_case).
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { AppError } from './errors';
-import type { Dashboard, Explanation, ImportReport, NpsQuery, NpsReport, Startup, ValueCount, WorkspaceInfo } from './types';
+import type {
+  Dashboard,
+  Explanation,
+  ImportReport,
+  NpsQuery,
+  NpsReport,
+  RuleVersion,
+  Startup,
+  ThemesAnswer,
+  ValueCount,
+  WorkspaceInfo,
+} from './types';
 
 async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
@@ -54,4 +65,23 @@ export function explain(
   by: string,
 ): Promise<Explanation> {
   return call<Explanation>('explain', { surveyId, query, fromPeriod, toPeriod, by });
+}
+
+/**
+ * Themes of the survey's comments over the query's selection. `rules`: a JSON or TOML rule set's text;
+ * `null` = the rules saved in the workspace, else the built-in set. Bad rules reject with `invalid_input`
+ * (the message names line and column).
+ */
+export function themes(surveyId: number | null, query: NpsQuery, rules: string | null = null): Promise<ThemesAnswer> {
+  return call<ThemesAnswer>('themes', { surveyId, query, rules });
+}
+
+/** Checks a rule set's text and saves it as the workspace's next (default) rules version. */
+export function saveRules(text: string, note: string | null = null): Promise<RuleVersion> {
+  return call<RuleVersion>('save_rules', { text, note });
+}
+
+/** Every saved version of the workspace's rules, newest first. */
+export function ruleHistory(): Promise<RuleVersion[]> {
+  return call<RuleVersion[]>('rule_history');
 }

@@ -2,7 +2,19 @@
 // so it never reaches the production bundle.
 import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
-import type { Dashboard, Explanation, ImportProgress, ImportReport, NpsQuery, NpsReport, Startup, ValueCount, WorkspaceInfo } from './types';
+import type {
+  Dashboard,
+  Explanation,
+  ImportProgress,
+  ImportReport,
+  NpsQuery,
+  NpsReport,
+  RuleVersion,
+  Startup,
+  ThemesAnswer,
+  ValueCount,
+  WorkspaceInfo,
+} from './types';
 import type { AppErrorPayload } from './types';
 
 export type MockHandlers = {
@@ -20,6 +32,9 @@ export type MockHandlers = {
     toPeriod: string,
     by: string,
   ) => Explanation | Promise<Explanation>;
+  themes?: (surveyId: number | null, query: NpsQuery, rules: string | null) => ThemesAnswer | Promise<ThemesAnswer>;
+  saveRules?: (text: string, note: string | null) => RuleVersion | Promise<RuleVersion>;
+  ruleHistory?: () => RuleVersion[] | Promise<RuleVersion[]>;
 };
 
 /** Installs a fake `window.__TAURI_INTERNALS__` answering npsdesk's commands with the given handlers. */
@@ -57,6 +72,21 @@ export function installMockBackend(h: MockHandlers): void {
               String(args['by']),
             );
           }
+          break;
+        case 'themes':
+          if (h.themes) {
+            return h.themes(
+              (args['surveyId'] as number | null | undefined) ?? null,
+              args['query'] as NpsQuery,
+              (args['rules'] as string | null | undefined) ?? null,
+            );
+          }
+          break;
+        case 'save_rules':
+          if (h.saveRules) return h.saveRules(String(args['text']), (args['note'] as string | null | undefined) ?? null);
+          break;
+        case 'rule_history':
+          if (h.ruleHistory) return h.ruleHistory();
           break;
         case 'plugin:dialog|open':
           return h.pickFiles ? h.pickFiles() : null;

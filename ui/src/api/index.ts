@@ -1,7 +1,7 @@
 // The only door to the Rust side: nothing outside `src/api/` imports `@tauri-apps/*`.
 export * from './types';
 export { AppError, errorTitle } from './errors';
-export { startup, dashboard, importFiles, openWorkspace, nps, columnValues, explain } from './backend';
+export { startup, dashboard, importFiles, openWorkspace, nps, columnValues, explain, themes, saveRules, ruleHistory } from './backend';
 export {
   onImportProgress,
   onFileDrop,

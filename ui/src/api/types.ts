@@ -27,3 +27,8 @@ export type { SurveySummary } from './generated/SurveySummary';
 export type { ValueCount } from './generated/ValueCount';
 export type { Window } from './generated/Window';
 export type { WorkspaceInfo } from './generated/WorkspaceInfo';
+export type { RuleVersion } from './generated/RuleVersion';
+export type { ThemeChange } from './generated/ThemeChange';
+export type { ThemeGroup } from './generated/ThemeGroup';
+export type { ThemeStats } from './generated/ThemeStats';
+export type { ThemesAnswer } from './generated/ThemesAnswer';

@@ -8,7 +8,10 @@ import type {
   NpsGroup,
   NpsQuery,
   NpsReport,
+  RuleVersion,
   SegmentShift,
+  ThemesAnswer,
+  ThemeStats,
   ValueCount,
 } from '../api';
 
@@ -21,6 +24,8 @@ export type Row = {
   respondent: string;
   score: number;
   values: Record<string, string | null>;
+  /** The free-text comment (`null`/blank = none). */
+  comment?: string | null;
 };
 
 /** Answers per quarter (promoters, passives, detractors): the same counts as the dashboard fixtures. */
@@ -96,8 +101,22 @@ export function makeRows(seed = 7): Row[] {
       }
     }
   }
-  return rows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  rows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  // Comments from their own random stream, so the other columns stay exactly as they were.
+  const crand = mulberry32(seed * 7919 + 13);
+  for (const r of rows) {
+    const pool = COMMENTS[category(r.score)];
+    r.comment = crand() < 0.15 ? null : pool[Math.floor(crand() * pool.length)]!;
+  }
+  return rows;
 }
+
+/** Made-up comments per category (some match no theme of the mock's built-in rules). */
+const COMMENTS: Record<'p' | 'a' | 'd', readonly string[]> = {
+  p: ['Great support team, always responsive', 'Easy to use and fast', 'Love the reporting', 'Good value for the price', 'Onboarding was smooth', 'Just works'],
+  a: ['Fine overall but a bit expensive', 'Reporting could be better', 'Support is slow sometimes', 'Okay', 'Some bugs but usable'],
+  d: ['Too expensive for what you get', 'Support never answers tickets', 'Buggy and slow', 'Billing errors every month', 'It crashes constantly', 'No'],
+};
 
 const Z: Record<string, number> = { '0.8': 1.281552, '0.9': 1.644854, '0.95': 1.959964, '0.99': 2.575829 };
 const Z95 = 1.959964;
@@ -411,4 +430,173 @@ let cached: Row[] | null = null;
 /** The rows of the mocked NPS survey (built once). */
 export function mockRows(): Row[] {
   return (cached ??= makeRows());
+}
+
+// ── Themes ──────────────────────────────────────────────────────────────────────────────────────────────
+// A tiny keyword matcher standing in for the Rust one: a rule set is JSON `{"themes": [{name, parent?, any?}]}`
+// (no TOML, no stemming, no `all`/`none`/regex); a term matches a whole lower-cased word, `word*` a prefix, a
+// term with spaces a phrase. A child's match tags its parent too. Impact intervals (a bootstrap on the Rust
+// side) are left out: `impact_ci95` is null.
+
+/** The comment column of the mocked survey. */
+export const COMMENT = 'What is the main reason for your score?';
+
+export type MockTheme = { name: string; parent: string | null; any: string[] };
+
+export const MOCK_BUILTIN_RULES = JSON.stringify(
+  {
+    themes: [
+      { name: 'Service' },
+      { name: 'Support', parent: 'Service', any: ['support', 'ticket*', 'responsive', 'answer*'] },
+      { name: 'Onboarding', parent: 'Service', any: ['onboarding', 'training'] },
+      { name: 'Commercial' },
+      { name: 'Price', parent: 'Commercial', any: ['expensive', 'price*', 'value', 'billing'] },
+      { name: 'Product' },
+      { name: 'Usability', parent: 'Product', any: ['easy', 'use'] },
+      { name: 'Reliability', parent: 'Product', any: ['bug*', 'buggy', 'crash*', 'slow'] },
+      { name: 'Reporting', parent: 'Product', any: ['report*'] },
+    ],
+  },
+  null,
+  2,
+);
+
+function rulesError(text: string, offset: number, problem: string): AppErrorLike {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return { code: 'invalid_input', message: `the rule set has problems: line ${line}, column ${column}: ${problem}` };
+}
+
+type AppErrorLike = { code: 'invalid_input'; message: string };
+
+/** Parses and checks a mock rule set; throws `{ code: 'invalid_input', message: 'line L, column C: …' }`. */
+export function parseMockRules(text: string): MockTheme[] {
+  if (!text.trim().startsWith('{')) {
+    const at = text.length - text.trimStart().length;
+    throw rulesError(text, at, 'the mock backend reads JSON rule sets only');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec(String(e));
+    throw rulesError(text, m ? Number(m[1]) : 0, 'not valid JSON');
+  }
+  const list = (raw as { themes?: unknown }).themes;
+  if (!Array.isArray(list)) throw rulesError(text, 0, 'missing field `themes`');
+  const themes: MockTheme[] = [];
+  // Where each theme's object starts (theme objects hold no nested objects), for the error positions.
+  let cursor = text.indexOf('[', text.indexOf('"themes"'));
+  for (const [i, t] of list.entries()) {
+    const at = text.indexOf('{', cursor);
+    cursor = text.indexOf('}', at) + 1;
+    const o = (t ?? {}) as { name?: unknown; parent?: unknown; any?: unknown };
+    const name = typeof o.name === 'string' ? o.name.trim() : '';
+    if (!name) throw rulesError(text, at, `themes[${i}].name: empty theme name`);
+    if (themes.some((x) => x.name === name)) throw rulesError(text, at, `themes[${i}].name: duplicate theme ${JSON.stringify(name)}`);
+    const any = Array.isArray(o.any) ? o.any.map((x) => String(x).toLowerCase().trim()) : [];
+    if (any.some((x) => x === '' || x === '*')) throw rulesError(text, at, `themes[${i}].any: empty term`);
+    themes.push({ name, parent: typeof o.parent === 'string' ? o.parent : null, any });
+  }
+  for (const [i, t] of themes.entries()) {
+    if (t.parent !== null && !themes.some((x) => x.name === t.parent)) {
+      throw rulesError(text, text.indexOf(`"${t.parent}"`), `themes[${i}].parent: unknown parent theme ${JSON.stringify(t.parent)}`);
+    }
+  }
+  return themes;
+}
+
+const words = (comment: string) => comment.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+
+function termMatches(term: string, ws: string[]): boolean {
+  if (term.includes(' ')) return ` ${ws.join(' ')} `.includes(` ${term} `);
+  if (term.endsWith('*')) return ws.some((w) => w.startsWith(term.slice(0, -1)));
+  return ws.includes(term);
+}
+
+/** The themes of one comment (parents included; empty = uncategorized). */
+export function tagComment(themes: MockTheme[], comment: string): Set<string> {
+  const ws = words(comment);
+  const out = new Set<string>();
+  for (const t of themes) {
+    if (!t.any.some((term) => termMatches(term, ws))) continue;
+    for (let cur: string | null = t.name, hops = 0; cur !== null && hops < themes.length && !out.has(cur); hops++) {
+      out.add(cur);
+      cur = themes.find((x) => x.name === cur)?.parent ?? null;
+    }
+  }
+  return out;
+}
+
+/** `themes` over the rows that pass the query's dates and filters (every response counts; no groups). */
+export function computeThemes(all: Row[], q: NpsQuery, themes: MockTheme[], rules: string): ThemesAnswer {
+  const rows = all.filter((r) => passes(r, q));
+  const commented = rows.filter((r) => (r.comment ?? '').trim() !== '');
+  const tags = new Map(commented.map((r) => [r, tagComment(themes, r.comment!)] as const));
+  const total = tally(rows.map((r) => r.score));
+  const detComments = commented.filter((r) => category(r.score) === 'd').length;
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+  const stats = themes.map((t): ThemeStats => {
+    const mentioning = commented.filter((r) => tags.get(r)!.has(t.name));
+    const c = tally(mentioning.map((r) => r.score));
+    const rest = tally(rows.filter((r) => !tags.get(r)?.has(t.name)).map((r) => r.score));
+    return {
+      theme: t.name,
+      parent: t.parent,
+      mentions: mentioning.length,
+      share: ratio(mentioning.length, commented.length),
+      n: nOf(c),
+      promoters: c.p,
+      passives: c.a,
+      detractors: c.d,
+      nps: nOf(c) > 0 ? npsOf(c) : null,
+      ci95: nOf(c) > 0 ? adjustedWald(c, Z95) : null,
+      detractor_share: detComments > 0 ? c.d / detComments : null,
+      impact: nOf(total) > 0 && nOf(rest) > 0 ? npsOf(total) - npsOf(rest) : null,
+      impact_ci95: null,
+    };
+  });
+  const uncategorized = commented.filter((r) => tags.get(r)!.size === 0).length;
+  return {
+    column: COMMENT,
+    rules,
+    groups: [],
+    coverage: ratio(commented.length - uncategorized, commented.length),
+    uncategorized,
+    comments: commented.length,
+    nps: nOf(total) > 0 ? npsOf(total) : null,
+    themes: stats,
+  };
+}
+
+/** The workspace's saved rule versions, in memory (newest last). */
+export class MockRuleStore {
+  versions: RuleVersion[] = [];
+
+  save(text: string, note: string | null): RuleVersion {
+    parseMockRules(text);
+    const v: RuleVersion = {
+      id: BigInt(this.versions.length + 1),
+      survey_id: null,
+      format: 'json',
+      text,
+      note,
+      saved_at: '2026-10-01T09:00:00Z',
+    };
+    this.versions.push(v);
+    return v;
+  }
+
+  history(): RuleVersion[] {
+    return [...this.versions].reverse();
+  }
+
+  /** As the Rust side: the given text ("unsaved"), else the newest saved version, else the built-in rules. */
+  themes(rows: Row[], q: NpsQuery, rules: string | null): ThemesAnswer {
+    if (rules !== null) return computeThemes(rows, q, parseMockRules(rules), 'unsaved');
+    const last = this.versions[this.versions.length - 1];
+    if (last) return computeThemes(rows, q, parseMockRules(last.text), `saved version ${last.id}`);
+    return computeThemes(rows, q, parseMockRules(MOCK_BUILTIN_RULES), 'built-in');
+  }
 }

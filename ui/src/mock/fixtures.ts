@@ -8,7 +8,7 @@ import type {
   SurveySummary,
   WorkspaceInfo,
 } from '../api';
-import { computeColumnValues, computeExplain, computeNps, mockQuery, mockRows } from './engine';
+import { computeColumnValues, computeExplain, computeNps, mockQuery, mockRows, MockRuleStore } from './engine';
 import type { MockHandlers } from '../api/devMock';
 
 /** The dashboard's quarterly report, computed from the mocked rows (whose quarters have `QUARTER_COUNTS`). */
@@ -188,9 +188,13 @@ export function qualtricsReport(overrides: Partial<ImportReport> = {}): ImportRe
   });
 }
 
-/** `nps`, `column_values` and `explain` answered from the mocked survey's rows (see engine.ts). */
-export function analyticsHandlers(): Pick<MockHandlers, 'nps' | 'columnValues' | 'explain'> {
+/** `nps`, `column_values`, `explain` and the themes commands answered from the mocked survey's rows (see engine.ts). */
+export function analyticsHandlers(): Pick<MockHandlers, 'nps' | 'columnValues' | 'explain' | 'themes' | 'saveRules' | 'ruleHistory'> {
+  const rules = new MockRuleStore();
   return {
+    themes: (_id, query, text) => rules.themes(mockRows(), query, text),
+    saveRules: (text, note) => rules.save(text, note),
+    ruleHistory: () => rules.history(),
     nps: (_id, query) => computeNps(mockRows(), query),
     columnValues: (_id, column) => computeColumnValues(mockRows(), column),
     explain: (_id, query, from, to, by) => computeExplain(mockRows(), query, from, to, by),
