@@ -357,6 +357,49 @@ async function main() {
   }
   await new Promise((r) => setTimeout(r, 2500));
   xshot(artifacts, 'segments');
+
+  // 9. Themes of the comments, with the filter still on: every theme's mentions equal the CLI's.
+  const themesOut = run(
+    cli,
+    ['themes', '--workspace', join(tmp, 'cli.npsdesk'), '--where', `${PLAN_COLUMN}=${PLAN_VALUE}`,
+      '--resamples', '0', '--format', 'json'],
+    { timeoutMs: 60_000, what: 'npsdesk themes --where' },
+  );
+  writeFileSync(join(artifacts, 'cli-themes-filtered.json'), themesOut);
+  let cliThemes;
+  try {
+    cliThemes = JSON.parse(themesOut);
+  } catch {
+    throw new StepError(`npsdesk themes did not print JSON: ${themesOut.slice(0, 300)}`);
+  }
+  const panel = await browser.$('[data-testid=themes-panel]');
+  const panelShown = await panel.waitForExist({ timeout: 30_000, interval: 250 }).then(() => true, () => false);
+  check('the themes panel is shown', panelShown);
+  const rowsReady = await browser
+    .waitUntil(async () => (await browser.$$('[data-theme]')).length > 0, { timeout: 60_000, interval: 500 })
+    .then(() => true, () => false);
+  const rows = rowsReady ? await browser.$$('[data-theme]') : [];
+  const inWindow = {};
+  for (const row of rows) inWindow[await row.getAttribute('data-theme')] = Number(await row.getAttribute('data-mentions'));
+  const mismatches = cliThemes.themes.filter((t) => inWindow[t.theme] !== t.mentions).map(
+    (t) => `${t.theme}: app ${inWindow[t.theme]}, cli ${t.mentions}`,
+  );
+  check(
+    'every theme\'s mentions in the window equal `npsdesk themes --where` (filtered)',
+    rows.length > 0 && cliThemes.themes.length > 0 && mismatches.length === 0,
+    mismatches.length ? mismatches.slice(0, 5).join('; ') : `${cliThemes.themes.length} themes, ${rows.length} rows`,
+  );
+  try {
+    await withTimeout(
+      browser.execute(() => document.querySelector('[data-testid=themes-panel]')?.scrollIntoView({ block: 'start' })),
+      10_000,
+      'scrolling to the themes panel',
+    );
+  } catch (e) {
+    log(`could not scroll to the themes panel: ${e.message}`);
+  }
+  await new Promise((r) => setTimeout(r, 2500));
+  xshot(artifacts, 'themes');
 }
 
 /** An X screenshot of the whole screen into E2E_ARTIFACTS/<name>.png (never a WebDriver screenshot). */
