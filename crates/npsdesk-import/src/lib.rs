@@ -19,7 +19,9 @@ pub mod inspect;
 pub use dates::DateOrder;
 pub use inspect::{inspect, Inspection};
 pub use layout::{ColumnSpec, Recode, Source, SurveyLayout};
-pub use reader::{ExportReader, ImportOptions, Mapping, NpsScale, ResponseRow, RowOutcome};
+pub use reader::{
+    Cells, ExportReader, ImportOptions, Mapping, NpsScale, ResponseRow, RowOutcome, RowRef, RowRefOutcome,
+};
 
 use std::path::PathBuf;
 

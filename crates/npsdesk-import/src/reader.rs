@@ -119,14 +119,23 @@ const DAMAGE_MESSAGES: [&str; DAMAGE_KINDS] = [
     "are TRUE/FALSE: Excel (or the tool) may have turned Yes/No into booleans",
 ];
 
+/// The first characters of the shapes [`damage_kind`] looks for.
+fn damage_initial(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'A' | b'D' | b'F' | b'J' | b'M' | b'N' | b'O' | b'S' | b'T')
+}
+
 fn damage_kind(cell: &str) -> Option<usize> {
+    // Cheapest rejects first, on the untrimmed cell: trimming only shortens it, and a first byte that is
+    // printable ASCII stays first.
+    let raw = cell.as_bytes();
+    if raw.len() < 4 || (raw[0].is_ascii_graphic() && !damage_initial(raw[0])) {
+        return None;
+    }
     let t = cell.trim();
     let n = t.len();
     // Fast reject (this runs on every cell): the shapes below are short and start with a digit, a capital
     // month initial, or T/F.
-    if !(4..=16).contains(&n)
-        || !matches!(t.as_bytes()[0], b'0'..=b'9' | b'A' | b'D' | b'F' | b'J' | b'M' | b'N' | b'O' | b'S' | b'T')
-    {
+    if !(4..=16).contains(&n) || !damage_initial(t.as_bytes()[0]) {
         return None;
     }
     if t == "TRUE" || t == "FALSE" {
@@ -142,7 +151,9 @@ fn damage_kind(cell: &str) -> Option<usize> {
             }
         }
     }
-    if let Some((m, e)) = t.split_once("E+").or_else(|| t.split_once("e+")) {
+    // `E+` or `e+` (a byte search: `str::split_once` builds a substring searcher per call).
+    let exp = t.as_bytes().windows(2).position(|w| matches!(w[0], b'E' | b'e') && w[1] == b'+');
+    if let Some((m, e)) = exp.map(|i| (&t[..i], &t[i + 2..])) {
         let mantissa =
             m.bytes().all(|b| b.is_ascii_digit() || b == b'.') && m.bytes().next().is_some_and(|b| b.is_ascii_digit());
         if mantissa && !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) {
@@ -221,10 +232,24 @@ impl<R: Read> Read for LineIndex<R> {
             )));
         }
         let n = self.inner.read(buf)?;
+        let read = &buf[..n];
         let mut q = self.newlines.borrow_mut();
-        for (i, b) in buf[..n].iter().enumerate() {
+        // Eight bytes at a time (SWAR): the high bit of each byte equal to `\n` or `"`.
+        let mut words = read.chunks_exact(8);
+        let mut at = self.offset;
+        for w in &mut words {
+            let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+            let mut nl = byte_eq_mask(w, b'\n');
+            while nl != 0 {
+                q.push_back(at + u64::from(nl.trailing_zeros() / 8));
+                nl &= nl - 1;
+            }
+            self.quotes += u64::from(byte_eq_mask(w, b'"').count_ones());
+            at += 8;
+        }
+        for (i, b) in words.remainder().iter().enumerate() {
             if *b == b'\n' {
-                q.push_back(self.offset + i as u64);
+                q.push_back(at + i as u64);
             } else if *b == b'"' {
                 self.quotes += 1;
             }
@@ -234,16 +259,136 @@ impl<R: Read> Read for LineIndex<R> {
     }
 }
 
+/// The high bit of every byte of `w` that equals `b`, exactly (no carries between bytes).
+fn byte_eq_mask(w: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = w ^ (u64::from(b) * 0x0101_0101_0101_0101);
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
 /// Where records come from: a streaming CSV reader, or the first sheet of a workbook (read whole by calamine).
 enum Records {
     Csv { reader: csv::Reader<CsvSource>, record: csv::ByteRecord },
     Sheet { rows: std::vec::IntoIter<Vec<String>>, next_line: u64, bytes_total: u64 },
 }
 
-/// A record in text form with its 1-based line (CSV: physical line; workbook: spreadsheet row).
+/// A record in text form with its 1-based line (CSV: physical line; workbook: spreadsheet row). The cells
+/// are one string and the end offsets of its fields (as `csv::StringRecord` keeps them), so reading a row
+/// allocates nothing once the buffers have grown.
+#[derive(Debug, Clone, Default)]
 struct TextRecord {
     line: u64,
-    cells: Vec<String>,
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl TextRecord {
+    fn from_cells(line: u64, cells: &[String]) -> TextRecord {
+        let mut r = TextRecord { line, text: String::new(), ends: Vec::with_capacity(cells.len()) };
+        for c in cells {
+            r.push(c);
+        }
+        r
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+    }
+
+    fn cells(&self) -> Cells<'_> {
+        Cells { text: &self.text, ends: &self.ends }
+    }
+}
+
+/// The cells of a row, borrowed from the reader (see [`ExportReader::next_row_ref`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Cells<'a> {
+    text: &'a str,
+    ends: &'a [usize],
+}
+
+impl<'a> Cells<'a> {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)?;
+        Some(&self.text[self.start(i)..end])
+    }
+
+    /// Byte offset of cell `i` in the row's text.
+    fn start(&self, i: usize) -> usize {
+        if i == 0 {
+            0
+        } else {
+            self.ends[i - 1]
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let text = self.text;
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let cell = &text[start..end];
+            start = end;
+            cell
+        })
+    }
+
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
+impl std::ops::Index<usize> for Cells<'_> {
+    type Output = str;
+
+    fn index(&self, i: usize) -> &str {
+        match self.get(i) {
+            Some(c) => c,
+            None => panic!("cell {i} of a row of {} cells", self.len()),
+        }
+    }
+}
+
+/// One response, borrowed from the reader until the next call (the allocation-free form of [`ResponseRow`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RowRef<'a> {
+    pub line: u64,
+    pub respondent_key: &'a str,
+    pub responded_at: Option<NaiveDateTime>,
+    pub score: Option<Score>,
+    pub cells: Cells<'a>,
+}
+
+/// What [`ExportReader::next_row_ref`] yields: a row, or a skipped row with its line and reason.
+#[derive(Debug, Clone)]
+pub enum RowRefOutcome<'a> {
+    Row(RowRef<'a>),
+    Skipped(SkippedRow),
+}
+
+/// The decisions about the current record, its cells kept in the reader.
+enum Decided {
+    Row { line: u64, key: KeyAt, responded_at: Option<NaiveDateTime>, score: Option<Score> },
+    Skipped(SkippedRow),
+}
+
+/// Where the respondent key of the current row is: a (trimmed) cell, or the content key buffer.
+enum KeyAt {
+    Cell { start: usize, end: usize },
+    Content,
 }
 
 pub struct ExportReader {
@@ -256,6 +401,10 @@ pub struct ExportReader {
     legacy_fields: u64,
     /// Data rows read during detection, replayed first.
     pending: std::collections::VecDeque<TextRecord>,
+    /// The record being turned into a row (its buffers are reused from row to row).
+    current: TextRecord,
+    /// The content key of the current row when the export has no respondent id.
+    key_buf: String,
     /// Occurrences of each content hash, so identical id-less rows stay distinct but re-imports match.
     seen_hashes: HashMap<[u8; 16], u32>,
     file_size: u64,
@@ -355,6 +504,8 @@ impl ExportReader {
             legacy: None,
             legacy_fields: 0,
             pending: Default::default(),
+            current: TextRecord::default(),
+            key_buf: String::new(),
             seen_hashes: HashMap::new(),
             file_size,
             undated: 0,
@@ -381,7 +532,7 @@ impl ExportReader {
         if sample.is_empty() {
             return Err(ImportError::Empty { path: path.to_path_buf() });
         }
-        let texts: Vec<Vec<String>> = sample.iter().map(|r| r.cells.clone()).collect();
+        let texts: Vec<Vec<String>> = sample.iter().map(|r| r.cells().to_vec()).collect();
         let layout = layout::detect(&texts, &options.overrides()).map_err(|u| ImportError::UnknownColumn {
             what: u.flag,
             name: u.name,
@@ -407,8 +558,7 @@ impl ExportReader {
     /// Decisions that need the sampled values of the mapped columns: the date order and a recoded NPS scale.
     fn analyse_sample(&mut self) {
         let values = |p: Option<usize>| -> Vec<&str> {
-            p.map(|p| self.pending.iter().filter_map(|r| r.cells.get(p).map(String::as_str)).collect())
-                .unwrap_or_default()
+            p.map(|p| self.pending.iter().filter_map(|r| r.cells().get(p)).collect()).unwrap_or_default()
         };
         self.date_evidence = crate::dates::infer_order(values(self.layout.date));
         self.date_parser = DateParser::new(self.date_evidence.order);
@@ -482,23 +632,33 @@ impl ExportReader {
 
     /// The next record as text (decoded; legacy bytes handled), from the file or the workbook.
     fn next_record(&mut self) -> Option<Result<TextRecord>> {
+        let mut rec = TextRecord::default();
+        match self.next_record_into(&mut rec)? {
+            Ok(()) => Some(Ok(rec)),
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// Reads the next record into `out`, reusing its buffers.
+    fn next_record_into(&mut self, out: &mut TextRecord) -> Option<Result<()>> {
         match &mut self.records {
             Records::Csv { reader, record } => match reader.read_byte_record(record) {
                 Ok(true) => {
-                    let line = reader.get_ref().line_at(record.position().map_or(0, |p| p.byte()));
+                    out.line = reader.get_ref().line_at(record.position().map_or(0, |p| p.byte()));
                     let rec = std::mem::take(record);
-                    let cells = self.decode_record(&rec);
+                    self.decode_record(&rec, out);
                     if let Records::Csv { record, .. } = &mut self.records {
                         *record = rec;
                     }
-                    Some(Ok(TextRecord { line, cells }))
+                    Some(Ok(()))
                 }
                 Ok(false) => None,
                 Err(e) => Some(Err(csv_error(&self.path, e))),
             },
             Records::Sheet { rows, next_line, .. } => rows.next().map(|cells| {
                 *next_line += 1;
-                Ok(TextRecord { line: *next_line, cells })
+                *out = TextRecord::from_cells(*next_line, &cells);
+                Ok(())
             }),
         }
     }
@@ -540,6 +700,12 @@ impl ExportReader {
         l.date = m.date;
         l.account = m.account;
         self.analyse_sample();
+    }
+
+    /// The data rows read ahead for detection and not yet returned (before the first `next_row`: the first
+    /// rows of the file, up to 2,000), to learn how the file's values repeat.
+    pub fn sample(&self) -> impl Iterator<Item = Cells<'_>> {
+        self.pending.iter().map(TextRecord::cells)
     }
 
     pub fn layout(&self) -> &SurveyLayout {
@@ -644,19 +810,56 @@ impl ExportReader {
     /// The next data row, `None` at the end of the file. An `Err` is a file-level failure (the caller rolls back).
     /// Preview/test and unfinished rows are dropped here (and counted), unless the options keep them.
     pub fn next_row(&mut self) -> Option<Result<RowOutcome>> {
+        Some(self.next_row_ref()?.map(|outcome| match outcome {
+            RowRefOutcome::Row(r) => RowOutcome::Row(ResponseRow {
+                line: r.line,
+                respondent_key: r.respondent_key.to_string(),
+                responded_at: r.responded_at,
+                score: r.score,
+                cells: r.cells.to_vec(),
+            }),
+            RowRefOutcome::Skipped(s) => RowOutcome::Skipped(s),
+        }))
+    }
+
+    /// [`next_row`](Self::next_row) without an allocation per cell: the row borrows the reader's buffers until
+    /// the next call. Same rows, same skipped rows, same errors.
+    pub fn next_row_ref(&mut self) -> Option<Result<RowRefOutcome<'_>>> {
+        let decided = match self.advance()? {
+            Ok(d) => d,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(Ok(match decided {
+            Decided::Skipped(s) => RowRefOutcome::Skipped(s),
+            Decided::Row { line, key, responded_at, score } => {
+                let respondent_key = match key {
+                    KeyAt::Cell { start, end } => &self.current.text[start..end],
+                    KeyAt::Content => self.key_buf.as_str(),
+                };
+                RowRefOutcome::Row(RowRef { line, respondent_key, responded_at, score, cells: self.current.cells() })
+            }
+        }))
+    }
+
+    /// Moves to the next record that is not dropped and decides what it is (its cells stay in `current`).
+    fn advance(&mut self) -> Option<Result<Decided>> {
         loop {
-            let rec = match self.pending.pop_front() {
-                Some(r) => r,
-                None => match self.next_record()? {
-                    Ok(r) => r,
-                    Err(e) => return Some(Err(e)),
-                },
-            };
-            if !self.options.keep_test_rows && self.is_test_row(&rec.cells) {
+            match self.pending.pop_front() {
+                Some(r) => self.current = r,
+                None => {
+                    let mut rec = std::mem::take(&mut self.current);
+                    let got = self.next_record_into(&mut rec);
+                    self.current = rec;
+                    if let Err(e) = got? {
+                        return Some(Err(e));
+                    }
+                }
+            }
+            if !self.options.keep_test_rows && self.is_test_row(self.current.cells()) {
                 self.dropped_test += 1;
                 continue;
             }
-            if !self.options.keep_unfinished && self.is_unfinished(&rec.cells) {
+            if !self.options.keep_unfinished && self.is_unfinished(self.current.cells()) {
                 self.dropped_unfinished += 1;
                 continue;
             }
@@ -665,17 +868,18 @@ impl ExportReader {
             if !self.ends_with_newline
                 && matches!(self.records, Records::Csv { .. })
                 && self.is_last_record()
-                && (rec.cells.len() < self.layout.columns.len() || self.odd_quotes())
+                && (self.current.ends.len() < self.layout.columns.len() || self.odd_quotes())
             {
                 let expected = self.layout.columns.len();
-                let detail = if rec.cells.len() < expected {
-                    format!("after {} of {expected} fields", rec.cells.len())
+                let got = self.current.ends.len();
+                let detail = if got < expected {
+                    format!("after {got} of {expected} fields")
                 } else {
                     "inside a quoted field".to_string()
                 };
-                return Some(Err(ImportError::Truncated { path: self.path.clone(), line: rec.line, detail }));
+                return Some(Err(ImportError::Truncated { path: self.path.clone(), line: self.current.line, detail }));
             }
-            return Some(Ok(self.row_outcome(rec)));
+            return Some(Ok(self.decide()));
         }
     }
 
@@ -686,14 +890,14 @@ impl ExportReader {
         }
     }
 
-    fn is_test_row(&self, cells: &[String]) -> bool {
+    fn is_test_row(&self, cells: Cells<'_>) -> bool {
         self.layout.status.and_then(|p| cells.get(p)).is_some_and(|v| {
             let v = v.trim().to_lowercase();
             v == "1" || v == "2" || v.contains("preview") || v.contains("test")
         })
     }
 
-    fn is_unfinished(&self, cells: &[String]) -> bool {
+    fn is_unfinished(&self, cells: Cells<'_>) -> bool {
         self.layout.finished.and_then(|p| cells.get(p)).is_some_and(|v| {
             let v = v.trim().to_lowercase();
             v == "0" || v == "false" || v == "partial"
@@ -715,14 +919,17 @@ impl ExportReader {
         }
     }
 
-    fn row_outcome(&mut self, rec: TextRecord) -> RowOutcome {
-        let TextRecord { line, cells } = rec;
+    /// The row or skipped row the current record is.
+    fn decide(&mut self) -> Decided {
+        let rec = &self.current;
+        let line = rec.line;
+        let cells = rec.cells();
         let expected = self.layout.columns.len();
         if cells.iter().all(|c| c.trim().is_empty()) {
-            return RowOutcome::Skipped(SkippedRow { line, reason: "the row is empty".into() });
+            return Decided::Skipped(SkippedRow { line, reason: "the row is empty".into() });
         }
         if cells.len() != expected {
-            return RowOutcome::Skipped(SkippedRow {
+            return Decided::Skipped(SkippedRow {
                 line,
                 reason: format!("the row has {} fields but the header has {expected}", cells.len()),
             });
@@ -746,7 +953,7 @@ impl ExportReader {
                         NpsScale::OneToEleven => "a value from 1 to 11 (--nps-scale 1-11)",
                         NpsScale::Weights => "−100, 0 or 100 (--nps-scale weights)",
                     };
-                    return RowOutcome::Skipped(SkippedRow {
+                    return Decided::Skipped(SkippedRow {
                         line,
                         reason: format!("the NPS answer {:?} is not {what}", truncate(&cells[p], 60)),
                     });
@@ -768,42 +975,70 @@ impl ExportReader {
         if responded_at.is_none() {
             self.undated += 1;
         }
-        let respondent_key = match self.layout.respondent_id.map(|p| cells[p].trim()) {
-            Some(id) if !id.is_empty() => id.to_string(),
-            _ => self.content_key(&cells),
+        let key = match self.layout.respondent_id {
+            Some(p) if !cells[p].trim().is_empty() => {
+                let raw = &cells[p];
+                let start = cells.start(p) + (raw.len() - raw.trim_start().len());
+                KeyAt::Cell { start, end: start + raw.trim().len() }
+            }
+            _ => {
+                content_key(&mut self.seen_hashes, &mut self.key_buf, cells);
+                KeyAt::Content
+            }
         };
-        RowOutcome::Row(ResponseRow { line, respondent_key, responded_at, score, cells })
+        Decided::Row { line, key, responded_at, score }
     }
 
-    /// `h:<hash>#<k>`: the k-th row with this exact content in the file. Re-importing the same file gives the
-    /// same keys (nothing is added twice), while identical answers from different people stay separate.
-    fn content_key(&mut self, cells: &[String]) -> String {
-        let mut h = Sha256::new();
-        for c in cells {
-            h.update(c.as_bytes());
-            h.update([0x1f]);
+    /// Decodes `rec` into `out`: the whole record at once when it is valid UTF-8 (the usual case), else field
+    /// by field, a field that is not UTF-8 read with the file's legacy encoding.
+    fn decode_record(&mut self, rec: &csv::ByteRecord, out: &mut TextRecord) {
+        out.clear();
+        if let Ok(all) = std::str::from_utf8(rec.as_slice()) {
+            // The fields are contiguous in the record; each is valid when every field end is a char boundary.
+            let mut end = 0;
+            let mut whole = true;
+            for field in rec.iter() {
+                end += field.len();
+                if !all.is_char_boundary(end) {
+                    whole = false;
+                    break;
+                }
+                out.ends.push(end);
+            }
+            if whole {
+                out.text.push_str(all);
+                return;
+            }
+            out.clear();
         }
-        let digest: [u8; 16] = h.finalize()[..16].try_into().expect("16 bytes");
-        let k = self.seen_hashes.entry(digest).or_insert(0);
-        *k += 1;
-        format!("h:{}#{}", layout::hex(&digest), k)
-    }
-
-    fn decode_record(&mut self, rec: &csv::ByteRecord) -> Vec<String> {
-        let mut out = Vec::with_capacity(rec.len());
         for field in rec.iter() {
             match std::str::from_utf8(field) {
-                Ok(s) => out.push(s.to_owned()),
+                Ok(s) => out.push(s),
                 Err(_) => {
                     let legacy = *self.legacy.get_or_insert_with(|| guess_file_legacy(&self.path));
                     let (text, _) = decode::decode_field(field, legacy);
                     self.legacy_fields += 1;
-                    out.push(text);
+                    out.push(&text);
                 }
             }
         }
-        out
     }
+}
+
+/// `h:<hash>#<k>`: the k-th row with this exact content in the file. Re-importing the same file gives the
+/// same keys (nothing is added twice), while identical answers from different people stay separate.
+fn content_key(seen: &mut HashMap<[u8; 16], u32>, out: &mut String, cells: Cells<'_>) {
+    use std::fmt::Write;
+    let mut h = Sha256::new();
+    for c in cells.iter() {
+        h.update(c.as_bytes());
+        h.update([0x1f]);
+    }
+    let digest: [u8; 16] = h.finalize()[..16].try_into().expect("16 bytes");
+    let k = seen.entry(digest).or_insert(0);
+    *k += 1;
+    out.clear();
+    let _ = write!(out, "h:{}#{}", layout::hex(&digest), k);
 }
 
 fn csv_error(path: &Path, e: csv::Error) -> ImportError {
@@ -966,6 +1201,26 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_masks_are_exact() {
+        let bytes = *b"a\n\"\x0b\n\n\x8a\"";
+        let w = u64::from_le_bytes(bytes);
+        let at = |m: u64| (0..8).filter(|i| m >> (i * 8 + 7) & 1 == 1).collect::<Vec<_>>();
+        assert_eq!(at(byte_eq_mask(w, b'\n')), vec![1, 4, 5]);
+        assert_eq!(at(byte_eq_mask(w, b'"')), vec![2, 7]);
+    }
+
+    #[test]
+    fn line_index_counts_lines_and_quotes_across_reads() {
+        let text = "a,\"b\nc\"\r\n\n1,2\n\"x\",y\n".repeat(37);
+        let mut index = LineIndex::new(text.as_bytes());
+        let mut buf = [0u8; 13];
+        while index.read(&mut buf).unwrap() > 0 {}
+        let expected: Vec<u64> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u64).collect();
+        assert_eq!(index.newlines.borrow().iter().copied().collect::<Vec<_>>(), expected);
+        assert_eq!(index.quotes, text.bytes().filter(|b| *b == b'"').count() as u64);
+    }
 
     #[test]
     fn delimiters() {

@@ -2,20 +2,281 @@
 //!
 //! Waves: a response is keyed by (survey, respondent key). Re-importing the same file changes nothing; a
 //! later export of the same survey adds new respondents, and for a respondent already present keeps the row
-//! with the later response date. Counting: `new` from the row count before/after, `updated` from the
-//! statement's change count minus `new`, `unchanged` for the rest.
+//! with the later response date. Counting: `new` rows inserted, `updated` rows replaced, `unchanged` for the
+//! rest.
+//!
+//! Speed (1M rows in about 4 s): the file is read, decoded and packed on a second thread, in bounded batches,
+//! while this thread only writes (see [`Writer`]); cells are packed straight from the reader's buffers
+//! (format 2 of `pack.rs`); the page cache is larger during the import.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
+use std::sync::mpsc;
 use std::time::Instant;
 
 use npsdesk_core::{ColumnRole, ColumnWarning, ImportProgress, ImportReport, SkippedRow};
-use npsdesk_import::{DateOrder, ExportReader, ImportOptions, Mapping, NpsScale, RowOutcome};
+use npsdesk_import::{DateOrder, ExportReader, ImportError, ImportOptions, Mapping, NpsScale, RowRefOutcome};
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::{pack, Result, StoreError, Workspace};
+use crate::pack::{self, CellCoder};
+use crate::{Result, StoreError, Workspace};
 
 /// How often progress is reported (and cancellation checked), in rows.
 const PROGRESS_EVERY: u32 = 5000;
+
+/// Rows per batch handed from the parsing thread to the inserting one, at most (and at most about
+/// [`BATCH_BYTES`] of packed text). With [`BATCHES_IN_FLIGHT`] this bounds the memory of an import.
+const BATCH_ROWS: usize = 2048;
+const BATCH_BYTES: usize = 1 << 20;
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// The page cache of the connection during an import, in KiB.
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+
+/// Rows ready to insert: respondent keys and comments back to back in `text`, packed cells in `bytes`.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    bytes: Vec<u8>,
+    items: Vec<Item>,
+    /// A file-level failure after the items (the import rolls back).
+    error: Option<ImportError>,
+}
+
+/// A row or a skipped row, with the bytes of the file read once it was (for progress).
+enum Item {
+    Row {
+        key: Range<usize>,
+        comment: Option<Range<usize>>,
+        cells: Range<usize>,
+        responded_at: Option<i64>,
+        score: Option<u8>,
+        bytes_read: u64,
+    },
+    Skipped {
+        row: SkippedRow,
+        bytes_read: u64,
+    },
+}
+
+/// The parsing thread: reads rows into batches until the file ends, fails, or the receiver is gone (cancel).
+/// Gives the reader back for its report.
+fn parse_batches(
+    mut reader: ExportReader,
+    mut coder: Option<CellCoder>,
+    comment_pos: Option<usize>,
+    full: &mpsc::SyncSender<Batch>,
+    free: &mpsc::Receiver<Batch>,
+) -> (ExportReader, Option<CellCoder>) {
+    loop {
+        let mut batch = free.try_recv().unwrap_or_default();
+        batch.text.clear();
+        batch.bytes.clear();
+        batch.items.clear();
+        let mut done = false;
+        while batch.items.len() < BATCH_ROWS && batch.text.len() + batch.bytes.len() < BATCH_BYTES {
+            let item = match reader.next_row_ref() {
+                None => {
+                    done = true;
+                    break;
+                }
+                Some(Err(e)) => {
+                    batch.error = Some(e);
+                    done = true;
+                    break;
+                }
+                Some(Ok(RowRefOutcome::Skipped(row))) => Item::Skipped { row, bytes_read: 0 },
+                Some(Ok(RowRefOutcome::Row(row))) => {
+                    let text = &mut batch.text;
+                    let mut put = |s: &str| {
+                        let start = text.len();
+                        text.push_str(s);
+                        start..text.len()
+                    };
+                    let key = put(row.respondent_key);
+                    let comment = comment_pos.map(|p| &row.cells[p]).filter(|c| !c.trim().is_empty()).map(&mut put);
+                    let bytes = &mut batch.bytes;
+                    let start = bytes.len();
+                    match coder.as_mut() {
+                        Some(coder) => coder.pack_append(row.cells.iter(), comment_pos, row.respondent_key, bytes),
+                        None => pack::pack_append(row.cells.iter(), comment_pos, bytes),
+                    }
+                    Item::Row {
+                        key,
+                        comment,
+                        cells: start..bytes.len(),
+                        responded_at: row.responded_at.map(|d| d.and_utc().timestamp()),
+                        score: row.score.map(|s| s.value()),
+                        bytes_read: 0,
+                    }
+                }
+            };
+            batch.items.push(item);
+            if let Some(Item::Row { bytes_read, .. } | Item::Skipped { bytes_read, .. }) = batch.items.last_mut() {
+                *bytes_read = reader.bytes_read();
+            }
+        }
+        if full.send(batch).is_err() || done {
+            return (reader, coder);
+        }
+    }
+}
+
+/// Rows per multi-row INSERT: one statement's fixed costs (cursors, foreign-key lookups, its journal) are
+/// shared by this many rows.
+const ROWS_PER_INSERT: usize = 128;
+
+/// Writes the rows of batches, in file order. Keyed by (survey, respondent key): a new key is inserted; for a
+/// key already stored the row is replaced only when it is later (a later End Date wins; an undated stored
+/// row loses to a dated one), as an upsert would, but without `ON CONFLICT DO UPDATE`: that form may write
+/// twice and abort on a foreign key, so SQLite journals every page each row touches (a third of the import's
+/// time). Rows go in [`ROWS_PER_INSERT`] at a time with `DO NOTHING`; when a statement inserts fewer rows
+/// than it carries, the conditional update runs for each of them in order. For a row that statement did
+/// insert the update changes nothing (the stored row is the row itself, not earlier), so the result is
+/// exactly that of one upsert per row, duplicates within the file included.
+struct Writer<'c> {
+    insert_many: rusqlite::Statement<'c>,
+    insert_one: rusqlite::Statement<'c>,
+    update: rusqlite::Statement<'c>,
+    /// Rows of the current batch not written yet (indices into its items).
+    pending: Vec<usize>,
+    inserted: u32,
+    updated: u32,
+}
+
+impl<'c> Writer<'c> {
+    fn new(tx: &'c Transaction, survey_id: i64, import_id: i64) -> Result<Writer<'c>> {
+        // ?1 survey, ?2 import, then five parameters per row.
+        let insert = |rows: usize| {
+            let values: Vec<String> = (0..rows)
+                .map(|r| {
+                    let p = 3 + 5 * r;
+                    format!("(?1, ?{}, ?{}, ?{}, ?{}, ?{}, ?2)", p, p + 1, p + 2, p + 3, p + 4)
+                })
+                .collect();
+            format!(
+                "INSERT INTO response (survey_id, respondent_key, responded_at, score, comment, cells, import_id)
+                 VALUES {} ON CONFLICT (survey_id, respondent_key) DO NOTHING",
+                values.join(", ")
+            )
+        };
+        let mut w = Writer {
+            insert_many: tx.prepare(&insert(ROWS_PER_INSERT))?,
+            insert_one: tx.prepare(&insert(1))?,
+            update: tx.prepare(
+                "UPDATE response SET responded_at = ?4, score = ?5, comment = ?6, cells = ?7, import_id = ?2
+                 WHERE survey_id = ?1 AND respondent_key = ?3
+                   AND (?4 > responded_at OR (responded_at IS NULL AND ?4 IS NOT NULL))",
+            )?,
+            pending: Vec::with_capacity(ROWS_PER_INSERT),
+            inserted: 0,
+            updated: 0,
+        };
+        for stmt in [&mut w.insert_many, &mut w.insert_one, &mut w.update] {
+            stmt.raw_bind_parameter(1, survey_id)?;
+            stmt.raw_bind_parameter(2, import_id)?;
+        }
+        Ok(w)
+    }
+
+    /// Queues row `item` of `batch`, writing a full statement's worth.
+    fn push(&mut self, batch: &Batch, item: usize) -> Result<()> {
+        self.pending.push(item);
+        if self.pending.len() == ROWS_PER_INSERT {
+            let rows = std::mem::take(&mut self.pending);
+            for (r, &i) in rows.iter().enumerate() {
+                bind_row(&mut self.insert_many, 3 + 5 * r, batch, i)?;
+            }
+            let n = self.insert_many.raw_execute()?;
+            self.settle(batch, &rows, n)?;
+            self.pending = rows;
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes the queued rows of `batch` (before it is reused).
+    fn flush(&mut self, batch: &Batch) -> Result<()> {
+        let rows = std::mem::take(&mut self.pending);
+        for &i in &rows {
+            bind_row(&mut self.insert_one, 3, batch, i)?;
+            let n = self.insert_one.raw_execute()?;
+            self.settle(batch, &[i], n)?;
+        }
+        self.pending = rows;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// After a statement inserted `n` of `rows`: the others exist already, replace them if later.
+    fn settle(&mut self, batch: &Batch, rows: &[usize], n: usize) -> Result<()> {
+        self.inserted += n as u32;
+        if n < rows.len() {
+            for &i in rows {
+                bind_row(&mut self.update, 3, batch, i)?;
+                self.updated += self.update.raw_execute()? as u32;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Binds the five values of row `item` of `batch` from parameter `at` on.
+fn bind_row(stmt: &mut rusqlite::Statement, at: usize, batch: &Batch, item: usize) -> rusqlite::Result<()> {
+    if let Item::Row { key, comment, cells, responded_at, score, .. } = &batch.items[item] {
+        stmt.raw_bind_parameter(at, &batch.text[key.clone()])?;
+        stmt.raw_bind_parameter(at + 1, *responded_at)?;
+        stmt.raw_bind_parameter(at + 2, *score)?;
+        stmt.raw_bind_parameter(at + 3, comment.clone().map(|c| &batch.text[c]))?;
+        stmt.raw_bind_parameter(at + 4, &batch.bytes[cells.clone()])?;
+    }
+    Ok(())
+}
+
+/// A column is dictionary-coded when its sampled values have at most this many distinct values…
+const CODED_MAX_DISTINCT: usize = 128;
+/// …and each value occurs this many times on average.
+const CODED_MIN_REPEAT: usize = 4;
+
+/// The format 2 coder of a survey for this file: the survey's codes, the columns whose sampled values repeat,
+/// and codes given up front to the sample's values, most frequent first (so they get the one-byte codes).
+fn cell_coder(tx: &Transaction, survey_id: i64, reader: &ExportReader) -> Result<CellCoder> {
+    let layout = reader.layout();
+    let values: Vec<String> = tx
+        .prepare("SELECT value FROM survey_cell_value WHERE survey_id = ?1 ORDER BY code")?
+        .query_map([survey_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let n = layout.columns.len();
+    let mut counts: Vec<HashMap<&str, usize>> = vec![HashMap::new(); n];
+    let mut filled = vec![0usize; n];
+    for row in reader.sample().filter(|r| r.len() == n) {
+        for (i, cell) in row.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+            filled[i] += 1;
+            *counts[i].entry(cell).or_default() += 1;
+        }
+    }
+    let coded: Vec<bool> = (0..n)
+        .map(|i| {
+            Some(i) != layout.comment
+                && Some(i) != layout.respondent_id
+                && counts[i].len() <= CODED_MAX_DISTINCT
+                && counts[i].len() * CODED_MIN_REPEAT <= filled[i]
+        })
+        .collect();
+    let mut seeds: Vec<(usize, usize, &str)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| coded[*i])
+        .flat_map(|(i, m)| m.iter().map(move |(v, k)| (*k, i, *v)))
+        .collect();
+    seeds.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
+    let mut coder = CellCoder::new(values, coded, layout.respondent_id);
+    for (_, column, value) in seeds {
+        coder.seed(column, value);
+    }
+    Ok(coder)
+}
 
 /// Returned by the progress callback: go on, or stop and roll everything back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,11 +294,28 @@ impl Workspace {
         options: &ImportOptions,
         progress: &mut dyn FnMut(&ImportProgress) -> ImportControl,
     ) -> Result<ImportReport> {
+        // A larger page cache for the import only: the interior pages of the table and of the key index stay
+        // in memory instead of being spilled to the WAL and read back (a fixed bound, whatever the file size).
+        let previous: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+        let result = self.import_file_cached(path, options, progress);
+        let restored = self.conn.pragma_update(None, "cache_size", previous);
+        let report = result?;
+        restored?;
+        Ok(report)
+    }
+
+    fn import_file_cached(
+        &mut self,
+        path: &Path,
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(&ImportProgress) -> ImportControl,
+    ) -> Result<ImportReport> {
         let started = Instant::now();
         let mut reader = ExportReader::open(path, options)?;
         let file = path.display().to_string();
         let tx = self.conn.transaction()?;
-        let (survey_id, survey_name, created) = find_or_create_survey(&tx, &mut reader, path, options)?;
+        let (survey_id, survey_name, created, cells_format) = find_or_create_survey(&tx, &mut reader, path, options)?;
         let layout = reader.layout().clone();
         let comment_pos = layout.comment;
 
@@ -47,62 +325,66 @@ impl Workspace {
             params![survey_id, file, reader.file_size() as i64],
         )?;
         let import_id = tx.last_insert_rowid();
-        let count = |tx: &Transaction| -> Result<u32> {
-            Ok(tx.query_row("SELECT count(*) FROM response WHERE survey_id = ?1", [survey_id], |r| r.get(0))?)
+        let file_size = reader.file_size();
+        let coder = match cells_format {
+            pack::FORMAT_CODED => Some(cell_coder(&tx, survey_id, &reader)?),
+            _ => None,
         };
-        let before = count(&tx)?;
 
         let mut rows_read = 0u32;
         let mut accepted = 0u32;
-        let mut changed = 0u32;
+        let (mut new, mut updated) = (0u32, 0u32);
         let mut skipped: Vec<SkippedRow> = Vec::new();
-        {
-            // A later End Date wins; an undated stored row loses to a dated one.
-            let mut upsert = tx.prepare(
-                "INSERT INTO response (survey_id, respondent_key, responded_at, score, comment, cells, import_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (survey_id, respondent_key) DO UPDATE SET
-                     responded_at = excluded.responded_at, score = excluded.score, comment = excluded.comment,
-                     cells = excluded.cells, import_id = excluded.import_id
-                 WHERE excluded.responded_at > response.responded_at
-                    OR (response.responded_at IS NULL AND excluded.responded_at IS NOT NULL)",
-            )?;
-            let mut blob = Vec::with_capacity(512);
-            while let Some(outcome) = reader.next_row() {
-                rows_read += 1;
-                match outcome? {
-                    RowOutcome::Row(row) => {
-                        pack::pack(&row.cells, comment_pos, &mut blob);
-                        let comment = comment_pos.map(|p| row.cells[p].as_str()).filter(|c| !c.trim().is_empty());
-                        changed += upsert.execute(params![
-                            survey_id,
-                            row.respondent_key,
-                            row.responded_at.map(|d| d.and_utc().timestamp()),
-                            row.score.map(|s| s.value()),
-                            comment,
-                            blob,
-                            import_id
-                        ])? as u32;
-                        accepted += 1;
-                    }
-                    RowOutcome::Skipped(s) => skipped.push(s),
-                }
-                if rows_read.is_multiple_of(PROGRESS_EVERY) {
-                    let p = ImportProgress {
-                        file: file.clone(),
-                        rows_read,
-                        bytes_read: reader.bytes_read(),
-                        bytes_total: reader.file_size(),
+        // Reading and decoding run on a second thread, a few batches ahead of the inserts on this one (bounded:
+        // memory does not grow with the file). Progress, cancellation and every write stay on this thread.
+        let (reader, coder) = std::thread::scope(|scope| -> Result<(ExportReader, Option<CellCoder>)> {
+            let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+            let (free_tx, free_rx) = mpsc::channel::<Batch>();
+            let parser = scope.spawn(move || parse_batches(reader, coder, comment_pos, &full_tx, &free_rx));
+
+            let mut writer = Writer::new(&tx, survey_id, import_id)?;
+            for mut batch in full_rx.iter() {
+                for (i, item) in batch.items.iter().enumerate() {
+                    rows_read += 1;
+                    let bytes_read = match item {
+                        Item::Row { bytes_read, .. } => {
+                            writer.push(&batch, i)?;
+                            accepted += 1;
+                            *bytes_read
+                        }
+                        Item::Skipped { row, bytes_read } => {
+                            skipped.push(row.clone());
+                            *bytes_read
+                        }
                     };
-                    if progress(&p) == ImportControl::Cancel {
-                        return Err(StoreError::Cancelled);
+                    if rows_read.is_multiple_of(PROGRESS_EVERY) {
+                        let p = ImportProgress { file: file.clone(), rows_read, bytes_read, bytes_total: file_size };
+                        if progress(&p) == ImportControl::Cancel {
+                            // Returning drops the channel: the parser stops at its next batch.
+                            return Err(StoreError::Cancelled);
+                        }
                     }
                 }
+                writer.flush(&batch)?;
+                if let Some(e) = batch.error.take() {
+                    return Err(e.into());
+                }
+                let _ = free_tx.send(batch);
+            }
+            (new, updated) = (writer.inserted, writer.updated);
+            drop(writer);
+            match parser.join() {
+                Ok(done) => Ok(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })?;
+        if let Some(coder) = &coder {
+            let mut insert =
+                tx.prepare("INSERT INTO survey_cell_value (survey_id, code, value) VALUES (?1, ?2, ?3)")?;
+            for (code, value) in coder.added() {
+                insert.execute(params![survey_id, code, value])?;
             }
         }
-        let after = count(&tx)?;
-        let new = after - before;
-        let updated = changed - new;
         let (dropped_test, dropped_unfinished) = reader.dropped();
         let report = ImportReport {
             file: file.clone(),
@@ -117,7 +399,7 @@ impl Workspace {
             rows_read,
             new,
             updated,
-            unchanged: accepted - changed,
+            unchanged: accepted - new - updated,
             skipped,
             warnings: reader.warnings(),
             elapsed_ms: started.elapsed().as_millis() as u64,
@@ -162,12 +444,12 @@ fn find_or_create_survey(
     reader: &mut ExportReader,
     path: &Path,
     options: &ImportOptions,
-) -> Result<(i64, String, bool)> {
-    type Existing = (i64, String, [Option<i64>; 5], Option<String>, Option<String>);
+) -> Result<(i64, String, bool, i64)> {
+    type Existing = (i64, String, [Option<i64>; 5], Option<String>, Option<String>, i64);
     let existing: Option<Existing> = tx
         .query_row(
             "SELECT s.id, s.name, s.id_position, s.date_position, s.nps_position, s.comment_position,
-                    m.account_position, m.nps_scale, m.date_order
+                    m.account_position, m.nps_scale, m.date_order, s.cells_format
              FROM survey s LEFT JOIN survey_mapping m ON m.survey_id = s.id WHERE s.signature = ?1",
             [&reader.layout().signature],
             |r| {
@@ -177,11 +459,12 @@ fn find_or_create_survey(
                     [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
                     r.get(7)?,
                     r.get(8)?,
+                    r.get(9)?,
                 ))
             },
         )
         .optional()?;
-    if let Some((id, name, positions, scale, date_order)) = existing {
+    if let Some((id, name, positions, scale, date_order, cells_format)) = existing {
         let [id_pos, date, nps, comment, account] = positions.map(|p| p.map(|p| p as usize));
         let stored = Mapping { id: id_pos, date, nps, comment, account };
         let layout = reader.layout();
@@ -218,14 +501,14 @@ fn find_or_create_survey(
         }
         reader.check_nps_scale()?;
         save_mapping(tx, id, reader)?;
-        return Ok((id, name, false));
+        return Ok((id, name, false, cells_format));
     }
     reader.check_nps_scale()?;
     let layout = reader.layout();
     let name = path.file_stem().map_or_else(|| "Survey".to_string(), |s| s.to_string_lossy().into_owned());
     tx.execute(
-        "INSERT INTO survey (name, source, signature, header_rows, id_position, date_position, nps_position, comment_position, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, datetime('now'))",
+        "INSERT INTO survey (name, source, signature, header_rows, id_position, date_position, nps_position, comment_position, created_at, cells_format)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, datetime('now'), ?9)",
         params![
             name,
             layout.source,
@@ -235,6 +518,7 @@ fn find_or_create_survey(
             layout.date.map(|p| p as i64),
             layout.nps.map(|p| p as i64),
             layout.comment.map(|p| p as i64),
+            pack::FORMAT_CODED,
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -248,7 +532,7 @@ fn find_or_create_survey(
         insert.execute(params![id, c.position as i64, c.question, c.sub_label, c.name, role.as_str()])?;
     }
     save_mapping(tx, id, reader)?;
-    Ok((id, name, true))
+    Ok((id, name, true, pack::FORMAT_CODED))
 }
 
 /// Remembers the parts of the mapping `survey` has no column for (account, NPS scale, decided date order).
@@ -285,5 +569,144 @@ impl Workspace {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    const HEADER: &str = "Respondent ID,Collector ID,Start Date,End Date,How likely is it that you would recommend Acme to a friend or colleague?,What is the primary reason for your score?,Which plan are you on?\r\n,,,,Response,Open-Ended Response,Response\r\n";
+
+    fn go_on(_: &ImportProgress) -> ImportControl {
+        ImportControl::Continue
+    }
+
+    /// A row whose plan cell says which line of the file it is (`r<i>`); `day` None leaves the dates empty.
+    fn row(id: u32, day: Option<u32>, i: usize) -> String {
+        let date = day.map_or(String::new(), |d| format!("{:02}/{:02}/2025 10:00:00 AM", 1 + d / 28 % 12, 1 + d % 28));
+        format!("{id},400,{date},{date},{},\"why {i}\",r{i}\r\n", i % 11)
+    }
+
+    fn write(dir: &Path, name: &str, rows: &[String]) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, format!("{HEADER}{}", rows.concat())).unwrap();
+        p
+    }
+
+    /// What one upsert per row gives: keys in order of first appearance, each with its winning line
+    /// (a later date wins, a dated row beats an undated one, a tie keeps the stored row).
+    fn fold(rows: &[(u32, Option<u32>)]) -> (Vec<(u32, usize)>, u32) {
+        let mut out: Vec<(u32, usize)> = Vec::new();
+        let mut updated = 0;
+        for (i, (id, day)) in rows.iter().enumerate() {
+            match out.iter_mut().find(|(k, _)| k == id) {
+                None => out.push((*id, i)),
+                Some(slot) => {
+                    let stored = rows[slot.1].1;
+                    if matches!((stored, day), (Some(s), Some(d)) if d > &s) || (stored.is_none() && day.is_some()) {
+                        slot.1 = i;
+                        updated += 1;
+                    }
+                }
+            }
+        }
+        (out, updated)
+    }
+
+    #[test]
+    fn duplicates_within_a_file_resolve_as_one_upsert_per_row() {
+        // 700 rows over 230 respondents: duplicates in one multi-row statement, across statements and across
+        // batches of the parser; some undated; dates going up and down.
+        let rows: Vec<(u32, Option<u32>)> = (0..700u32)
+            .map(|i| {
+                // Every seventh row repeats the respondent of two rows before (same statement, mostly).
+                let j = if i % 7 == 3 { i - 2 } else { i };
+                let id = (j * 37) % 230 + 1;
+                let day = (i % 9 != 4).then_some((i * 53) % 300);
+                (id, day)
+            })
+            .collect();
+        let lines: Vec<String> = rows.iter().enumerate().map(|(i, (id, day))| row(*id, *day, i)).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), "dups.csv", &lines);
+        let mut ws = Workspace::open(&dir.path().join("w.npsdesk")).unwrap();
+        let r = ws.import_file(&file, &ImportOptions::default(), &mut go_on).unwrap();
+        let (expected, updated) = fold(&rows);
+        assert!(updated > 50, "the data exercises replacements ({updated})");
+        assert_eq!((r.rows_read, r.new, r.updated), (700, 230, updated));
+        assert_eq!(r.unchanged, 700 - 230 - updated);
+        let stored = ws.response_rows(r.survey_id).unwrap();
+        let got: Vec<(String, String)> = stored.iter().map(|(k, cells)| (k.clone(), cells[6].clone())).collect();
+        let want: Vec<(String, String)> = expected.iter().map(|(id, i)| (id.to_string(), format!("r{i}"))).collect();
+        assert_eq!(got, want, "same winners, in order of first appearance");
+        assert_eq!(stored[0].1[5], format!("why {}", expected[0].1), "the comment column follows its row");
+
+        // The same file again changes nothing.
+        let again = ws.import_file(&file, &ImportOptions::default(), &mut go_on).unwrap();
+        assert_eq!((again.new, again.updated, again.unchanged), (0, 0, 700));
+        assert_eq!(ws.response_rows(r.survey_id).unwrap(), stored);
+    }
+
+    #[test]
+    fn a_survey_in_the_inline_format_keeps_it_for_later_waves() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::open(&dir.path().join("w.npsdesk")).unwrap();
+        let w1: Vec<String> = (0..300).map(|i| row(i + 1, Some(i % 50), i as usize)).collect();
+        let r = ws.import_file(&write(dir.path(), "w1.csv", &w1), &ImportOptions::default(), &mut go_on).unwrap();
+        // Turn the survey into one written before the coded format existed.
+        let rows = ws.response_rows(r.survey_id).unwrap();
+        let comment_pos = Some(5);
+        ws.conn.execute("UPDATE survey SET cells_format = 1 WHERE id = ?1", [r.survey_id]).unwrap();
+        ws.conn.execute("DELETE FROM survey_cell_value", []).unwrap();
+        let mut blob = Vec::new();
+        for (key, cells) in &rows {
+            pack::pack(cells, comment_pos, &mut blob);
+            ws.conn.execute("UPDATE response SET cells = ?1 WHERE respondent_key = ?2", params![blob, key]).unwrap();
+        }
+        assert_eq!(ws.response_rows(r.survey_id).unwrap(), rows);
+
+        // Wave 2: 100 later answers of known respondents, 100 new ones.
+        let w2: Vec<String> = (200..400).map(|i| row(i + 1, Some(100 + i % 50), 1000 + i as usize)).collect();
+        let r2 = ws.import_file(&write(dir.path(), "w2.csv", &w2), &ImportOptions::default(), &mut go_on).unwrap();
+        assert_eq!((r2.survey_id, r2.new, r2.updated), (r.survey_id, 100, 100));
+        let values: i64 = ws.conn.query_row("SELECT count(*) FROM survey_cell_value", [], |x| x.get(0)).unwrap();
+        assert_eq!(values, 0, "no codes for an inline survey");
+        let after = ws.response_rows(r.survey_id).unwrap();
+        assert_eq!(after.len(), 400);
+        assert_eq!(after[..200], rows[..200]);
+        assert_eq!(after[250].1[6], "r1250");
+        assert_eq!(after[399].1[6], "r1399");
+    }
+
+    #[test]
+    fn a_later_wave_of_a_coded_survey_reuses_and_extends_its_codes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::open(&dir.path().join("w.npsdesk")).unwrap();
+        let plans = ["Free", "Pro", "Enterprise"];
+        let line = |i: u32, plan: &str| format!("{i},400,01/02/2025 10:00:00 AM,01/02/2025 10:00:00 AM,9,,{plan}\r\n");
+        let w1: Vec<String> = (0..200).map(|i| line(i, plans[i as usize % 3])).collect();
+        let r = ws.import_file(&write(dir.path(), "w1.csv", &w1), &ImportOptions::default(), &mut go_on).unwrap();
+        let codes = |ws: &Workspace| -> Vec<(i64, String)> {
+            ws.conn
+                .prepare("SELECT code, value FROM survey_cell_value ORDER BY code")
+                .unwrap()
+                .query_map([], |x| Ok((x.get(0)?, x.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let first = codes(&ws);
+        assert!(first.iter().any(|(_, v)| v == "Pro"), "{first:?}");
+        let w2: Vec<String> = (200..400).map(|i| line(i, ["Pro", "Team"][i as usize % 2])).collect();
+        ws.import_file(&write(dir.path(), "w2.csv", &w2), &ImportOptions::default(), &mut go_on).unwrap();
+        let second = codes(&ws);
+        assert_eq!(second[..first.len()], first[..], "existing codes never change");
+        assert!(second[first.len()..].iter().any(|(_, v)| v == "Team"), "{second:?}");
+        let rows = ws.response_rows(r.survey_id).unwrap();
+        assert_eq!((rows[1].1[6].as_str(), rows[201].1[6].as_str()), ("Pro", "Team"));
+        assert_eq!(rows[399].1[0], "399", "the id cell is the respondent key");
     }
 }

@@ -124,9 +124,7 @@ impl Workspace {
         positions: &[u32],
         mut f: impl FnMut(ResponseCells<'_>),
     ) -> Result<()> {
-        let comment_pos: Option<i64> =
-            self.conn().query_row("SELECT comment_position FROM survey WHERE id = ?1", [survey_id], |r| r.get(0))?;
-        let comment_pos = comment_pos.map(|p| p as usize);
+        let (comment_pos, coded_values) = self.packing(survey_id)?;
         let wanted: Vec<usize> = positions.iter().map(|p| *p as usize).collect();
         let mut stmt = self.conn().prepare(
             // Ordered by rowid so every scan of a survey yields rows in the same order (frame columns line up).
@@ -144,7 +142,11 @@ impl Workspace {
                 rusqlite::types::ValueRef::Blob(b) => b,
                 _ => &[],
             };
-            pack::for_each_cell(blob, comment_pos, |pos, text| {
+            let key = match r.get_ref(4)? {
+                rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).unwrap_or_default(),
+                _ => "",
+            };
+            pack::for_each_cell_as(blob, comment_pos, packing(&coded_values, key), |pos, text| {
                 for (slot, w) in wanted.iter().enumerate() {
                     if *w == pos && !text.trim().is_empty() {
                         values[slot] = Some(text.to_string());
@@ -156,10 +158,6 @@ impl Workspace {
                     values[slot] = comment.clone();
                 }
             }
-            let key = match r.get_ref(4)? {
-                rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).unwrap_or_default(),
-                _ => "",
-            };
             f(ResponseCells { respondent_key: key, responded_at: r.get(0)?, score: r.get(1)?, values: &values });
         }
         Ok(())
@@ -167,8 +165,7 @@ impl Workspace {
 
     /// Every cell of every response of a survey, rebuilt in export order (used by tests and future exports).
     pub fn response_rows(&self, survey_id: i64) -> Result<Vec<(String, Vec<String>)>> {
-        let comment_pos: Option<i64> =
-            self.conn().query_row("SELECT comment_position FROM survey WHERE id = ?1", [survey_id], |r| r.get(0))?;
+        let (comment_pos, coded_values) = self.packing(survey_id)?;
         let mut stmt = self.conn().prepare(
             "SELECT respondent_key, comment, cells FROM response NOT INDEXED WHERE survey_id = ?1 ORDER BY id",
         )?;
@@ -181,10 +178,40 @@ impl Workspace {
         let mut out = Vec::new();
         for row in rows {
             let (key, comment, blob) = row?;
-            let cells = pack::unpack(&blob, comment_pos.map(|p| p as usize), comment.as_deref()).unwrap_or_default();
+            let cells = pack::unpack_as(&blob, comment_pos, comment.as_deref(), packing(&coded_values, &key))
+                .unwrap_or_default();
             out.push((key, cells));
         }
         Ok(out)
+    }
+}
+
+impl Workspace {
+    /// How a survey's cells are packed: the comment's position, and the survey's coded values when its
+    /// `cells` are in format 2 (`None`: format 1).
+    fn packing(&self, survey_id: i64) -> Result<(Option<usize>, Option<Vec<String>>)> {
+        let (comment_pos, format): (Option<i64>, i64) = self.conn().query_row(
+            "SELECT comment_position, cells_format FROM survey WHERE id = ?1",
+            [survey_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let values = match format {
+            pack::FORMAT_INLINE => None,
+            _ => Some(
+                self.conn()
+                    .prepare("SELECT value FROM survey_cell_value WHERE survey_id = ?1 ORDER BY code")?
+                    .query_map([survey_id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?,
+            ),
+        };
+        Ok((comment_pos.map(|p| p as usize), values))
+    }
+}
+
+fn packing<'a>(values: &'a Option<Vec<String>>, key: &'a str) -> pack::Packing<'a> {
+    match values {
+        None => pack::Packing::Inline,
+        Some(values) => pack::Packing::Coded { values, key },
     }
 }
 
