@@ -24,7 +24,8 @@ APT_TEST := $(APT_RUN) webkit2gtk-driver xvfb xauth imagemagick
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help run test deps-run deps-test system-packages node-deps tauri-driver ui app cli \
-        check-fmt clippy rust-tests bindings-drift ui-checks e2e clean
+        check-fmt clippy rust-tests bindings-drift ui-checks e2e clean \
+        cargo-deny deny audit cargo-fuzz fuzz-build fuzz-replay fuzz reliability
 
 help:
 	@echo "make run    build and open the npsdesk window on the demo workspace"
@@ -77,7 +78,7 @@ run: deps-run ui
 	./target/$(RUN_PROFILE)/npsdesk-app
 
 # ---------------------------------------------------------------------------------------------- tests
-test: deps-test check-fmt ui clippy rust-tests bindings-drift ui-checks e2e
+test: deps-test check-fmt ui clippy rust-tests bindings-drift deny fuzz-replay ui-checks e2e
 	@echo "make test: all checks passed"
 
 check-fmt:
@@ -113,6 +114,63 @@ e2e: app
 	NPSDESK_GEN=$(NPSDESK_SHARED)/tools/gen_surveymonkey.py TAURI_DRIVER=$(CARGO_BIN)/tauri-driver \
 	E2E_ARTIFACTS=$(CURDIR)/target/e2e-artifacts \
 	  xvfb-run -a -s "-screen 0 1280x900x24" node ui/e2e/real-window.mjs
+
+# ---------------------------------------------------------------------------------------------- reliability
+# See RELIABILITY.md for what each of these proves and the last figures.
+CARGO_DENY_VERSION := 0.20.2
+CARGO_FUZZ_VERSION := 0.13.2
+FUZZ_TARGETS := import_csv import_xlsx decode dates score rules
+# `make fuzz`: seconds per target (one target at a time). `make test` replays the committed corpus and
+# mutates for FUZZ_SMOKE_SECONDS per target.
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 6
+# cargo-fuzz passes -Z flags: on stable Rust, RUSTC_BOOTSTRAP=1 lets it (no sanitizer: none needs nightly).
+FUZZ := cd fuzz && RUSTC_BOOTSTRAP=1 "$(CARGO_BIN)/cargo-fuzz"
+
+cargo-deny:
+	@if [ "$$("$(CARGO_BIN)/cargo-deny" --version 2>/dev/null)" != "cargo-deny $(CARGO_DENY_VERSION)" ]; then \
+	  cargo install cargo-deny --version $(CARGO_DENY_VERSION) --locked; fi
+
+# Licenses (allow-list), bans (tauri only in the shell, polars only in analytics) and sources: offline.
+deny: cargo-deny
+	"$(CARGO_BIN)/cargo-deny" check licenses bans sources
+
+# Needs the RustSec database from GitHub and npm's audit endpoint: not reachable from every build machine,
+# so not part of `make test` (RELIABILITY.md).
+audit: cargo-deny node-deps
+	"$(CARGO_BIN)/cargo-deny" check advisories
+	cd ui && npm audit --omit=dev
+
+cargo-fuzz:
+	@if [ "$$("$(CARGO_BIN)/cargo-fuzz" --version 2>/dev/null)" != "cargo-fuzz $(CARGO_FUZZ_VERSION)" ]; then \
+	  cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked; fi
+
+fuzz-build: cargo-fuzz
+	$(FUZZ) build --sanitizer none -O
+
+# Every committed corpus input once, then a few seconds of mutation per target; new inputs go to a scratch
+# folder, never into fuzz/corpus.
+fuzz-replay: fuzz-build
+	@scratch="$$(mktemp -d)"; trap 'rm -rf "$$scratch"' EXIT; \
+	for t in $(FUZZ_TARGETS); do mkdir -p "$$scratch/$$t"; \
+	  if ! $(FUZZ) run $$t --sanitizer none -O "$$scratch/$$t" corpus/$$t -- \
+	       -max_total_time=$(FUZZ_SMOKE_SECONDS) -timeout=20 -rss_limit_mb=2048 > "$$scratch/$$t.log" 2>&1; then \
+	    tail -n 80 "$$scratch/$$t.log"; echo "error: fuzz target $$t failed (input in fuzz/artifacts/$$t)" >&2; exit 1; fi; \
+	  echo "fuzz $$t: $$(grep -E '^Done' "$$scratch/$$t.log" | tail -n 1)"; \
+	done
+
+# Long fuzzing, one target at a time (FUZZ_SECONDS each); new inputs are added to fuzz/corpus: minimise with
+# `cd fuzz && cargo fuzz cmin <target>` before committing.
+fuzz: fuzz-build
+	for t in $(FUZZ_TARGETS); do \
+	  nice -n 19 $(FUZZ) run $$t --sanitizer none -O corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 || exit 1; \
+	done
+
+# The full kill -9 runs (100 trials of import and of rules save) and the 1 GB single line.
+reliability:
+	NPSDESK_KILL_TRIALS=100 cargo test -p npsdesk-cli --test crash -- --nocapture
+	NPSDESK_LONG_LINE_MB=1024 cargo test -p npsdesk-cli --test broken -- --nocapture
 
 clean:
 	cargo clean

@@ -12,6 +12,9 @@ use crate::session::{Dashboard, Session, Startup};
 
 pub type AppState = Arc<Session>;
 
+mod mapping;
+pub use mapping::*;
+
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
     tauri::async_runtime::spawn_blocking(f)
         .await
@@ -93,9 +96,10 @@ pub async fn themes(
     survey_id: Option<i64>,
     query: NpsQuery,
     rules: Option<String>,
+    resamples: Option<u32>,
 ) -> Result<npsdesk_analytics::ThemesAnswer, AppError> {
     let session = state.inner().clone();
-    blocking(move || session.themes(survey_id, &query, rules.as_deref())).await
+    blocking(move || session.themes(survey_id, &query, rules.as_deref(), resamples)).await
 }
 
 #[tauri::command]
@@ -112,4 +116,51 @@ pub async fn save_rules(
 pub async fn rule_history(state: State<'_, AppState>) -> Result<Vec<npsdesk_core::RuleVersion>, AppError> {
     let session = state.inner().clone();
     blocking(move || session.rule_history()).await
+}
+
+#[tauri::command]
+pub async fn comments(
+    state: State<'_, AppState>,
+    survey_id: Option<i64>,
+    query: NpsQuery,
+    explorer: npsdesk_analytics::CommentQuery,
+    rules: Option<String>,
+) -> Result<npsdesk_analytics::CommentPage, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.comments(survey_id, &query, &explorer, rules.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn preview_rules(
+    state: State<'_, AppState>,
+    survey_id: Option<i64>,
+    query: NpsQuery,
+    text: String,
+    explorer: npsdesk_analytics::CommentQuery,
+) -> Result<crate::session::RulesPreview, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.preview_rules(survey_id, &query, &text, &explorer)).await
+}
+
+#[tauri::command]
+pub async fn rules_text(state: State<'_, AppState>) -> Result<String, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.rules_text()).await
+}
+
+/// Rule files come from the open/save dialogs, so the path is the user's choice; it must be absolute.
+#[tauri::command]
+pub async fn read_rules_file(path: PathBuf) -> Result<String, AppError> {
+    if !path.is_absolute() {
+        return Err(AppError::new(ErrorCode::InvalidInput, "a rule file needs an absolute path"));
+    }
+    blocking(move || crate::session::read_rules_file(&path)).await
+}
+
+#[tauri::command]
+pub async fn write_rules_file(path: PathBuf, text: String) -> Result<(), AppError> {
+    if !path.is_absolute() || path.extension().is_none_or(|e| e != "toml" && e != "json") {
+        return Err(AppError::new(ErrorCode::InvalidInput, "a rule file is an absolute path ending in .toml or .json"));
+    }
+    blocking(move || crate::session::write_rules_file(&path, &text)).await
 }

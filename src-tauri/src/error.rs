@@ -20,6 +20,9 @@ pub enum ErrorCode {
     Workspace,
     /// The survey has no NPS question.
     NoNps,
+    /// The export can be imported once the user says how to read it (a recoded NPS scale): the window opens
+    /// its mapping screen instead of showing an error.
+    NeedsMapping,
     Internal,
 }
 
@@ -40,13 +43,22 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         let code = match &e {
+            StoreError::Import(npsdesk_import::ImportError::NpsScaleNeeded { .. }) => ErrorCode::NeedsMapping,
             StoreError::Import(_) | StoreError::Cancelled => ErrorCode::ImportFailed,
             StoreError::NoSurvey(_) | StoreError::Empty => ErrorCode::NotFound,
             StoreError::UnknownColumn { .. } | StoreError::MappingConflict { .. } => ErrorCode::InvalidInput,
             StoreError::Sqlite(_)
             | StoreError::TooNew { .. }
             | StoreError::Migration(_)
-            | StoreError::Folder { .. } => ErrorCode::Workspace,
+            | StoreError::Folder { .. }
+            | StoreError::NotAWorkspace { .. }
+            | StoreError::NoWorkspace { .. }
+            | StoreError::ReadOnly { .. }
+            | StoreError::DiskFull { .. }
+            | StoreError::Backup { .. }
+            | StoreError::BackupBeforeMigration { .. }
+            | StoreError::CannotOpen { .. }
+            | StoreError::Busy { .. } => ErrorCode::Workspace,
         };
         AppError::new(code, e.to_string())
     }

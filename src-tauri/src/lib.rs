@@ -24,7 +24,14 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, launch: Launch) 
             commands::explain,
             commands::themes,
             commands::save_rules,
-            commands::rule_history
+            commands::rule_history,
+            commands::inspect_file,
+            commands::import_with_mapping,
+            commands::comments,
+            commands::preview_rules,
+            commands::rules_text,
+            commands::read_rules_file,
+            commands::write_rules_file
         ])
 }
 

@@ -6,8 +6,7 @@ use std::sync::Mutex;
 
 use npsdesk_analytics::SurveyFrame;
 use npsdesk_core::{
-    Explanation, ImportProgress, ImportReport, NpsQuery, NpsReport, Period, RuleVersion, SurveySummary, ValueCount,
-    WorkspaceInfo,
+    Explanation, ImportProgress, ImportReport, NpsQuery, NpsReport, Period, SurveySummary, ValueCount, WorkspaceInfo,
 };
 use npsdesk_import::ImportOptions;
 use npsdesk_store::{ImportControl, Workspace};
@@ -15,6 +14,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{AppError, ErrorCode};
+
+pub mod mapping;
+
+mod themes;
+pub use themes::{read_rules_file, write_rules_file, RulesPreview};
 
 /// The demo survey bundled with the app (synthetic, made by the project's SurveyMonkey generator), so a first
 /// launch shows a populated dashboard.
@@ -40,6 +44,10 @@ pub struct Startup {
     pub imported: Vec<ImportReport>,
     /// A command-line export that could not be imported (the window still opens).
     pub error: Option<AppError>,
+    /// Command-line exports not imported because detection is unsure: the window asks for their mapping.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub needs_mapping: Option<Vec<String>>,
 }
 
 /// How the app was asked to start.
@@ -94,6 +102,7 @@ impl Session {
         let launch = self.launch.lock().expect("launch lock").take();
         let mut imported = Vec::new();
         let mut error = None;
+        let mut needs_mapping = None;
         match launch {
             Some(Launch::Demo) => {
                 let ws = self.open()?;
@@ -110,13 +119,17 @@ impl Session {
                     imported = result?;
                 }
             }
-            Some(Launch::Exports(files)) => match self.import_files(&files, progress) {
-                Ok(r) => imported = r,
-                Err(e) => error = Some(e),
-            },
+            Some(Launch::Exports(files)) => {
+                let (sure, unsure) = self.split_unsure(&files);
+                needs_mapping = Some(unsure).filter(|u| !u.is_empty());
+                match self.import_files(&sure, progress) {
+                    Ok(r) => imported = r,
+                    Err(e) => error = Some(e),
+                }
+            }
             Some(Launch::Workspace(_)) | None => {}
         }
-        Ok(Startup { workspace: self.open()?.info()?, imported, error })
+        Ok(Startup { workspace: self.open()?.info()?, imported, error, needs_mapping })
     }
 
     /// Imports each file in its own transaction; the first failure stops and is returned (earlier files stay).
@@ -197,46 +210,6 @@ impl Session {
         self.with_frame(survey_id, |frame, ws| frame.values(ws, column, 500))
     }
 
-    /// Themes of the survey's comments over the query's selection: the built-in rules, or a rule set's text
-    /// (JSON when it starts with `{`, else TOML) whose problems come back with line and column.
-    pub fn themes(
-        &self,
-        survey_id: Option<i64>,
-        query: &NpsQuery,
-        rules: Option<&str>,
-    ) -> Result<npsdesk_analytics::ThemesAnswer, AppError> {
-        let given = rules.map(checked_rules).transpose()?;
-        let opts = npsdesk_themes::ImpactOptions::default();
-        self.with_frame(survey_id, |frame, ws| {
-            // The given text, else the rules saved in the workspace, else the built-in set.
-            let (matcher, label) = match given {
-                Some((set, _)) => (npsdesk_themes::Matcher::new(&set), "unsaved".to_string()),
-                None => match ws.rules_in_use(frame.survey_id())? {
-                    Some(v) => match checked_rules(&v.text) {
-                        Ok((set, _)) => (npsdesk_themes::Matcher::new(&set), format!("saved version {}", v.id)),
-                        Err(_) => (npsdesk_themes::Matcher::builtin(), "built-in".to_string()),
-                    },
-                    None => (npsdesk_themes::Matcher::builtin(), "built-in".to_string()),
-                },
-            };
-            let mut answer = frame.themes(ws, query, &matcher, &opts)?;
-            answer.rules = label;
-            Ok(answer)
-        })
-    }
-
-    /// Checks a rule set's text and saves it as the next version of the workspace's rules.
-    pub fn save_rules(&self, text: &str, note: Option<&str>) -> Result<RuleVersion, AppError> {
-        let (_, format) = checked_rules(text)?;
-        let mut ws = self.open()?;
-        Ok(ws.save_rules(None, format, text, note)?)
-    }
-
-    /// Every saved version of the workspace's rules, newest first.
-    pub fn rule_history(&self) -> Result<Vec<RuleVersion>, AppError> {
-        Ok(self.open()?.rule_history(None)?)
-    }
-
     pub fn explain(
         &self,
         survey_id: Option<i64>,
@@ -247,21 +220,6 @@ impl Session {
     ) -> Result<Explanation, AppError> {
         self.with_frame(survey_id, |frame, ws| npsdesk_analytics::explain(frame, ws, base, from, to, by))
     }
-}
-
-/// A rule set's text checked (JSON when it starts with `{`, else TOML), with its format's name; problems
-/// come back with line and column.
-fn checked_rules(text: &str) -> Result<(npsdesk_themes::RuleSet, &'static str), AppError> {
-    let (format, name) = if text.trim_start().starts_with('{') {
-        (npsdesk_themes::Format::Json, "json")
-    } else {
-        (npsdesk_themes::Format::Toml, "toml")
-    };
-    let set = npsdesk_themes::check(text, format).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        AppError::new(ErrorCode::InvalidInput, format!("the rule set has problems: {}", lines.join("; ")))
-    })?;
-    Ok((set, name))
 }
 
 #[cfg(test)]
@@ -379,36 +337,6 @@ mod tests {
         assert_eq!(filtered.n, pro_group.n, "a filter gives the same numbers as the group");
         let bad = session.nps(None, &NpsQuery { level: 0.5, ..NpsQuery::default() }).unwrap_err();
         assert_eq!(bad.code, ErrorCode::InvalidInput);
-    }
-
-    #[test]
-    fn themes_use_the_builtin_rules_or_a_rule_text_with_positioned_errors() {
-        let dir = tempfile::tempdir().unwrap();
-        let session = Session {
-            launch: Mutex::new(Some(Launch::Demo)),
-            workspace: Mutex::new(dir.path().join("demo.npsdesk")),
-            frame: Mutex::new(None),
-        };
-        session.startup(&mut |_| {}).unwrap();
-        let all = session.themes(None, &NpsQuery::default(), None).unwrap();
-        assert!(all.overall.coverage >= 0.7, "the built-in rules cover the demo comments: {}", all.overall.coverage);
-        // Comments counted by the engine equal the non-empty "why?" cells of the embedded export.
-        let nps = session.nps(None, &NpsQuery::default()).unwrap();
-        assert!(all.overall.comments > 0 && all.overall.comments <= u64::from(nps.n) + 100);
-        let rules = "{\"stemming\": false, \"themes\": [{\"name\": \"Price\", \"any\": [\"price*\", \"expensive\"]}]}";
-        let one = session.themes(None, &NpsQuery::default(), Some(rules)).unwrap();
-        assert_eq!(one.overall.themes.len(), 1);
-        assert!(one.overall.themes[0].mentions > 0);
-        let bad = session.themes(None, &NpsQuery::default(), Some("[[themes]]\nname = \"\"\n")).unwrap_err();
-        assert_eq!(bad.code, ErrorCode::InvalidInput);
-        assert!(bad.message.contains("line 2"), "{}", bad.message);
-        // Saved rules become the default; the bad text is not saved.
-        assert!(session.save_rules("[[themes]]\nname = \"\"\n", None).is_err());
-        let v = session.save_rules(rules, Some("price only")).unwrap();
-        let saved = session.themes(None, &NpsQuery::default(), None).unwrap();
-        assert_eq!(saved.rules, format!("saved version {}", v.id));
-        assert_eq!(saved.overall.themes, one.overall.themes);
-        assert_eq!(session.rule_history().unwrap().len(), 1);
     }
 
     #[test]

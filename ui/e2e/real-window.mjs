@@ -372,6 +372,9 @@ async function main() {
   } catch {
     throw new StepError(`npsdesk themes did not print JSON: ${themesOut.slice(0, 300)}`);
   }
+  const themesTab = await browser.$('[data-testid=tab-themes]');
+  await themesTab.waitForExist({ timeout: 15_000 });
+  await withTimeout(themesTab.click(), 10_000, 'opening the Themes tab');
   const panel = await browser.$('[data-testid=themes-panel]');
   const panelShown = await panel.waitForExist({ timeout: 30_000, interval: 250 }).then(() => true, () => false);
   check('the themes panel is shown', panelShown);
@@ -400,6 +403,149 @@ async function main() {
   }
   await new Promise((r) => setTimeout(r, 2500));
   xshot(artifacts, 'themes');
+  const heat = await browser.$('[data-testid=chart-theme-heatmap] svg');
+  const heatShown = await heat.waitForExist({ timeout: 30_000, interval: 250 }).then(() => true, () => false);
+  check('the theme × period heat map is drawn', heatShown);
+  await withTimeout(
+    browser.execute(() => document.querySelector('[data-testid=theme-heatmap]')?.scrollIntoView({ block: 'start' })),
+    10_000,
+    'scrolling to the theme heat map',
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  xshot(artifacts, 'theme-heatmap');
+
+  // 10. The rule editor's live preview counts what the CLI counts with the same (built-in) rules and filter.
+  await withTimeout(
+    browser.execute(() => {
+      const d = document.querySelector('[data-testid=rules-editor]');
+      if (d) d.open = true;
+      d?.scrollIntoView({ block: 'start' });
+    }),
+    10_000,
+    'opening the rule editor',
+  );
+  const status = await browser.$('[data-testid=preview-status]');
+  const previewShown = await status.waitForExist({ timeout: 60_000, interval: 250 }).then(() => true, () => false);
+  const previewUnc = previewShown ? Number(await status.getAttribute('data-uncategorized')) : NaN;
+  check(
+    'the rule editor previews the rules: uncategorized comments equal `npsdesk themes --where`',
+    previewShown && previewUnc === cliThemes.uncategorized,
+    `app ${previewUnc}, cli ${cliThemes.uncategorized}`,
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  xshot(artifacts, 'rules-preview');
+
+  // 11. A theme's row opens its comments: the same comments, newest first, as `npsdesk comments --theme`.
+  const top = [...cliThemes.themes].filter((t) => t.parent !== null).sort((a, b) => b.mentions - a.mentions)[0];
+  const commentsOut = run(
+    cli,
+    ['comments', '--workspace', join(tmp, 'cli.npsdesk'), '--where', `${PLAN_COLUMN}=${PLAN_VALUE}`,
+      '--theme', top.theme, '--limit', '50', '--format', 'json'],
+    { timeoutMs: 60_000, what: 'npsdesk comments --theme' },
+  );
+  writeFileSync(join(artifacts, 'cli-comments-theme.json'), commentsOut);
+  const cliComments = JSON.parse(commentsOut);
+  const rowButton = await browser.$(`tr[data-theme="${top.theme}"] button`);
+  await rowButton.waitForExist({ timeout: 10_000 });
+  await withTimeout(browser.execute((el) => el.scrollIntoView({ block: 'center' }), rowButton), 10_000, 'scrolling to the row');
+  await withTimeout(rowButton.click(), 10_000, `clicking the theme ${top.theme}`);
+  const summaryEl = await browser.$('[data-testid=comments-summary]');
+  const totalOk = await browser
+    .waitUntil(async () => (await summaryEl.isExisting()) && Number(await summaryEl.getAttribute('data-total')) === cliComments.total, {
+      timeout: 60_000,
+      interval: 250,
+    })
+    .then(() => true, () => false);
+  const appTotal = (await summaryEl.isExisting()) ? await summaryEl.getAttribute('data-total') : 'none';
+  check(
+    `clicking "${top.theme}" shows its comments: the total equals \`npsdesk comments --theme --where\``,
+    totalOk,
+    `app ${appTotal}, cli ${cliComments.total}`,
+  );
+  const shownIds = [];
+  for (const li of await browser.$$('[data-testid=comment-list] li')) shownIds.push(await li.getAttribute('data-respondent'));
+  const cliIds = cliComments.comments.map((c) => c.respondent);
+  check(
+    'the explorer lists the same respondents in the same order as the CLI',
+    shownIds.length === cliIds.length && shownIds.every((id, i) => id === cliIds[i]),
+    `app ${shownIds.slice(0, 3).join(',')}… (${shownIds.length}), cli ${cliIds.slice(0, 3).join(',')}… (${cliIds.length})`,
+  );
+  const marks = await browser.$$('[data-testid=comment-list] mark');
+  check('matched words are highlighted in the explorer', marks.length > 0, `${marks.length} marks`);
+  await withTimeout(browser.execute(() => document.querySelector('main.content')?.scrollTo(0, 0)), 10_000, 'scrolling up');
+  await new Promise((r) => setTimeout(r, 1500));
+  xshot(artifacts, 'comments');
+
+  await checkMappingScreen(app, cli, artifacts);
+}
+
+/**
+ * The mapping screen: a new window opened on a generic table whose score column is not recognisable asks for
+ * the mapping; completing it in the window gives the headline NPS that `npsdesk import` with the same flags and
+ * `npsdesk nps` give.
+ */
+async function checkMappingScreen(app, cli, artifacts) {
+  const file = resolve(import.meta.dirname, '../../tests/fixtures/generic_mapping_w1.csv');
+  const roles = { ref: 'id', answered: 'date', q7: 'nps', 'free text': 'comment', company: 'account' };
+  const flags = ['--id-column', 'ref', '--date-column', 'answered', '--nps-column', 'q7', '--comment-column', 'free text',
+    '--account-column', 'company'];
+  const ws = join(tmp, 'cli-mapping.npsdesk');
+  run(cli, ['import', file, '--workspace', ws, ...flags], { timeoutMs: 60_000, what: 'npsdesk import (mapping flags)' });
+  const cliReport = pickReport(JSON.parse(run(cli, ['nps', '--workspace', ws, '--format', 'json'], {
+    timeoutMs: 60_000,
+    what: 'npsdesk nps (mapping)',
+  })));
+  log(`CLI (mapped): nps = ${cliReport.nps}, n = ${cliReport.n}`);
+
+  await withTimeout(browser.deleteSession(), 15_000, 'closing the first window');
+  browser = null;
+  browser = await withTimeout(
+    remote({
+      hostname: '127.0.0.1',
+      port: DRIVER_PORT,
+      logLevel: 'warn',
+      connectionRetryTimeout: 60_000,
+      connectionRetryCount: 1,
+      capabilities: { 'tauri:options': { application: app, args: [file] } },
+    }),
+    90_000,
+    'opening a window on the generic export',
+  );
+  const dialog = await browser.$('[data-testid=mapping-dialog]');
+  const asked = await dialog.waitForExist({ timeout: 60_000, interval: 250 }).then(() => true, () => false);
+  check('a generic export without a clear NPS column opens the mapping screen', asked);
+  if (!asked) return;
+  for (const [column, role] of Object.entries(roles)) {
+    const picker = await browser.$(`select[aria-label="Role of the column ${column}"]`);
+    await withTimeout(picker.selectByAttribute('value', role), 10_000, `choosing the role of ${column}`);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  xshot(artifacts, 'mapping');
+  // The window shows the workspace's earlier survey behind the dialog; wait for the new one.
+  const surveyId = async () => {
+    const d = await browser.$('[data-testid=dashboard]');
+    return (await d.isExisting()) ? await d.getAttribute('data-survey-id') : null;
+  };
+  const before = await surveyId();
+  const importButton = await browser.$('[data-testid=mapping-import]');
+  await withTimeout(importButton.click(), 10_000, 'clicking Import');
+  const headline = await browser.$('[data-testid=headline-nps]');
+  const shown = await browser
+    .waitUntil(async () => {
+      const id = await surveyId();
+      return id !== null && id !== before && (await headline.isExisting()) && !(await dialog.isExisting());
+    }, { timeout: 60_000, interval: 250 })
+    .then(() => true, () => false);
+  const npsAttr = shown ? await headline.getAttribute('data-nps') : null;
+  check(
+    'after the mapping, the headline NPS equals `npsdesk nps` imported with the same flags',
+    shown && Math.abs(Number(npsAttr) - cliReport.nps) < 1e-9,
+    `app ${npsAttr}, cli ${cliReport.nps}`,
+  );
+  const n = shown ? Number(await (await browser.$('[data-testid=headline-n]')).getAttribute('data-n')) : null;
+  check('after the mapping, n equals the CLI', n === cliReport.n, `app ${n}, cli ${cliReport.n}`);
+  await new Promise((r) => setTimeout(r, 2500));
+  xshot(artifacts, 'mapped');
 }
 
 /** An X screenshot of the whole screen into E2E_ARTIFACTS/<name>.png (never a WebDriver screenshot). */

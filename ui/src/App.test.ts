@@ -475,9 +475,14 @@ describe('App', () => {
       flushSync();
     };
     const summary = () => $('[data-testid=themes-summary]')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+    const openThemes = async () => {
+      (await until(() => $('[data-testid=tab-themes]'))).click();
+      flushSync();
+    };
 
     it('renders one row per theme from the mock, children under their parents, with the coverage line', async () => {
       start({ ...base, ...analyticsHandlers() });
+      await openThemes();
       const expected = new MockRuleStore().themes(mockRows(), queryFor(DEFAULT_CONTROLS, [], 'none'), null);
       const rows = await until(() => (rowsOf().length > 0 ? rowsOf() : null));
       expect(rows).toHaveLength(expected.themes.length);
@@ -500,7 +505,8 @@ describe('App', () => {
     it('asks with the dashboard’s filters', async () => {
       const h = analyticsHandlers();
       const seen: NpsQuery[] = [];
-      const state = start({ ...base, ...h, themes: (id, q, r) => (seen.push(q), h.themes!(id, q, r)) });
+      const state = start({ ...base, ...h, themes: (id, q, r, n) => (seen.push(q), h.themes!(id, q, r, n)) });
+      await openThemes();
       await until(() => rowsOf().length > 0);
       state.analysis.addFilter({ column: PLAN, value: 'Free', negate: false });
       const filtered = new MockRuleStore().themes(mockRows(), queryFor({ ...DEFAULT_CONTROLS, filters: [{ column: PLAN, value: 'Free', negate: false }] }, [], 'none'), null);
@@ -509,27 +515,75 @@ describe('App', () => {
       expect(seen[seen.length - 1]?.filters).toEqual([{ column: PLAN, value: 'Free', negate: false }]);
     });
 
-    it('applies rules, shows a rejected rule set’s line and column inline, and saves as default', async () => {
+    it('previews rules as they are typed: problems with line and column, else counts and highlighted comments', async () => {
       start({ ...base, ...analyticsHandlers() });
+      await openThemes();
       await until(() => rowsOf().length > 0);
-      setRules('[[themes]]\nname = ""\n');
-      $('[data-testid=rules-apply]')!.click();
-      const err = await until(() => $('[data-testid=rules-error]'));
-      expect(err.textContent).toContain('line 1, column 1');
-      expect(rowsOf().length).toBeGreaterThan(2); // the last good answer stays
+      ($('[data-testid=rules-editor]') as HTMLDetailsElement).open = true;
+      // The editor starts from the rules in use (built-in here) and previews them.
+      await until(() => ($('[data-testid=rules-text]') as HTMLTextAreaElement).value.includes('Support'));
+      await until(() => $('[data-testid=preview-status]'));
 
-      setRules('{"themes": [{"name": "<img src=x onerror=alert(1)>", "any": ["expensive"]}]}');
+      setRules('{"themes": [{"name": ""}]}');
+      const problems = await until(() => $('[data-testid=rules-problems]'));
+      expect(problems.textContent).toContain('Line 1, column');
+      expect(($('[data-testid=rules-apply]') as HTMLButtonElement).disabled).toBe(true);
+      expect(rowsOf().length).toBeGreaterThan(2); // the dashboard keeps the rules in effect
+
+      const text = '{"themes": [{"name": "<img src=x onerror=alert(1)>", "any": ["expensive"]}]}';
+      setRules(text);
+      const status = await until(() => ($('[data-testid=rules-problems]') ? null : $('[data-testid=preview-status]')));
+      const expected = new MockRuleStore().themes(mockRows(), queryFor(DEFAULT_CONTROLS, [], 'none'), text);
+      await until(() => status.dataset['uncategorized'] === String(expected.uncategorized));
+      const marks = await until(() => {
+        const m = [...document.querySelectorAll('[data-testid=preview-comments] mark')];
+        return m.length > 0 ? m : null;
+      });
+      expect(marks.every((m) => m.textContent?.toLowerCase() === 'expensive')).toBe(true);
+      expect($('[data-testid=themes-panel] img')).toBeNull();
+
       $('[data-testid=rules-apply]')!.click();
       await until(() => rowsOf().length === 1 && summary().endsWith('rules: unsaved'));
-      expect($('[data-testid=rules-error]')).toBeNull();
       const only = rowsOf()[0]!;
       expect(only.dataset['theme']).toBe('<img src=x onerror=alert(1)>');
-      expect(only.querySelector('td')?.textContent).toBe('<img src=x onerror=alert(1)>');
+      expect(only.querySelector('td')?.textContent?.trim()).toBe('<img src=x onerror=alert(1)>');
       expect($('[data-testid=themes-panel] img')).toBeNull();
 
       $('[data-testid=rules-save]')!.click();
       await until(() => summary().endsWith('rules: saved version 1'));
       expect($('[data-testid=rules-notice]')?.textContent).toContain('Saved as version 1');
+    });
+
+    it('opens a theme’s comments from its row, and the explorer filters by band and words', async () => {
+      start({ ...base, ...analyticsHandlers() });
+      await openThemes();
+      const rows = await until(() => (rowsOf().length > 0 ? rowsOf() : null));
+      const price = rows.find((r) => r.dataset['theme'] === 'Price')!;
+      price.querySelector('button')!.click();
+      flushSync();
+      const total = () => Number($('[data-testid=comments-summary]')?.dataset['total'] ?? -1);
+      await until(() => total() === Number(price.dataset['mentions']));
+      const shown = () => [...document.querySelectorAll<HTMLElement>('[data-testid=comment-list] li')];
+      expect(shown().length).toBe(Math.min(50, total()));
+      expect(shown().every((li) => li.textContent?.includes('Price'))).toBe(true);
+
+      // Detractors only: the page equals the band's count, every score ≤ 6.
+      const rules = new MockRuleStore();
+      const q = queryFor(DEFAULT_CONTROLS, [], 'none');
+      const e = { theme: 'Price', matched: null, bands: [], search: null, sort: 'newest' as const, offset: 0, limit: 50, show: [] };
+      const all = rules.comments(mockRows(), q, e, null);
+      $('[data-testid=band-detractor]')!.click();
+      flushSync();
+      await until(() => total() === all.bands.detractors);
+      expect(shown().every((li) => Number(li.dataset['score']) <= 6)).toBe(true);
+
+      // Words: every shown comment has a marked word starting with the search.
+      const search = $('[data-testid=comments-search]') as HTMLInputElement;
+      search.value = 'expens';
+      search.dispatchEvent(new Event('input', { bubbles: true }));
+      const withWord = rules.comments(mockRows(), q, { ...e, bands: ['detractor'], search: 'expens' }, null);
+      await until(() => total() === withWord.total, 4000);
+      for (const li of shown()) expect(li.querySelector('mark')?.textContent?.toLowerCase().startsWith('expens')).toBe(true);
     });
   });
 });

@@ -30,6 +30,8 @@ pub(crate) const SCORE: &str = "score";
 pub(crate) const WHO: &str = "who";
 /// Day code: 0 for an undated response, else days since the first response's day plus one.
 pub(crate) const DAY: &str = "day";
+/// The frame row number (0..n in time order), so a filtered selection can point back at its rows.
+pub(crate) const ROW: &str = "row";
 pub(crate) const DAY_MS: i64 = 86_400_000;
 
 /// A dictionary-coded text column: its frame column holds codes, `values[code - 1]` the texts (0: left empty).
@@ -229,14 +231,29 @@ pub struct SurveyFrame {
     pub(crate) df: DataFrame,
     /// Frame row → scan row: the frame is sorted by time, scans of the workspace come in row-id order.
     order: Vec<u32>,
+    /// Respondent keys in scan order (one string, split at `key_ends`), for showing a response's identity.
+    keys: String,
+    key_ends: Vec<u32>,
     /// Coded text columns by column position.
     coded: HashMap<u32, Coded>,
+    /// The themes of each distinct comment under the rule set tagged last (see [`SurveyFrame::comment_tags`]).
+    tags: Option<TagCache>,
+    /// The comment column's distinct values split into words once (by column position), so a new rule set
+    /// (the editor's preview, on every pause in typing) only looks the vocabulary up again.
+    corpus: Option<(u32, std::sync::Arc<npsdesk_themes::Corpus>)>,
     /// Per granularity: the frame column of dense period codes and the period code ([`Period::code`]) of each.
     periods: HashMap<Period, (String, Vec<i32>)>,
     /// Day number (since 1970) of day code 1.
     pub(crate) first_day: i64,
     pub(crate) day_radix: u64,
     who_radix: u64,
+}
+
+/// Tags of the comment column's distinct values under one rule set: `tags[code]` (code 0, no comment: `None`).
+pub(crate) struct TagCache {
+    fingerprint: u64,
+    position: u32,
+    tags: std::sync::Arc<Vec<Option<npsdesk_themes::ThemeSet>>>,
 }
 
 /// One group as the queries produce it: key texts, period code (or window end day), counts, distribution.
@@ -269,7 +286,11 @@ impl SurveyFrame {
         let mut score: Vec<Option<u32>> = Vec::with_capacity(rows);
         let mut who: Vec<u32> = Vec::with_capacity(rows);
         let mut identities: HashMap<String, u32> = HashMap::with_capacity(rows);
+        let mut keys = String::with_capacity(rows * 12);
+        let mut key_ends: Vec<u32> = Vec::with_capacity(rows);
         ws.scan_responses(survey_id, &email, |r| {
+            keys.push_str(r.respondent_key);
+            key_ends.push(keys.len() as u32);
             tsi.push(r.responded_at.map(|s| s * 1000));
             score.push(r.score.map(u32::from));
             let id = match r.values.first() {
@@ -294,6 +315,7 @@ impl SurveyFrame {
             Series::new(SCORE.into(), score).into(),
             Series::new(WHO.into(), who).into(),
             Series::new(DAY.into(), day).into(),
+            Series::new(ROW.into(), (0..order.len() as u32).collect::<Vec<u32>>()).into(),
         ])?;
         Ok(SurveyFrame {
             survey_id,
@@ -303,7 +325,11 @@ impl SurveyFrame {
             comment_column: summary.comment_column,
             df,
             order,
+            keys,
+            key_ends,
             coded: HashMap::new(),
+            tags: None,
+            corpus: None,
             periods: HashMap::new(),
             first_day,
             day_radix: (last_day - first_day + 2) as u64,
@@ -386,6 +412,41 @@ impl SurveyFrame {
 
     pub(crate) fn coded(&self, position: u32) -> &Coded {
         &self.coded[&position]
+    }
+
+    /// The respondent key of frame row `row`.
+    pub(crate) fn respondent_key(&self, row: u32) -> &str {
+        let scan = self.order[row as usize] as usize;
+        let start = if scan == 0 { 0 } else { self.key_ends[scan - 1] as usize };
+        &self.keys[start..self.key_ends[scan] as usize]
+    }
+
+    /// The themes of each distinct value of the comment column at `position` (`[code]`; code 0 is `None`),
+    /// tagged once per rule set: paging through comments or switching filters reuses them.
+    pub(crate) fn comment_tags(
+        &mut self,
+        position: u32,
+        matcher: &npsdesk_themes::Matcher,
+    ) -> std::sync::Arc<Vec<Option<npsdesk_themes::ThemeSet>>> {
+        if let Some(c) = &self.tags {
+            if c.fingerprint == matcher.fingerprint() && c.position == position {
+                return c.tags.clone();
+            }
+        }
+        let corpus = match &self.corpus {
+            Some((p, c)) if *p == position => c.clone(),
+            _ => {
+                let c = std::sync::Arc::new(npsdesk_themes::Corpus::new(&self.coded(position).values));
+                self.corpus = Some((position, c.clone()));
+                c
+            }
+        };
+        let values = &self.coded(position).values;
+        let tags: Vec<Option<npsdesk_themes::ThemeSet>> =
+            std::iter::once(None).chain(matcher.tag_corpus(&corpus, values).into_iter().map(Some)).collect();
+        let tags = std::sync::Arc::new(tags);
+        self.tags = Some(TagCache { fingerprint: matcher.fingerprint(), position, tags: tags.clone() });
+        tags
     }
 
     /// The frame column of dense `per` codes (0: undated), made on first use, and the period code of each.

@@ -10,11 +10,13 @@
 //! distribution per group; then plain Rust adds what needs the groups together: shares, intervals at the
 //! chosen level, small-sample flags, and the significance tests against the total and the previous period.
 
+mod comments;
 mod explain;
 mod frame;
 mod rolling;
 mod themes;
 
+pub use comments::{Band, BandCounts, CommentPage, CommentQuery, CommentRow, CommentSort, Highlight, MAX_PAGE};
 pub use explain::explain;
 pub use frame::SurveyFrame;
 pub use npsdesk_core::{CountMode, Filter, NpsQuery, Rolling, RollingStep};

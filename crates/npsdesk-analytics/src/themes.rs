@@ -64,6 +64,17 @@ struct Bucket {
 }
 
 impl SurveyFrame {
+    /// The comment column's name and position, coded in the frame.
+    pub(crate) fn comment_position(&mut self, ws: &Workspace) -> Result<(String, u32)> {
+        let comment = self.comment_column().ok_or_else(|| {
+            AnalyticsError::InvalidQuery(format!(
+                "survey {:?} has no comment column (re-import with --comment-column to name it)",
+                self.survey_name()
+            ))
+        })?;
+        Ok(self.columns(ws, &[comment.as_str()])?.pop().expect("one column asked, one resolved"))
+    }
+
     /// Tags the survey's comments with `matcher` and reports mentions, theme NPS and impact over the
     /// selection of `q` (date range and filters; every response counts, `count` modes do not apply), overall
     /// and per `by`/`per` group. Groups with fewer than `min_n` answered responses are left out.
@@ -77,21 +88,13 @@ impl SurveyFrame {
         if q.rolling.is_some() {
             return Err(AnalyticsError::InvalidQuery("themes are grouped by period (--per), not rolling".into()));
         }
-        let comment = self.comment_column().ok_or_else(|| {
-            AnalyticsError::InvalidQuery(format!(
-                "survey {:?} has no comment column (re-import with --comment-column to name it)",
-                self.survey_name()
-            ))
-        })?;
-        let (column, pos) = self.columns(ws, &[comment.as_str()])?.pop().expect("one column asked, one resolved");
+        let (column, pos) = self.comment_position(ws)?;
         let by: Vec<&str> = q.by.iter().map(String::as_str).collect();
         let by_cols = self.columns(ws, &by)?;
         let (parts, period_codes) = self.parts(&by_cols, q.per)?;
-        let coded = self.coded(pos);
         // Each distinct comment once; code 0 (no comment) has no themes.
-        let tags_by_code: Vec<Option<ThemeSet>> =
-            std::iter::once(None).chain(matcher.tag_all(&coded.values).into_iter().map(Some)).collect();
-        let comment_frame = coded.frame.clone();
+        let tags_by_code = self.comment_tags(pos, matcher);
+        let comment_frame = self.coded(pos).frame.clone();
 
         let lf = self.responses_where(ws, q)?;
         let mut select = vec![col(SCORE), col(comment_frame.as_str()).alias("comment")];

@@ -1,5 +1,6 @@
 //! `npsdesk`: the command-line face of npsdesk, built on the same crates as the desktop app.
 
+mod maintenance;
 mod output;
 
 use std::io::IsTerminal;
@@ -134,6 +135,36 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// The "why?" comments of the selection, newest first: filter by theme, score band and words, with the
+    /// matched terms marked. `--theme Uncategorized` lists what no rule catches (material for new rules).
+    Comments {
+        /// Only comments with this theme (a parent includes its children).
+        #[arg(long)]
+        theme: Option<String>,
+        /// Only comments in this score band (repeat for several).
+        #[arg(long, value_enum)]
+        band: Vec<BandArg>,
+        /// Only comments in which every word of TEXT begins a word (case and accents ignored).
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        #[arg(long, value_enum, default_value_t = SortArg::Newest)]
+        sort: SortArg,
+        /// How many comments to print (at most 500), after skipping --offset.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// Print this column's value beside each comment (repeat for several).
+        #[arg(long, value_name = "COLUMN")]
+        show: Vec<String>,
+        /// A rule set (JSON or TOML). Default: the saved rules, else the built-in set.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        #[command(flatten)]
+        select: SelectArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Work on theme rule sets: check a file, test a comment against it, print the built-in set.
     Rules {
         #[command(subcommand)]
@@ -143,6 +174,18 @@ enum Command {
     Surveys {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Check the workspace without changing it: SQLite integrity and foreign keys, schema version, contents
+    /// and a fingerprint of the data. Exit status 1 when a problem is found.
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Copy the workspace to a new file (a consistent snapshot, also while an import runs), then check the
+    /// copy. Never overwrites.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }
 
@@ -198,6 +241,24 @@ fn load_rules(path: &std::path::Path) -> Result<npsdesk_themes::RuleSet> {
             })
             .collect();
         anyhow::anyhow!("{} problem(s) in the rule set:\n{}", lines.len(), lines.join("\n"))
+    })
+}
+
+/// A --rules file, else the rules saved in the workspace, else the built-in set; with a label saying which.
+fn rules_for(
+    ws: &Workspace,
+    survey_id: i64,
+    rules: Option<&std::path::Path>,
+) -> Result<(npsdesk_themes::Matcher, String)> {
+    Ok(match (rules, ws.rules_in_use(survey_id)?) {
+        (Some(path), _) => (matcher(Some(path))?, path.display().to_string()),
+        (None, Some(v)) => {
+            let format = if v.format == "json" { npsdesk_themes::Format::Json } else { npsdesk_themes::Format::Toml };
+            let set = npsdesk_themes::check(&v.text, format)
+                .map_err(|e| anyhow::anyhow!("saved rules version {} no longer checks: {}", v.id, e[0]))?;
+            (npsdesk_themes::Matcher::new(&set), format!("saved version {}", v.id))
+        }
+        (None, None) => (matcher(None)?, "built-in".to_string()),
     })
 }
 
@@ -280,6 +341,22 @@ fn parse_source(s: &str) -> Result<Source, String> {
 
 fn parse_scale(s: &str) -> Result<NpsScale, String> {
     NpsScale::parse(s).ok_or_else(|| format!("{s:?} is not an NPS scale; use 0-10, 1-11 or weights"))
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum BandArg {
+    Promoter,
+    Passive,
+    Detractor,
+    Unanswered,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SortArg {
+    Newest,
+    Oldest,
+    Lowest,
+    Highest,
 }
 
 /// Which responses count: filters, de-duplication, thresholds.
@@ -470,6 +547,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    // Checks and backups read the workspace as it is: never created, migrated or written.
+    match cli.command {
+        Command::Check { format } => return maintenance::check(cli.workspace, format == Format::Json),
+        Command::Backup { out } => return maintenance::backup(cli.workspace, &out),
+        _ => {}
+    }
     // Rule files are checked and tested without a workspace.
     if let Command::Rules { command } = cli.command {
         match command {
@@ -517,21 +600,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
     let mut ws = open_workspace(cli.workspace)?;
     match cli.command {
-        Command::Inspect { .. } | Command::Rules { .. } => unreachable!("handled above"),
+        Command::Inspect { .. } | Command::Rules { .. } | Command::Check { .. } | Command::Backup { .. } => {
+            unreachable!("handled above")
+        }
         Command::Themes { rules, by, per, resamples, select, format } => {
             let survey_id = ws.resolve_survey(select.survey)?;
-            // A --rules file, else the rules saved in the workspace, else the built-in set.
-            let (m, label) = match (&rules, ws.rules_in_use(survey_id)?) {
-                (Some(path), _) => (matcher(Some(path))?, path.display().to_string()),
-                (None, Some(v)) => {
-                    let format =
-                        if v.format == "json" { npsdesk_themes::Format::Json } else { npsdesk_themes::Format::Toml };
-                    let set = npsdesk_themes::check(&v.text, format)
-                        .map_err(|e| anyhow::anyhow!("saved rules version {} no longer checks: {}", v.id, e[0]))?;
-                    (npsdesk_themes::Matcher::new(&set), format!("saved version {}", v.id))
-                }
-                (None, None) => (matcher(None)?, "built-in".to_string()),
-            };
+            let (m, label) = rules_for(&ws, survey_id, rules.as_deref())?;
             let mut frame = SurveyFrame::load(&ws, survey_id)?;
             let query = survey_query(&ws, survey_id, &select, by, per.map(Period::from), None)?;
             let opts = npsdesk_themes::ImpactOptions { resamples, ..Default::default() };
@@ -540,6 +614,43 @@ fn run(cli: Cli) -> Result<ExitCode> {
             match format {
                 Format::Json => println!("{}", serde_json::to_string(&answer)?),
                 _ => print!("{}", output::themes(&answer, format == Format::Csv)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Comments { theme, band, search, sort, limit, offset, show, rules, select, format } => {
+            use npsdesk_analytics::{Band, CommentQuery, CommentSort};
+            let survey_id = ws.resolve_survey(select.survey)?;
+            let (m, label) = rules_for(&ws, survey_id, rules.as_deref())?;
+            let mut frame = SurveyFrame::load(&ws, survey_id)?;
+            let query = survey_query(&ws, survey_id, &select, vec![], None, None)?;
+            let explorer = CommentQuery {
+                theme,
+                matched: None,
+                bands: band
+                    .iter()
+                    .map(|b| match b {
+                        BandArg::Promoter => Band::Promoter,
+                        BandArg::Passive => Band::Passive,
+                        BandArg::Detractor => Band::Detractor,
+                        BandArg::Unanswered => Band::Unanswered,
+                    })
+                    .collect(),
+                search,
+                sort: match sort {
+                    SortArg::Newest => CommentSort::Newest,
+                    SortArg::Oldest => CommentSort::Oldest,
+                    SortArg::Lowest => CommentSort::Lowest,
+                    SortArg::Highest => CommentSort::Highest,
+                },
+                offset,
+                limit,
+                show,
+            };
+            let mut page = frame.comments(&ws, &query, &m, &explorer)?;
+            page.rules = label;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string(&page)?),
+                _ => print!("{}", output::comments(&page, format == Format::Csv)),
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -552,6 +552,93 @@ pub fn themes(a: &npsdesk_analytics::ThemesAnswer, csv: bool) -> String {
     o
 }
 
+/// `npsdesk comments`: each comment under a line with its date, score, respondent, themes and the `--show`
+/// values; the matched words are marked «like this». Control characters in comments are replaced, so a
+/// hostile comment cannot drive the terminal. CSV: one row per comment, text cells neutralised.
+pub fn comments(p: &npsdesk_analytics::CommentPage, csv: bool) -> String {
+    let mut o = String::new();
+    let seg_names: Vec<&str> =
+        p.comments.first().map_or(vec![], |c| c.segments.0.iter().map(|(k, _)| k.as_str()).collect());
+    if csv {
+        let q = |s: &str| format!("\"{}\"", neutralise(s).replace('"', "\"\""));
+        let mut header = vec!["respondent", "responded_at", "score", "themes"];
+        header.extend(&seg_names);
+        header.push("comment");
+        let _ = writeln!(o, "{}", header.iter().map(|h| q(h)).collect::<Vec<_>>().join(","));
+        for c in &p.comments {
+            let mut cells = vec![
+                q(&c.respondent),
+                c.responded_at.clone().unwrap_or_default(),
+                c.score.map_or_else(String::new, |s| s.to_string()),
+                q(&c.themes.join("; ")),
+            ];
+            cells.extend(c.segments.0.iter().map(|(_, v)| q(v.as_deref().unwrap_or(""))));
+            cells.push(q(&c.text));
+            let _ = writeln!(o, "{}", cells.join(","));
+        }
+        return o;
+    }
+    let b = &p.bands;
+    // The band counts ignore the band filter: say "of" when it narrowed the list.
+    let all = b.promoters + b.passives + b.detractors + b.unanswered;
+    let of = if all == p.total { String::new() } else { format!(" of {}", thousands(all.into())) };
+    let _ = writeln!(
+        o,
+        "{}{of} comments ({} promoters, {} passives, {} detractors, {} without a score) in \"{}\"; rules: {}",
+        thousands(p.total.into()),
+        thousands(b.promoters.into()),
+        thousands(b.passives.into()),
+        thousands(b.detractors.into()),
+        thousands(b.unanswered.into()),
+        p.column,
+        p.rules
+    );
+    if p.total > 0 {
+        let _ = writeln!(o, "showing {} from {}\n", p.comments.len(), p.offset + 1);
+    }
+    let clean = |s: &str| -> String { s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect() };
+    for c in &p.comments {
+        let mut head = vec![
+            c.responded_at.as_deref().map_or("(undated)".to_string(), |d| d.replace('T', " ")),
+            c.score.map_or("score –".to_string(), |s| format!("score {s}")),
+            clean(&c.respondent),
+            if c.themes.is_empty() { "Uncategorized".to_string() } else { clean(&c.themes.join(", ")) },
+        ];
+        head.extend(
+            c.segments.0.iter().map(|(k, v)| clean(&format!("{k} = {}", v.as_deref().unwrap_or("(no answer)")))),
+        );
+        let _ = writeln!(o, "{}", head.join(" · "));
+        let _ = writeln!(o, "    {}\n", clean(&marked(&c.text, &c.highlights)));
+    }
+    o
+}
+
+/// The comment with its highlighted stretches wrapped in « » (overlapping stretches merged).
+fn marked(text: &str, highlights: &[npsdesk_analytics::Highlight]) -> String {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let mut spans: Vec<(usize, usize)> = highlights.iter().map(|h| (h.start as usize, h.end as usize)).collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for (a, b) in merged {
+        let (a, b) = (a.min(units.len()), b.min(units.len()));
+        out.push_str(&String::from_utf16_lossy(&units[at..a]));
+        out.push('«');
+        out.push_str(&String::from_utf16_lossy(&units[a..b]));
+        out.push('»');
+        at = b;
+    }
+    out.push_str(&String::from_utf16_lossy(&units[at..]));
+    out
+}
+
 /// `npsdesk rules test`: the themes of one comment and the words that matched.
 pub fn rule_test(m: &npsdesk_themes::Matcher, comment: &str) -> String {
     let mut o = String::new();

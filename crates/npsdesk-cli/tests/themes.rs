@@ -192,3 +192,58 @@ fn saved_rules_are_used_by_themes_and_every_version_is_kept() {
     let history = String::from_utf8(npsdesk(&ws, &["rules", "history"]).stdout).unwrap();
     assert_eq!(history.lines().count(), 2);
 }
+
+fn respondents(page: &Value) -> Vec<String> {
+    page["comments"].as_array().unwrap().iter().map(|c| c["respondent"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn comments_filter_sort_and_mark_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, rules) = survey(dir.path());
+    let r = rules.to_str().unwrap();
+    // Support: rows 1 (100), 2 (101), 4 (103), 8 (107); newest first by date (row i is on March i).
+    let p = json(&ws, &["comments", "--rules", r, "--theme", "Support", "--format", "json"]);
+    assert_eq!(p["total"], 4);
+    assert_eq!(respondents(&p), ["107", "103", "101", "100"]);
+    // Bands ignore the band filter: 100 (10), 101 (9) promoters; 103 (5) detractor; 107 unanswered.
+    assert_eq!(p["bands"], serde_json::json!({"promoters": 2, "passives": 0, "detractors": 1, "unanswered": 1}));
+    let d = json(&ws, &["comments", "--rules", r, "--theme", "Support", "--band", "detractor", "--format", "json"]);
+    assert_eq!(respondents(&d), ["103"]);
+    assert_eq!(d["bands"], p["bands"]);
+    // "Refunds take forever and support is slow": Billing's refund* and Support's support, in UTF-16 units.
+    let c = &d["comments"][0];
+    assert_eq!(c["themes"], serde_json::json!(["Support", "Billing"]));
+    let marks: Vec<(u64, u64)> = c["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["start"].as_u64().unwrap(), h["end"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(marks, [(0, 7), (25, 32)]);
+    // Lowest score first, unanswered last; within a score newest first.
+    let low = json(&ws, &["comments", "--rules", r, "--sort", "lowest", "--format", "json"]);
+    assert_eq!(respondents(&low), ["105", "102", "103", "106", "101", "100", "107"]);
+    // Uncategorized: only "Nothing special" (106).
+    let u = json(&ws, &["comments", "--rules", r, "--theme", "Uncategorized", "--format", "json"]);
+    assert_eq!(respondents(&u), ["106"]);
+    // Search: words begin comment words, case ignored; both words needed.
+    let s = json(&ws, &["comments", "--rules", r, "--search", "INVOIC", "--format", "json"]);
+    assert_eq!(respondents(&s), ["105", "102"]);
+    let s = json(&ws, &["comments", "--rules", r, "--search", "support slow", "--format", "json"]);
+    assert_eq!(respondents(&s), ["103"]);
+    // The NPS filters apply: Plan = Pro keeps 100, 101, 105 (104 has no comment).
+    let pro = json(&ws, &["comments", "--rules", r, "--where", "Plan=Pro", "--show", "Plan", "--format", "json"]);
+    assert_eq!(respondents(&pro), ["105", "101", "100"]);
+    assert_eq!(pro["comments"][0]["segments"], serde_json::json!({"Plan": "Pro"}));
+    // Paging.
+    let page2 = json(&ws, &["comments", "--rules", r, "--limit", "2", "--offset", "2", "--format", "json"]);
+    assert_eq!((page2["total"].as_u64(), respondents(&page2)), (Some(7), vec!["105".to_string(), "103".into()]));
+    // The table marks matches and the CSV neutralises nothing harmless; an unknown theme is an error.
+    let out = npsdesk(&ws, &["comments", "--rules", r, "--theme", "Billing"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("«Refunds» take forever and «support» is slow"), "{text}");
+    let out = npsdesk(&ws, &["comments", "--rules", r, "--theme", "Pricing"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Pricing"));
+}

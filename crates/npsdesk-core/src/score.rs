@@ -55,7 +55,8 @@ impl Score {
             }
         }
         // Label-first: a label that ends in a non-digit, a dash, then trailing digits.
-        let digits_start = t.rfind(|c: char| !c.is_ascii_digit()).map_or(0, |i| i + 1);
+        // Counted in bytes (digits are ASCII): `rfind(..) + 1` cut a multi-byte character in two (found by fuzzing).
+        let digits_start = t.len() - t.bytes().rev().take_while(u8::is_ascii_digit).count();
         let tail = &t[digits_start..];
         if (1..=2).contains(&tail.len()) {
             let head = t[..digits_start].trim_end();
@@ -83,6 +84,14 @@ fn parse_small_int(s: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multi_byte_text_before_digits_does_not_panic() {
+        // Found by fuzzing (fuzz/fuzz_targets/score.rs).
+        assert_eq!(Score::parse("👍"), None);
+        assert_eq!(Score::parse("Très probable – 9"), Some(Score(9)));
+        assert_eq!(Score::parse("é7"), None);
+    }
 
     #[test]
     fn parses_every_export_spelling() {

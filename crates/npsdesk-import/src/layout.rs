@@ -521,7 +521,9 @@ pub fn detect(records: &[Vec<String>], overrides: &LayoutOverrides) -> Result<Su
             let group = (0..columns.len()).find(|&i| squash(&tags[i]).ends_with("npsgroup"));
             let by_group = group.and_then(|g| {
                 let t = tags[g].trim();
-                let prefix = t[..t.len().saturating_sub("_NPS_GROUP".len())].trim();
+                // `get`: a tag that only squashes to "…npsgroup" may have a multi-byte character where the
+                // suffix would start (found by fuzzing: `Q1×NPS_GROUP`).
+                let prefix = t.get(..t.len().saturating_sub("_NPS_GROUP".len())).unwrap_or_default().trim();
                 (0..columns.len()).find(|&i| i != g && tags[i].trim().eq_ignore_ascii_case(prefix))
             });
             nps_group = group.filter(|_| by_group.is_some());

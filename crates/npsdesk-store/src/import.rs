@@ -139,10 +139,15 @@ struct Writer<'c> {
     insert_many: rusqlite::Statement<'c>,
     insert_one: rusqlite::Statement<'c>,
     update: rusqlite::Statement<'c>,
+    /// Whether a row repeats a respondent stored by this same import with different answers.
+    probe: rusqlite::Statement<'c>,
     /// Rows of the current batch not written yet (indices into its items).
     pending: Vec<usize>,
     inserted: u32,
     updated: u32,
+    /// Rows that repeat a respondent of an earlier row of the file with different answers, and a few keys.
+    conflicts: u32,
+    conflict_keys: Vec<String>,
 }
 
 impl<'c> Writer<'c> {
@@ -169,11 +174,17 @@ impl<'c> Writer<'c> {
                  WHERE survey_id = ?1 AND respondent_key = ?3
                    AND (?4 > responded_at OR (responded_at IS NULL AND ?4 IS NOT NULL))",
             )?,
+            probe: tx.prepare(
+                "SELECT 1 FROM response WHERE survey_id = ?1 AND respondent_key = ?3 AND import_id = ?2
+                   AND (responded_at IS NOT ?4 OR score IS NOT ?5 OR comment IS NOT ?6 OR cells IS NOT ?7)",
+            )?,
             pending: Vec::with_capacity(ROWS_PER_INSERT),
             inserted: 0,
             updated: 0,
+            conflicts: 0,
+            conflict_keys: Vec::new(),
         };
-        for stmt in [&mut w.insert_many, &mut w.insert_one, &mut w.update] {
+        for stmt in [&mut w.insert_many, &mut w.insert_one, &mut w.update, &mut w.probe] {
             stmt.raw_bind_parameter(1, survey_id)?;
             stmt.raw_bind_parameter(2, import_id)?;
         }
@@ -209,11 +220,19 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
-    /// After a statement inserted `n` of `rows`: the others exist already, replace them if later.
+    /// After a statement inserted `n` of `rows`: the others exist already, replace them if later. A row that
+    /// meets a different row of the same file (this import) is counted as a conflicting duplicate first.
     fn settle(&mut self, batch: &Batch, rows: &[usize], n: usize) -> Result<()> {
         self.inserted += n as u32;
         if n < rows.len() {
             for &i in rows {
+                bind_row(&mut self.probe, 3, batch, i)?;
+                if self.probe.raw_query().next()?.is_some() {
+                    self.conflicts += 1;
+                    if let (true, Item::Row { key, .. }) = (self.conflict_keys.len() < 3, &batch.items[i]) {
+                        self.conflict_keys.push(batch.text[key.clone()].to_string());
+                    }
+                }
                 bind_row(&mut self.update, 3, batch, i)?;
                 self.updated += self.update.raw_execute()? as u32;
             }
@@ -300,7 +319,8 @@ impl Workspace {
         self.conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
         let result = self.import_file_cached(path, options, progress);
         let restored = self.conn.pragma_update(None, "cache_size", previous);
-        let report = result?;
+        let path = self.path.clone();
+        let report = result.map_err(|e| crate::classify_store(e, path.as_deref()))?;
         restored?;
         Ok(report)
     }
@@ -314,7 +334,10 @@ impl Workspace {
         let started = Instant::now();
         let mut reader = ExportReader::open(path, options)?;
         let file = path.display().to_string();
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE: take the write lock now (waiting for another writer up to the busy timeout). A deferred
+        // transaction would read first and then fail at once with "database is locked" if another process
+        // committed in between (SQLite cannot upgrade a stale read snapshot).
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let (survey_id, survey_name, created, cells_format) = find_or_create_survey(&tx, &mut reader, path, options)?;
         let layout = reader.layout().clone();
         let comment_pos = layout.comment;
@@ -335,6 +358,7 @@ impl Workspace {
         let mut accepted = 0u32;
         let (mut new, mut updated) = (0u32, 0u32);
         let mut skipped: Vec<SkippedRow> = Vec::new();
+        let mut conflicts: (u32, Vec<String>) = (0, Vec::new());
         // Reading and decoding run on a second thread, a few batches ahead of the inserts on this one (bounded:
         // memory does not grow with the file). Progress, cancellation and every write stay on this thread.
         let (reader, coder) = std::thread::scope(|scope| -> Result<(ExportReader, Option<CellCoder>)> {
@@ -372,6 +396,7 @@ impl Workspace {
                 let _ = free_tx.send(batch);
             }
             (new, updated) = (writer.inserted, writer.updated);
+            conflicts = (writer.conflicts, std::mem::take(&mut writer.conflict_keys));
             drop(writer);
             match parser.join() {
                 Ok(done) => Ok(done),
@@ -401,7 +426,20 @@ impl Workspace {
             updated,
             unchanged: accepted - new - updated,
             skipped,
-            warnings: reader.warnings(),
+            warnings: {
+                let mut w = reader.warnings();
+                if conflicts.0 > 0 {
+                    let keys: Vec<String> = conflicts.1.iter().map(|k| format!("{k:?}")).collect();
+                    w.push(format!(
+                        "{} row(s) repeat a respondent of an earlier row of this file with different answers \
+                         (respondent {}{}); the answer with the later date was kept, the first one on equal dates",
+                        conflicts.0,
+                        keys.join(", "),
+                        if conflicts.0 as usize > keys.len() { ", …" } else { "" }
+                    ));
+                }
+                w
+            },
             elapsed_ms: started.elapsed().as_millis() as u64,
             delimiter: reader.delimiter().map(str::to_string),
             date_order: layout.date.map(|_| reader.date_evidence().order.as_str().to_string()),

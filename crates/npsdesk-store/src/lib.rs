@@ -7,6 +7,7 @@
 //! - An import is one transaction: all rows or none (see [`import`]).
 
 mod import;
+pub mod maintenance;
 pub mod pack;
 mod read;
 mod rules;
@@ -18,6 +19,7 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 pub use import::ImportControl;
+pub use maintenance::{backup_file, check_file, CheckReport, Fingerprint};
 pub use read::{resolve_column, unknown_column, ResponseCells};
 
 /// The schema history, oldest first. Append-only: a shipped migration is never edited.
@@ -27,6 +29,9 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/20261124100000_rule_set.sql"),
     include_str!("../migrations/20261125090000_cell_values.sql"),
 ];
+
+/// How long a writer waits for another process's write to finish before giving up with [`StoreError::Busy`].
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Page size of a new workspace file, in bytes.
 const PAGE_SIZE: i64 = 16 * 1024;
@@ -42,6 +47,24 @@ pub enum StoreError {
     TooNew { path: String, found: i64, known: usize },
     #[error("cannot prepare the workspace schema: {0}")]
     Migration(String),
+    #[error("{path} is not an npsdesk workspace (not an SQLite database); nothing was changed")]
+    NotAWorkspace { path: PathBuf },
+    #[error("no workspace at {path}")]
+    NoWorkspace { path: PathBuf },
+    #[error(
+        "the workspace {path} cannot be written (the file, its folder or the disk is read-only); nothing was changed"
+    )]
+    ReadOnly { path: PathBuf },
+    #[error("SQLite cannot open the workspace {path} or create its journal files beside it (-wal, -shm): check that the file and its folder can be read and written and that the disk is not mounted read-only; nothing was changed")]
+    CannotOpen { path: PathBuf },
+    #[error("the workspace {path} is busy: another npsdesk (the app or a command) has been writing to it for more than {seconds} s; nothing was changed, try again when it has finished")]
+    Busy { path: PathBuf, seconds: u64 },
+    #[error("the disk holding the workspace {path} is full; the change was rolled back and nothing was changed: free some space and try again")]
+    DiskFull { path: PathBuf },
+    #[error("cannot back up to {path}: {reason}")]
+    Backup { path: PathBuf, reason: String },
+    #[error("the workspace {path} uses schema {found} and must be upgraded to {known}, but the backup made first failed, so it was not upgraded: {reason}")]
+    BackupBeforeMigration { path: PathBuf, found: i64, known: usize, reason: String },
     #[error("cannot create the workspace folder {path}: {source}")]
     Folder { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
@@ -69,21 +92,40 @@ pub struct Workspace {
 
 impl Workspace {
     /// Opens (creating and migrating if needed) the workspace file at `path`.
+    ///
+    /// Safety of an existing file: its schema version is read before anything is written, so a file of a
+    /// newer npsdesk (or one that is not a workspace) is refused untouched; a file of an older schema is
+    /// first copied beside itself ([`maintenance`]: `NAME.schema-N-backup-TIME.npsdesk`), then migrated in
+    /// one transaction.
     pub fn open(path: &Path) -> Result<Workspace> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder { path: dir.to_path_buf(), source })?;
         }
-        let conn = Connection::open(path)?;
+        let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+        let on = |e: rusqlite::Error| classify(e, path);
+        let conn = Connection::open(path).map_err(on)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(on)?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(on)?;
+        refuse_newer(found, Some(path))?;
         // 16 KiB pages for a new file (a no-op on an existing one, whose page size stays as it was): imports
         // and the analytics' scans move whole tables, and a quarter of the pages means a quarter of the WAL
         // frames, write calls and B-tree splits (a 1M-row import: 0.5 s less, 2 % smaller).
-        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+        conn.pragma_update(None, "page_size", PAGE_SIZE).map_err(on)?;
         // WAL: readers (the app, a CLI) never block the writer and a crash cannot tear a commit.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(on)?;
         // With WAL, NORMAL keeps every committed transaction across an application crash (only a power cut
         // can lose the last commits, never corrupt the file) and avoids an fsync per commit.
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        Self::init(conn, Some(path.to_path_buf()))
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(on)?;
+        if existed && found > 0 && found < migration_count() as i64 {
+            let out = maintenance::migration_backup_path(path, found);
+            maintenance::vacuum_into(&conn, path, &out).map_err(|e| StoreError::BackupBeforeMigration {
+                path: path.to_path_buf(),
+                found,
+                known: migration_count(),
+                reason: e.to_string(),
+            })?;
+        }
+        Self::init(conn, Some(path.to_path_buf())).map_err(|e| classify_store(e, Some(path)))
     }
 
     /// A throw-away workspace for tests.
@@ -94,17 +136,14 @@ impl Workspace {
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Workspace> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Another process (the app and the CLI at once) may hold the write lock briefly: wait, don't fail.
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let known = migration_count();
-        if found > known as i64 {
-            return Err(StoreError::TooNew {
-                path: path.as_deref().map_or_else(|| ":memory:".into(), |p| p.display().to_string()),
-                found,
-                known,
-            });
-        }
-        MIGRATIONS.to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        refuse_newer(found, path.as_deref())?;
+        // All pending migrations run in one transaction (rusqlite_migration): a failure leaves the old schema.
+        MIGRATIONS.to_latest(&mut conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::Sqlite(err),
+            e => StoreError::Migration(e.to_string()),
+        })?;
         Ok(Workspace { conn, path })
     }
 
@@ -119,6 +158,44 @@ impl Workspace {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// A workspace written by a newer npsdesk (more migrations than this build knows) is never opened for writing.
+fn refuse_newer(found: i64, path: Option<&Path>) -> Result<()> {
+    let known = migration_count();
+    if found > known as i64 {
+        return Err(StoreError::TooNew {
+            path: path.map_or_else(|| ":memory:".into(), |p| p.display().to_string()),
+            found,
+            known,
+        });
+    }
+    Ok(())
+}
+
+/// Turns the SQLite errors a user can act on (read-only file, full disk, not a database) into their own
+/// messages.
+pub(crate) fn classify(e: rusqlite::Error, path: &Path) -> StoreError {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path: path.to_path_buf() },
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path: path.to_path_buf() },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            StoreError::Busy { path: path.to_path_buf(), seconds: BUSY_TIMEOUT.as_secs() }
+        }
+        Some(ErrorCode::NotADatabase) => StoreError::NotAWorkspace { path: path.to_path_buf() },
+        Some(ErrorCode::CannotOpen) if path.exists() => StoreError::CannotOpen { path: path.to_path_buf() },
+        _ => StoreError::Sqlite(e),
+    }
+}
+
+/// [`classify`] for an error already wrapped (the `?` of the store's functions).
+pub(crate) fn classify_store(e: StoreError, path: Option<&Path>) -> StoreError {
+    match (e, path) {
+        (StoreError::Sqlite(e), Some(path)) => classify(e, path),
+        (StoreError::Sqlite(e), None) => StoreError::Sqlite(e),
+        (e, _) => e,
     }
 }
 

@@ -36,10 +36,12 @@ impl Workspace {
             return Err(StoreError::Migration(format!("unknown rule format {format:?}")));
         }
         let saved_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        self.conn().execute(
-            "INSERT INTO rule_set (survey_id, format, text, note, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![survey_id, format, text, note, saved_at],
-        )?;
+        self.conn()
+            .execute(
+                "INSERT INTO rule_set (survey_id, format, text, note, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![survey_id, format, text, note, saved_at],
+            )
+            .map_err(|e| crate::classify_store(e.into(), self.path()))?;
         let id = self.conn().last_insert_rowid();
         Ok(self.conn().query_row(&format!("SELECT {COLUMNS} FROM rule_set WHERE id = ?1"), [id], version)?)
     }

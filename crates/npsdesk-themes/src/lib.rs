@@ -48,12 +48,14 @@ mod locate;
 mod matcher;
 mod metrics;
 mod rules;
+mod search;
 mod text;
 
-pub use matcher::{Match, Matcher, Tagger, ThemeId, ThemeInfo, ThemeSet};
+pub use matcher::{Corpus, Match, Matcher, Tagger, ThemeId, ThemeInfo, ThemeSet};
 pub use metrics::{impact, theme_report, ImpactOptions, SplitMix64, ThemeReport, ThemeStats};
 pub use rules::{
     check, Format, Lane, RuleError, RuleSet, RuleSetDef, Term, Theme, ThemeDef, MAX_ALL_TERMS, MAX_REGEX_LEN,
     MAX_THEMES, REGEX_SIZE_LIMIT, UNCATEGORIZED,
 };
+pub use search::{Scratch, TextSearch};
 pub use text::{normalize, normalize_word};

@@ -156,6 +156,8 @@ pub struct Matcher {
     regexes: Vec<(Regex, ThemeId)>,
     regex_set: Option<RegexSet>,
     any_negation: bool,
+    /// A hash of the rule set as written: equal for equal rule sets, so callers can cache tags per rule set.
+    fingerprint: u64,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -198,6 +200,12 @@ impl Matcher {
             regexes: Vec::new(),
             regex_set: None,
             any_negation: false,
+            fingerprint: {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                serde_json::to_string(rules.def()).unwrap_or_default().hash(&mut h);
+                h.finish()
+            },
         };
         for (i, t) in themes_src.iter().enumerate() {
             let id = i as ThemeId;
@@ -243,6 +251,11 @@ impl Matcher {
                 .ok();
         }
         m
+    }
+
+    /// Equal for matchers compiled from equal rule sets (within one process): a cache key for tags.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// The built-in rule set, compiled.
@@ -376,6 +389,30 @@ impl Matcher {
         self.par_map(comments, |t, c| t.tag(c.as_ref()))
     }
 
+    /// Tags every comment of a [`Corpus`] (tokenised once, whatever the rules): each distinct word is looked
+    /// up once, then each comment is a pass over integer word ids. `texts[i]` is comment `i` as given to
+    /// [`Corpus::new`] (regex terms run on the original text). Same result as [`Matcher::tag_all`].
+    pub fn tag_corpus<S: AsRef<str> + Sync>(&self, corpus: &Corpus, texts: &[S]) -> Vec<ThemeSet> {
+        assert_eq!(corpus.len(), texts.len(), "the corpus was built from these texts");
+        let mut words = CorpusWords { entries: Vec::with_capacity(corpus.ends.len()), arena: Vec::new() };
+        let mut hits = Vec::new();
+        for w in 0..corpus.ends.len() as u32 {
+            let (a, b) = corpus.span(w);
+            let norm = &corpus.buf[a as usize..b as usize];
+            hits.clear();
+            let key = self.lookup(norm, &mut hits);
+            words.entries.push(WordEntry {
+                start: words.arena.len() as u32,
+                len: hits.len() as u32,
+                key,
+                negator: is_negator(norm),
+            });
+            words.arena.extend_from_slice(&hits);
+        }
+        let index: Vec<usize> = (0..texts.len()).collect();
+        self.par_map(&index, |t, &i| t.tag_tokenised(corpus, &words, i, texts[i].as_ref()))
+    }
+
     /// Tags the comments of responses: `None` for a response without comment (absent or blank), so the
     /// result feeds [`crate::theme_report`] directly.
     pub fn tag_responses<S: AsRef<str> + Sync>(&self, comments: &[Option<S>]) -> Vec<Option<ThemeSet>> {
@@ -405,6 +442,84 @@ impl Matcher {
             out
         })
     }
+}
+
+/// Comments split into words once, independent of any rule set: the normal form of each distinct word
+/// (the vocabulary) and, per comment, its words as vocabulary ids with their sentence numbers. A rule editor's
+/// preview re-tags the same comments on every edit; with the corpus only the vocabulary is looked up again.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// Normal forms of the vocabulary, concatenated; word `w` ends at `ends[w]`.
+    buf: String,
+    ends: Vec<u32>,
+    /// Per token: (word id, with `NEGATOR_FLAG` for an `n't` form; sentence number).
+    toks: Vec<(u32, u32)>,
+    /// Comment `i`'s tokens end at `comment_ends[i]`.
+    comment_ends: Vec<u32>,
+}
+
+const NEGATOR_FLAG: u32 = 1 << 31;
+
+impl Corpus {
+    pub fn new<S: AsRef<str>>(comments: &[S]) -> Corpus {
+        let mut c = Corpus::default();
+        let mut index: FxMap<Box<str>, u32> = FxMap::default();
+        let (mut buf, mut tokens) = (String::new(), Vec::new());
+        for text in comments {
+            tokenize(text.as_ref(), &mut buf, &mut tokens);
+            for t in &tokens {
+                let norm = t.norm(&buf);
+                let id = match index.get(norm) {
+                    Some(&id) => id,
+                    None => {
+                        let id = c.ends.len() as u32;
+                        c.buf.push_str(norm);
+                        c.ends.push(c.buf.len() as u32);
+                        index.insert(norm.into(), id);
+                        id
+                    }
+                };
+                c.toks.push((id | if t.negator { NEGATOR_FLAG } else { 0 }, t.sentence));
+            }
+            c.comment_ends.push(c.toks.len() as u32);
+        }
+        c
+    }
+
+    /// Number of comments.
+    pub fn len(&self) -> usize {
+        self.comment_ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.comment_ends.is_empty()
+    }
+
+    /// Distinct words.
+    pub fn vocabulary(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Approximate heap size in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.buf.len() + 4 * self.ends.len() + 8 * self.toks.len() + 4 * self.comment_ends.len()
+    }
+
+    fn range(&self, i: usize) -> (usize, usize) {
+        let from = if i == 0 { 0 } else { self.comment_ends[i - 1] as usize };
+        (from, self.comment_ends[i] as usize)
+    }
+
+    fn span(&self, word: u32) -> (u32, u32) {
+        let w = word as usize;
+        (if w == 0 { 0 } else { self.ends[w - 1] }, self.ends[w])
+    }
+}
+
+/// A matcher's lookups of a corpus's vocabulary: word `w`'s hits are `arena[entries[w].start..][..len]`.
+struct CorpusWords {
+    entries: Vec<WordEntry>,
+    arena: Vec<u32>,
 }
 
 /// What a word's lookup found: its hits are `arena[start..start + len]`.
@@ -531,6 +646,18 @@ impl Tagger<'_> {
             self.words.push(entry);
         }
 
+        let arena = std::mem::take(&mut self.arena);
+        let buf = std::mem::take(&mut self.buf);
+        let out = self.finish(text, &buf, &arena, explain);
+        self.arena = arena;
+        self.buf = buf;
+        out
+    }
+
+    /// Passes 2 and 3 over `self.tokens` / `self.words` (filled by the caller): negation, phrase
+    /// confirmation, theme state, regexes. `buf` holds the tokens' normal forms and `arena` the words' hits.
+    fn finish(&mut self, text: &str, buf: &str, arena: &[u32], explain: bool) -> ThemeSet {
+        let m = self.m;
         // Negation: a word is negated when a negator precedes it within 3 words in the same sentence.
         if m.any_negation {
             self.negated.clear();
@@ -548,9 +675,9 @@ impl Tagger<'_> {
         for i in 0..self.tokens.len() {
             let WordEntry { start: hs, len: hl, .. } = self.words[i];
             for h in hs..hs + hl {
-                let id = self.arena[h as usize];
+                let id = arena[h as usize];
                 let term = &m.terms[id as usize];
-                let Some(last) = self.phrase_end(i, &term.rest) else { continue };
+                let Some(last) = self.phrase_end(buf, i, &term.rest) else { continue };
                 let theme = &m.themes[usize::from(term.theme)];
                 if theme.negation && term.lane != Lane::None && self.negated[i] {
                     continue;
@@ -609,9 +736,31 @@ impl Tagger<'_> {
         ThemeSet::from_ids(out)
     }
 
+    /// Tags comment `i` of a pre-tokenised corpus with the matcher's per-word lookups (`words`).
+    fn tag_tokenised(&mut self, corpus: &Corpus, words: &CorpusWords, i: usize, text: &str) -> ThemeSet {
+        self.tokens.clear();
+        self.words.clear();
+        let (from, to) = corpus.range(i);
+        for &(w, sentence) in &corpus.toks[from..to] {
+            let word = w & !NEGATOR_FLAG;
+            let entry = words.entries[word as usize];
+            let (norm_start, norm_end) = corpus.span(word);
+            self.tokens.push(Token {
+                start: 0,
+                end: 0,
+                norm_start,
+                norm_end,
+                sentence,
+                negator: w & NEGATOR_FLAG != 0 || entry.negator,
+            });
+            self.words.push(entry);
+        }
+        self.finish(text, &corpus.buf, &words.arena, false)
+    }
+
     /// The index of the last token of the phrase starting at token `i` whose later words are `rest`,
     /// if the following tokens (in the same sentence) match them.
-    fn phrase_end(&self, i: usize, rest: &[PWord]) -> Option<usize> {
+    fn phrase_end(&self, buf: &str, i: usize, rest: &[PWord]) -> Option<usize> {
         let last = i + rest.len();
         if last >= self.tokens.len() {
             return None;
@@ -624,8 +773,8 @@ impl Tagger<'_> {
                 return None;
             }
             let ok = match w {
-                PWord::Exact(s) => tok.norm(&self.buf) == s.as_ref(),
-                PWord::Prefix(s) => tok.norm(&self.buf).starts_with(s.as_ref()),
+                PWord::Exact(s) => tok.norm(buf) == s.as_ref(),
+                PWord::Prefix(s) => tok.norm(buf).starts_with(s.as_ref()),
                 PWord::Stem(key) => self.words[j].key == *key,
             };
             if !ok {

@@ -92,11 +92,14 @@ fn english() -> String {
 }
 
 /// A problem in a rule set, with the position of the offending element.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RuleError {
     /// 1-based line; 0 when the rule set was not parsed from text ([`RuleSet::from_def`]).
+    #[ts(type = "number")]
     pub line: usize,
     /// 1-based column in characters; 0 when unknown.
+    #[ts(type = "number")]
     pub column: usize,
     /// The element's path (`themes[2].any[1]`); empty for syntax errors.
     pub path: String,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
-import { columnValues, dashboard, explain, importFiles, nps, openWorkspace, ruleHistory, saveRules, startup, themes } from './backend';
+import { columnValues, comments, dashboard, explain, importFiles, nps, openWorkspace, previewRules, readRulesFile, ruleHistory, rulesText, saveRules, startup, themes, writeRulesFile } from './backend';
 import { AppError, errorTitle } from './errors';
 import { onFileDrop, onImportProgress, pickExportFiles, type FileDrop } from './events';
 import type { Dashboard, ImportProgress, NpsQuery, Startup } from './types';
@@ -81,16 +81,37 @@ describe('analytics commands', () => {
       return cmd === 'rule_history' ? [] : {};
     });
     await themes(3, query);
-    await themes(null, query, '{"themes": []}');
+    await themes(null, query, '{"themes": []}', 0);
     await saveRules('[[themes]]\nname = "Price"\n');
     await saveRules('x', 'first try');
     await expect(ruleHistory()).resolves.toEqual([]);
     expect(seen).toEqual([
-      ['themes', { surveyId: 3, query, rules: null }],
-      ['themes', { surveyId: null, query, rules: '{"themes": []}' }],
+      ['themes', { surveyId: 3, query, rules: null, resamples: null }],
+      ['themes', { surveyId: null, query, rules: '{"themes": []}', resamples: 0 }],
       ['save_rules', { text: '[[themes]]\nname = "Price"\n', note: null }],
       ['save_rules', { text: 'x', note: 'first try' }],
       ['rule_history', {}],
+    ]);
+  });
+
+  it('comments, preview_rules and the rule files pass camelCase arguments', async () => {
+    const seen: Array<[string, unknown]> = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return cmd === 'rules_text' || cmd === 'read_rules_file' ? 'text' : {};
+    });
+    const explorer = { theme: 'Billing', matched: null, bands: ['detractor' as const], search: 'slow', sort: 'lowest' as const, offset: 50, limit: 50, show: ['Plan'] };
+    await comments(2, query, explorer);
+    await previewRules(null, query, '[[themes]]', explorer);
+    await expect(rulesText()).resolves.toBe('text');
+    await expect(readRulesFile('/home/u/rules.toml')).resolves.toBe('text');
+    await writeRulesFile('/home/u/out.json', '{}');
+    expect(seen).toEqual([
+      ['comments', { surveyId: 2, query, explorer, rules: null }],
+      ['preview_rules', { surveyId: null, query, text: '[[themes]]', explorer }],
+      ['rules_text', {}],
+      ['read_rules_file', { path: '/home/u/rules.toml' }],
+      ['write_rules_file', { path: '/home/u/out.json', text: '{}' }],
     ]);
   });
 

@@ -2,8 +2,13 @@
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { AppError } from './errors';
 import type {
+  CommentPage,
+  CommentQuery,
+  RulesPreview,
   Dashboard,
   Explanation,
+  FileInspection,
+  ImportMapping,
   ImportReport,
   NpsQuery,
   NpsReport,
@@ -41,6 +46,22 @@ export function importFiles(paths: string[]): Promise<ImportReport[]> {
   return call<ImportReport[]>('import_files', { paths });
 }
 
+/**
+ * What an export looks like before importing it: columns with detected roles and sample values, a recoded NPS
+ * scale, a mapping remembered for its survey, and whether the window should ask (`needs_mapping`).
+ */
+export function inspectFile(path: string): Promise<FileInspection> {
+  return call<FileInspection>('inspect_file', { path });
+}
+
+/**
+ * Imports one export read with the user's mapping (remembered for its survey). Emits `import-progress`.
+ * A mapping that contradicts the survey's remembered one rejects with `invalid_input`.
+ */
+export function importWithMapping(path: string, mapping: ImportMapping): Promise<ImportReport> {
+  return call<ImportReport>('import_with_mapping', { path, mapping });
+}
+
 /** Opens (or creates) another workspace file. */
 export function openWorkspace(path: string): Promise<WorkspaceInfo> {
   return call<WorkspaceInfo>('open_workspace', { path });
@@ -70,10 +91,16 @@ export function explain(
 /**
  * Themes of the survey's comments over the query's selection. `rules`: a JSON or TOML rule set's text;
  * `null` = the rules saved in the workspace, else the built-in set. Bad rules reject with `invalid_input`
- * (the message names line and column).
+ * (the message names line and column). `resamples`: bootstrap resamples for the impact intervals (`null` = 1,000;
+ * 0 = no intervals, much faster on a large survey).
  */
-export function themes(surveyId: number | null, query: NpsQuery, rules: string | null = null): Promise<ThemesAnswer> {
-  return call<ThemesAnswer>('themes', { surveyId, query, rules });
+export function themes(
+  surveyId: number | null,
+  query: NpsQuery,
+  rules: string | null = null,
+  resamples: number | null = null,
+): Promise<ThemesAnswer> {
+  return call<ThemesAnswer>('themes', { surveyId, query, rules, resamples });
 }
 
 /** Checks a rule set's text and saves it as the workspace's next (default) rules version. */
@@ -84,4 +111,45 @@ export function saveRules(text: string, note: string | null = null): Promise<Rul
 /** Every saved version of the workspace's rules, newest first. */
 export function ruleHistory(): Promise<RuleVersion[]> {
   return call<RuleVersion[]>('rule_history');
+}
+
+/**
+ * A page of the comment explorer over the query's selection (its dates and filters), tagged by `rules`
+ * (`null` = the saved rules, else built-in). Unknown themes reject with `invalid_input`.
+ */
+export function comments(
+  surveyId: number | null,
+  query: NpsQuery,
+  explorer: CommentQuery,
+  rules: string | null = null,
+): Promise<CommentPage> {
+  return call<CommentPage>('comments', { surveyId, query, explorer, rules });
+}
+
+/**
+ * The rule editor's live preview: the text's problems (line and column), or its themes (no bootstrap) and a
+ * page of the comments it matches with highlights. Never rejects because of the text itself.
+ */
+export function previewRules(
+  surveyId: number | null,
+  query: NpsQuery,
+  text: string,
+  explorer: CommentQuery,
+): Promise<RulesPreview> {
+  return call<RulesPreview>('preview_rules', { surveyId, query, text, explorer });
+}
+
+/** The rules the editor starts from: the saved version in use, else the built-in set's TOML. */
+export function rulesText(): Promise<string> {
+  return call<string>('rules_text');
+}
+
+/** Reads and checks a rule file the user chose (problems reject with `invalid_input`). */
+export function readRulesFile(path: string): Promise<string> {
+  return call<string>('read_rules_file', { path });
+}
+
+/** Checks the rule text and writes it to a `.toml` or `.json` file the user chose. */
+export function writeRulesFile(path: string, text: string): Promise<void> {
+  return call<void>('write_rules_file', { path, text });
 }

@@ -3,8 +3,13 @@
 import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import type {
+  CommentPage,
+  CommentQuery,
+  RulesPreview,
   Dashboard,
   Explanation,
+  FileInspection,
+  ImportMapping,
   ImportProgress,
   ImportReport,
   NpsQuery,
@@ -21,6 +26,8 @@ export type MockHandlers = {
   startup?: () => Startup | Promise<Startup>;
   dashboard?: (surveyId: number | null) => Dashboard | Promise<Dashboard>;
   importFiles?: (paths: string[]) => ImportReport[] | Promise<ImportReport[]>;
+  inspectFile?: (path: string) => FileInspection | Promise<FileInspection>;
+  importWithMapping?: (path: string, mapping: ImportMapping) => ImportReport | Promise<ImportReport>;
   openWorkspace?: (path: string) => WorkspaceInfo | Promise<WorkspaceInfo>;
   pickFiles?: () => string[] | null;
   nps?: (surveyId: number | null, query: NpsQuery) => NpsReport | Promise<NpsReport>;
@@ -32,9 +39,27 @@ export type MockHandlers = {
     toPeriod: string,
     by: string,
   ) => Explanation | Promise<Explanation>;
-  themes?: (surveyId: number | null, query: NpsQuery, rules: string | null) => ThemesAnswer | Promise<ThemesAnswer>;
+  themes?: (
+    surveyId: number | null,
+    query: NpsQuery,
+    rules: string | null,
+    resamples: number | null,
+  ) => ThemesAnswer | Promise<ThemesAnswer>;
   saveRules?: (text: string, note: string | null) => RuleVersion | Promise<RuleVersion>;
   ruleHistory?: () => RuleVersion[] | Promise<RuleVersion[]>;
+  comments?: (
+    surveyId: number | null,
+    query: NpsQuery,
+    explorer: CommentQuery,
+    rules: string | null,
+  ) => CommentPage | Promise<CommentPage>;
+  previewRules?: (
+    surveyId: number | null,
+    query: NpsQuery,
+    text: string,
+    explorer: CommentQuery,
+  ) => RulesPreview | Promise<RulesPreview>;
+  rulesText?: () => string | Promise<string>;
 };
 
 /** Installs a fake `window.__TAURI_INTERNALS__` answering npsdesk's commands with the given handlers. */
@@ -52,6 +77,12 @@ export function installMockBackend(h: MockHandlers): void {
           break;
         case 'import_files':
           if (h.importFiles) return h.importFiles((args['paths'] as string[] | undefined) ?? []);
+          break;
+        case 'inspect_file':
+          if (h.inspectFile) return h.inspectFile(String(args['path']));
+          break;
+        case 'import_with_mapping':
+          if (h.importWithMapping) return h.importWithMapping(String(args['path']), args['mapping'] as ImportMapping);
           break;
         case 'open_workspace':
           if (h.openWorkspace) return h.openWorkspace(String(args['path']));
@@ -79,6 +110,7 @@ export function installMockBackend(h: MockHandlers): void {
               (args['surveyId'] as number | null | undefined) ?? null,
               args['query'] as NpsQuery,
               (args['rules'] as string | null | undefined) ?? null,
+              (args['resamples'] as number | null | undefined) ?? null,
             );
           }
           break;
@@ -87,6 +119,29 @@ export function installMockBackend(h: MockHandlers): void {
           break;
         case 'rule_history':
           if (h.ruleHistory) return h.ruleHistory();
+          break;
+        case 'comments':
+          if (h.comments) {
+            return h.comments(
+              (args['surveyId'] as number | null | undefined) ?? null,
+              args['query'] as NpsQuery,
+              args['explorer'] as CommentQuery,
+              (args['rules'] as string | null | undefined) ?? null,
+            );
+          }
+          break;
+        case 'preview_rules':
+          if (h.previewRules) {
+            return h.previewRules(
+              (args['surveyId'] as number | null | undefined) ?? null,
+              args['query'] as NpsQuery,
+              String(args['text']),
+              args['explorer'] as CommentQuery,
+            );
+          }
+          break;
+        case 'rules_text':
+          if (h.rulesText) return h.rulesText();
           break;
         case 'plugin:dialog|open':
           return h.pickFiles ? h.pickFiles() : null;

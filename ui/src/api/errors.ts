@@ -1,6 +1,6 @@
 import type { AppErrorPayload, ErrorCode } from './types';
 
-const CODES: readonly ErrorCode[] = ['not_found', 'invalid_input', 'import_failed', 'workspace', 'no_nps', 'internal'];
+const CODES: readonly ErrorCode[] = ['not_found', 'invalid_input', 'import_failed', 'workspace', 'no_nps', 'needs_mapping', 'internal'];
 
 function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (CODES as readonly string[]).includes(value);
@@ -50,6 +50,8 @@ export function errorTitle(code: ErrorCode): string {
       return 'Workspace problem';
     case 'no_nps':
       return 'No recommend question';
+    case 'needs_mapping':
+      return 'Say how to read this export';
     case 'internal':
       return 'Something went wrong';
   }

@@ -1,7 +1,7 @@
 // Events from the Rust side and the window: import progress, files dragged onto the window, the open-file dialog.
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
-import { open } from '@tauri-apps/plugin-dialog';
+import { open, save } from '@tauri-apps/plugin-dialog';
 import { AppError } from './errors';
 import type { ImportProgress } from './types';
 
@@ -75,6 +75,34 @@ export async function pickExportFiles(): Promise<string[]> {
     });
     if (chosen === null) return [];
     return Array.isArray(chosen) ? chosen : [chosen];
+  } catch (reason) {
+    throw AppError.from(reason);
+  }
+}
+
+/** The open-file dialog for a rule set (`.toml` / `.json`); `null` when cancelled. */
+export async function pickRulesFile(): Promise<string | null> {
+  try {
+    const chosen = await open({
+      title: 'Import theme rules',
+      multiple: false,
+      directory: false,
+      filters: [{ name: 'Theme rules', extensions: ['toml', 'json'] }],
+    });
+    return Array.isArray(chosen) ? (chosen[0] ?? null) : chosen;
+  } catch (reason) {
+    throw AppError.from(reason);
+  }
+}
+
+/** The save-file dialog for exporting a rule set; `null` when cancelled. */
+export async function pickRulesTarget(suggested: string): Promise<string | null> {
+  try {
+    return await save({
+      title: 'Export theme rules',
+      defaultPath: suggested,
+      filters: [{ name: 'Theme rules', extensions: ['toml', 'json'] }],
+    });
   } catch (reason) {
     throw AppError.from(reason);
   }

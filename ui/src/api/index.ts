@@ -1,11 +1,15 @@
 // The only door to the Rust side: nothing outside `src/api/` imports `@tauri-apps/*`.
 export * from './types';
 export { AppError, errorTitle } from './errors';
+export { inspectFile, importWithMapping } from './backend';
+export { comments, previewRules, rulesText, readRulesFile, writeRulesFile } from './backend';
 export { startup, dashboard, importFiles, openWorkspace, nps, columnValues, explain, themes, saveRules, ruleHistory } from './backend';
 export {
   onImportProgress,
   onFileDrop,
   pickExportFiles,
+  pickRulesFile,
+  pickRulesTarget,
   IMPORT_PROGRESS_EVENT,
   EXPORT_EXTENSIONS,
   type FileDrop,

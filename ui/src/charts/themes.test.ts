@@ -2,7 +2,7 @@
 // arranges them) and rendered with ECharts' SSR renderer.
 import { describe, expect, it } from 'vitest';
 import { echarts } from './echarts';
-import { buildThemesOption, chartedThemes, themeRows, themeTooltip, THEME_SERIES } from './themes';
+import { buildThemeHeatmapOption, buildThemesOption, chartedThemes, themeHeatGrid, themeHeatTooltip, themeRows, themeTooltip, THEME_SERIES } from './themes';
 import { DARK_PALETTE, NPS_COLORS } from './palette';
 import type { ThemesAnswer, ThemeStats } from '../api';
 
@@ -21,6 +21,16 @@ const stats = (theme: string, parent: string | null, p: number, a: number, d: nu
   impact: null,
   impact_ci95: null,
 });
+
+function render(option: ReturnType<typeof buildThemesOption>, width: number, height: number): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption(option);
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
 
 const answer: ThemesAnswer = {
   column: 'Why?',
@@ -106,5 +116,62 @@ describe('themes chart', () => {
     } finally {
       chart.dispose();
     }
+  });
+});
+
+describe('theme × period heat map', () => {
+  const period = (key: string, comments: number, themes: ThemeStats[], changes: ThemesAnswer['groups'][number]['changes'] = []) => ({
+    key: { period: key },
+    responses: comments,
+    coverage: 1,
+    uncategorized: 0,
+    comments,
+    nps: null,
+    themes,
+    changes,
+  });
+  // Periods come out of order on purpose: the grid sorts them by time.
+  const byPeriod: ThemesAnswer = {
+    ...answer,
+    groups: [
+      period('2026-Q2', 50, [stats('Product', null, 20, 5, 5), stats('Price', 'Commercial', 1, 1, 8), stats('Usability', 'Product', 15, 3, 0)], [
+        { theme: 'Price', since: '2026-Q1', mentions_delta: 4, share_delta: 5, nps_delta: -20 },
+      ]),
+      period('2026-Q1', 40, [stats('Product', null, 10, 5, 5), stats('Price', 'Commercial', 2, 2, 2), stats('Usability', 'Product', 13, 4, 0)]),
+    ],
+  };
+
+  it('puts the charted themes in rows and the periods in time order', () => {
+    const g = themeHeatGrid(answer, byPeriod);
+    expect(g.themes).toEqual(chartedThemes(answer).map((t) => t.theme));
+    expect(g.periods).toEqual(['2026-Q1', '2026-Q2']);
+    expect(g.periodLabels).toEqual(['Q1 2026', 'Q2 2026']);
+    const price = g.cells.find((c) => c.stats.theme === 'Price' && c.x === 1)!;
+    expect(price.y).toBe(g.themes.indexOf('Price'));
+    expect(price.comments).toBe(50);
+    expect(price.change?.nps_delta).toBe(-20);
+    // Parents are not rows (they would double-count their children).
+    expect(g.cells.some((c) => c.stats.theme === 'Product')).toBe(false);
+  });
+
+  it('renders shares as labels, and NPS only for cells with enough answers', () => {
+    const share = render(buildThemeHeatmapOption(answer, byPeriod, { metric: 'share', animation: false }), 800, 400);
+    // Price in Q2: 10 of 100 mentions → share 10/100 = 10 % (stats() divides by 100).
+    expect(share).toContain('10%');
+    expect(share).toContain('Q2 2026');
+    const nps = buildThemeHeatmapOption(answer, byPeriod, { metric: 'nps', lowN: 15, animation: false });
+    const data = (nps.series as { data: [number, number, number][] }[])[0]!.data;
+    // n: Price 10 and 6, Usability 18 and 17 → only Usability's two cells reach 15.
+    expect(data).toHaveLength(2);
+    expect(data.map((d) => d[2])).toEqual([((13 - 0) / 17) * 100, ((15 - 0) / 18) * 100]);
+  });
+
+  it('writes the tooltip as text, with the change since the previous period', () => {
+    const g = themeHeatGrid(answer, byPeriod);
+    const cell = g.cells.find((c) => c.stats.theme === 'Price' && c.x === 1)!;
+    const tip = themeHeatTooltip({ ...cell, stats: { ...cell.stats, theme: '<img src=x onerror=alert(1)>' } }, 'Q2 2026');
+    expect(tip.querySelector('img')).toBeNull();
+    expect(tip.textContent).toContain('<img src=x onerror=alert(1)>');
+    expect(tip.textContent).toContain('Since Q1 2026: +4 mentions, share +5.0 pts');
   });
 });

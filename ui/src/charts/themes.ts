@@ -1,10 +1,10 @@
 // Themes: mentions per theme as horizontal bars, each split into promoters / passives / detractors (answered
 // mentions), most mentioned on top. Pure: answer in, option out. Also orders the table's rows.
-import type { ThemesAnswer, ThemeStats } from '../api';
+import type { ThemeChange, ThemesAnswer, ThemeStats } from '../api';
 import type { EChartsOption } from './echarts';
 import { LIGHT_PALETTE, NPS_COLORS, type ChartPalette } from './palette';
 import { firstDataIndex, tipElement, tooltipFrame } from './tooltip';
-import { formatCount, formatNps, formatPercent } from '../lib/format';
+import { MINUS, formatCount, formatNps, formatNumber, formatPercent, formatPeriod } from '../lib/format';
 
 /** The bar's tooltip, as DOM (theme names are untrusted text). */
 export function themeTooltip(t: ThemeStats, doc: Document = document): HTMLElement {
@@ -102,5 +102,144 @@ export function buildThemesOption(answer: ThemesAnswer, options: { palette?: Cha
       axisTick: { show: false },
     },
     series,
+  };
+}
+
+export type ThemeHeatMetric = 'share' | 'nps';
+
+export type ThemeHeatCell = { x: number; y: number; stats: ThemeStats; comments: number; change: ThemeChange | null };
+
+export type ThemeHeatGrid = { themes: string[]; periods: string[]; periodLabels: string[]; cells: ThemeHeatCell[] };
+
+/**
+ * Theme × period: one row per charted theme (the overall answer's order: most mentioned first), one column per
+ * period of `byPeriod` (an answer grouped by period only), in time order.
+ */
+export function themeHeatGrid(overall: ThemesAnswer, byPeriod: ThemesAnswer, max = 15): ThemeHeatGrid {
+  const themes = chartedThemes(overall, max).map((t) => t.theme);
+  const groups = byPeriod.groups
+    .map((g) => ({ g, period: String(g.key['period'] ?? '') }))
+    .filter((x) => x.period !== '')
+    .sort((a, b) => a.period.localeCompare(b.period));
+  const cells: ThemeHeatCell[] = [];
+  groups.forEach(({ g }, x) => {
+    themes.forEach((name, y) => {
+      const stats = g.themes.find((t) => t.theme === name);
+      if (stats) cells.push({ x, y, stats, comments: Number(g.comments), change: g.changes.find((c) => c.theme === name) ?? null });
+    });
+  });
+  return {
+    themes,
+    periods: groups.map((x) => x.period),
+    periodLabels: groups.map((x) => formatPeriod(x.period)),
+    cells,
+  };
+}
+
+/** A cell's tooltip, as DOM (theme names are untrusted text). */
+export function themeHeatTooltip(c: ThemeHeatCell, period: string, doc: Document = document): HTMLElement {
+  const rows = [
+    { key: 'Mentions', value: `${formatCount(Number(c.stats.mentions))} of ${formatCount(c.comments)} comments (${formatPercent(100 * c.stats.share)})` },
+    { key: 'Theme NPS', value: c.stats.nps === null ? '–' : `${formatNps(c.stats.nps)} (n = ${formatCount(c.stats.n)})`, cls: 'nps-tip__row--strong' },
+  ];
+  const notes: string[] = [];
+  if (c.change) {
+    const pts = formatNumber(c.change.share_delta, 1);
+    notes.push(`Since ${formatPeriod(c.change.since)}: ${c.change.mentions_delta >= 0 ? '+' : ''}${formatCount(c.change.mentions_delta)} mentions, share ${c.change.share_delta >= 0 ? '+' : ''}${pts} pts` +
+      (c.change.nps_delta === null ? '' : `, NPS ${formatNps(c.change.nps_delta)}`));
+  }
+  return tipElement(`${c.stats.theme} · ${period}`, rows, notes, doc);
+}
+
+export function themeHeatHeight(rows: number): number {
+  return 110 + Math.max(2, rows) * 30;
+}
+
+/**
+ * The heat map: colour = share of the period's comments that mention the theme (sequential), or the theme's
+ * NPS (diverging around 0, cells with n < `lowN` hollow). Labels in the cells when there is room.
+ */
+export function buildThemeHeatmapOption(
+  overall: ThemesAnswer,
+  byPeriod: ThemesAnswer,
+  options: { metric: ThemeHeatMetric; palette?: ChartPalette; lowN?: number; animation?: boolean },
+): EChartsOption {
+  const palette = options.palette ?? LIGHT_PALETTE;
+  const font = palette.fontFamily;
+  const grid = themeHeatGrid(overall, byPeriod);
+  const lowN = options.lowN ?? 30;
+  const value = (c: ThemeHeatCell): number | null => (options.metric === 'share' ? 100 * c.stats.share : c.stats.nps);
+  const shown = grid.cells.filter((c) => value(c) !== null && (options.metric === 'share' || c.stats.n >= lowN));
+  const maxShare = Math.max(5, ...shown.map((c) => (options.metric === 'share' ? value(c)! : 0)));
+  const label = (c: ThemeHeatCell | undefined) => {
+    const v = c ? value(c) : null;
+    if (v === null) return '';
+    return options.metric === 'share' ? `${formatNumber(v, 0)}%` : formatNps(v, 0);
+  };
+  return {
+    animation: options.animation ?? true,
+    textStyle: { fontFamily: font, color: palette.text },
+    grid: { left: 8, right: 16, top: 28, bottom: 40 },
+    tooltip: {
+      ...tooltipFrame(palette, 'item'),
+      formatter: (params: unknown) => {
+        const i = firstDataIndex(params);
+        const c = i === null ? undefined : shown[i];
+        if (!c || typeof document === 'undefined') return '';
+        return themeHeatTooltip(c, grid.periodLabels[c.x] ?? '');
+      },
+    },
+    visualMap: {
+      type: 'continuous',
+      min: options.metric === 'share' ? 0 : -100,
+      max: options.metric === 'share' ? Math.ceil(maxShare / 5) * 5 : 100,
+      calculable: false,
+      orient: 'horizontal',
+      left: 8,
+      bottom: 0,
+      itemWidth: 10,
+      itemHeight: 160,
+      text: options.metric === 'share' ? [`${Math.ceil(maxShare / 5) * 5}% of comments`, '0%'] : ['+100', `${MINUS}100`],
+      textGap: 6,
+      textStyle: { fontFamily: font, fontSize: 12, color: palette.textMuted },
+      inRange: {
+        color: options.metric === 'share' ? [palette.heatMid, NPS_COLORS.passives, palette.text] : [NPS_COLORS.detractors, palette.heatMid, NPS_COLORS.promoters],
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: grid.periodLabels,
+      position: 'top',
+      axisTick: { show: false },
+      axisLine: { show: false },
+      axisLabel: { fontFamily: font, fontSize: 12, color: palette.textMuted, interval: 'auto', hideOverlap: true },
+    },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: grid.themes,
+      axisTick: { show: false },
+      axisLine: { show: false },
+      axisLabel: { fontFamily: font, fontSize: 13, color: palette.text, width: 180, overflow: 'truncate' },
+    },
+    series: [
+      {
+        name: options.metric === 'share' ? 'Share of comments' : 'Theme NPS',
+        type: 'heatmap',
+        data: shown.map((c) => [c.x, c.y, value(c)]),
+        itemStyle: { borderColor: palette.surface, borderWidth: 2, borderRadius: 3 },
+        label: {
+          show: grid.periods.length <= 12,
+          fontFamily: font,
+          fontSize: 11,
+          fontWeight: 600,
+          color: palette.text,
+          textBorderColor: palette.surface,
+          textBorderWidth: 2,
+          formatter: (p: { dataIndex: number }) => label(shown[p.dataIndex]),
+        },
+        emphasis: { itemStyle: { borderColor: palette.text, borderWidth: 1 } },
+      },
+    ],
   };
 }

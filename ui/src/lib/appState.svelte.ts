@@ -6,12 +6,14 @@ import {
   dashboard,
   errorTitle,
   importFiles,
+  importWithMapping,
   onFileDrop,
   onImportProgress,
   pickExportFiles,
   startup,
   type Dashboard,
   type FileDrop,
+  type ImportMapping,
   type ImportProgress,
   type ImportReport,
   type Unlisten,
@@ -19,6 +21,8 @@ import {
 } from '../api';
 import { baseName, partitionExportPaths } from './format';
 import { Analysis } from './analysis.svelte';
+import { fileInMessage } from './mapping';
+import { MappingFlow } from './mappingFlow.svelte';
 
 export type Phase = 'starting' | 'ready' | 'failed';
 
@@ -64,6 +68,11 @@ export class AppState {
   readonly busy = $derived(this.run !== null);
   /** The controls bar and the filtered reports. */
   readonly analysis = new Analysis();
+  /** The mapping screen: exports whose detection is unsure wait here for the user's column mapping. */
+  readonly mapping: MappingFlow = new MappingFlow({
+    importer: (path, m) => this.#importMapped(path, m),
+    onerror: (e) => this.#showError(e),
+  });
 
   #unlisten: Unlisten[] = [];
   #dashboardRequest = 0;
@@ -145,21 +154,42 @@ export class AppState {
     }
     this.banner = null;
     this.outcome = null;
+    const direct = await this.mapping.triage(accepted);
+    if (direct.length === 0) return this.mapping.next();
     const now = this.#now();
-    this.run = { files: accepted, progress: null, startedAt: now, fileStartedAt: now, rowsPerSecond: null };
+    this.run = { files: direct, progress: null, startedAt: now, fileStartedAt: now, rowsPerSecond: null };
     try {
-      const reports = await importFiles(accepted);
+      const reports = await importFiles(direct);
       this.outcome = { reports, ignored: rejected };
       const last = reports[reports.length - 1];
       await this.loadDashboard(last ? last.survey_id : this.selectedSurveyId);
     } catch (reason) {
       const err = AppError.from(reason);
-      this.banner = {
-        title: errorTitle(err.code),
-        message: err.message,
-        hint: 'Nothing was imported: your workspace is unchanged.',
-        code: err.code,
-      };
+      const ask = err.code === 'needs_mapping' ? fileInMessage(direct, err.message) : null;
+      if (ask) this.mapping.enqueue([ask]);
+      else {
+        this.banner = {
+          title: errorTitle(err.code),
+          message: err.message,
+          hint: 'Nothing was imported: your workspace is unchanged.',
+          code: err.code,
+        };
+      }
+    } finally {
+      this.run = null;
+    }
+    await this.mapping.next();
+  }
+
+  /** One export imported with the mapping screen's mapping; rejects (for the dialog) when it fails. */
+  async #importMapped(path: string, mapping: ImportMapping): Promise<void> {
+    const now = this.#now();
+    this.outcome = null;
+    this.run = { files: [path], progress: null, startedAt: now, fileStartedAt: now, rowsPerSecond: null };
+    try {
+      const report = await importWithMapping(path, mapping);
+      this.outcome = { reports: [report], ignored: [] };
+      await this.loadDashboard(report.survey_id);
     } finally {
       this.run = null;
     }
@@ -237,12 +267,14 @@ export class AppState {
           code: err.code,
         };
       }
+      if (s.needs_mapping) this.mapping.enqueue(s.needs_mapping);
       this.run = null;
       if (s.workspace.surveys.length > 0) {
         const last = s.imported[s.imported.length - 1];
         await this.loadDashboard(last ? last.survey_id : null);
       }
       this.phase = 'ready';
+      void this.mapping.next();
     } catch (reason) {
       this.run = null;
       this.fatal = AppError.from(reason);

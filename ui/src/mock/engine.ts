@@ -2,6 +2,13 @@
 // `column_values` and `explain` honestly: every figure is computed from the rows (same formulas as the Rust
 // side: adjusted-Wald intervals, two-sample z tests), nothing is typed in. Never in the production build.
 import type {
+  Band,
+  BandCounts,
+  CommentPage,
+  CommentQuery,
+  Highlight,
+  RuleError,
+  RulesPreview,
   Comparison,
   Explanation,
   GroupKey,
@@ -592,6 +599,17 @@ export class MockRuleStore {
     return [...this.versions].reverse();
   }
 
+  /** The rules in use: the newest saved version's text, else the built-in rules. */
+  text(): string {
+    return this.versions[this.versions.length - 1]?.text ?? MOCK_BUILTIN_RULES;
+  }
+
+  comments(rows: Row[], q: NpsQuery, e: CommentQuery, rules: string | null): CommentPage {
+    if (rules !== null) return computeComments(rows, q, parseMockRules(rules), 'unsaved', e);
+    const last = this.versions[this.versions.length - 1];
+    return computeComments(rows, q, parseMockRules(this.text()), last ? `saved version ${last.id}` : 'built-in', e);
+  }
+
   /** As the Rust side: the given text ("unsaved"), else the newest saved version, else the built-in rules. */
   themes(rows: Row[], q: NpsQuery, rules: string | null): ThemesAnswer {
     if (rules !== null) return computeThemes(rows, q, parseMockRules(rules), 'unsaved');
@@ -599,4 +617,79 @@ export class MockRuleStore {
     if (last) return computeThemes(rows, q, parseMockRules(last.text), `saved version ${last.id}`);
     return computeThemes(rows, q, parseMockRules(MOCK_BUILTIN_RULES), 'built-in');
   }
+}
+
+/** Where the rules' terms match in a comment (the mock's highlights; UTF-16 offsets like the backend's). */
+export function mockHighlights(themes: MockTheme[], comment: string): Highlight[] {
+  const out: Highlight[] = [];
+  for (const m of comment.matchAll(/[\p{L}\p{N}']+/gu)) {
+    const w = m[0].toLowerCase();
+    for (const t of themes) {
+      const term = t.any.find((x) => !x.includes(' ') && (x.endsWith('*') ? w.startsWith(x.slice(0, -1)) : w === x));
+      if (term !== undefined) out.push({ start: m.index, end: m.index + m[0].length, theme: t.name, term });
+    }
+  }
+  return out;
+}
+
+const bandOfScore = (s: number | null): Band => (s === null ? 'unanswered' : s >= 9 ? 'promoter' : s >= 7 ? 'passive' : 'detractor');
+
+/** `comments`: the explorer's page over the rows that pass the query, as the Rust side answers it. */
+export function computeComments(all: Row[], q: NpsQuery, themes: MockTheme[], rules: string, e: CommentQuery): CommentPage {
+  const words = e.search ? e.search.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [] : [];
+  const rows = all
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => passes(r, q) && (r.comment ?? '').trim() !== '')
+    .map((x) => ({ ...x, tags: tagComment(themes, x.r.comment!) }))
+    .filter(({ tags }) => (e.theme === null ? true : e.theme === 'Uncategorized' ? tags.size === 0 : tags.has(e.theme)))
+    .filter(({ tags }) => e.matched === null || e.matched === tags.size > 0)
+    .filter(({ r }) => {
+      const ws = (r.comment!.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []);
+      return words.every((w) => ws.some((x) => x.startsWith(w)));
+    });
+  const bands: BandCounts = { promoters: 0, passives: 0, detractors: 0, unanswered: 0 };
+  for (const { r } of rows) bands[`${bandOfScore(r.score)}s` as 'promoters' | 'passives' | 'detractors']++;
+  const kept = rows.filter(({ r }) => e.bands.length === 0 || e.bands.includes(bandOfScore(r.score)));
+  const newest = [...kept].sort((a, b) => b.r.date.localeCompare(a.r.date) || b.i - a.i);
+  const sorted =
+    e.sort === 'oldest' ? [...newest].reverse() : e.sort === 'lowest' ? [...newest].sort((a, b) => a.r.score - b.r.score) : e.sort === 'highest' ? [...newest].sort((a, b) => b.r.score - a.r.score) : newest;
+  return {
+    column: COMMENT,
+    rules,
+    total: kept.length,
+    bands,
+    offset: e.offset,
+    comments: sorted.slice(e.offset, e.offset + e.limit).map(({ r, tags }) => ({
+      respondent: r.respondent,
+      responded_at: `${r.date}T09:00:00`,
+      score: r.score,
+      text: r.comment!,
+      themes: themes.filter((t) => tags.has(t.name)).map((t) => t.name),
+      segments: Object.fromEntries(e.show.map((c) => [c, r.values[c] ?? null])),
+      highlights: mockHighlights(themes, r.comment!),
+    })),
+  };
+}
+
+/** The mock rule errors as the preview's structured problems (line and column from the message). */
+function mockProblems(reason: unknown): RuleError[] {
+  const message = (reason as { message?: string }).message ?? String(reason);
+  const m = /line (\d+), column (\d+): (.*)$/.exec(message);
+  return [{ line: m ? Number(m[1]) : 0, column: m ? Number(m[2]) : 0, path: '', message: m ? m[3]! : message }];
+}
+
+/** `preview_rules`: problems, or the themes and a page of comments the text's rules give. */
+export function computePreview(rows: Row[], q: NpsQuery, text: string, e: CommentQuery): RulesPreview {
+  let themes: MockTheme[];
+  try {
+    themes = parseMockRules(text);
+  } catch (reason) {
+    return { errors: mockProblems(reason), themes: null, comments: null, elapsed_ms: 0 };
+  }
+  return {
+    errors: [],
+    themes: computeThemes(rows, q, themes, 'unsaved'),
+    comments: computeComments(rows, q, themes, 'unsaved', e),
+    elapsed_ms: 3,
+  };
 }

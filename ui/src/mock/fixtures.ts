@@ -8,7 +8,7 @@ import type {
   SurveySummary,
   WorkspaceInfo,
 } from '../api';
-import { computeColumnValues, computeExplain, computeNps, mockQuery, mockRows, MockRuleStore } from './engine';
+import { computeColumnValues, computeExplain, computeNps, computePreview, mockQuery, mockRows, MockRuleStore } from './engine';
 import type { MockHandlers } from '../api/devMock';
 
 /** The dashboard's quarterly report, computed from the mocked rows (whose quarters have `QUARTER_COUNTS`). */
@@ -189,9 +189,15 @@ export function qualtricsReport(overrides: Partial<ImportReport> = {}): ImportRe
 }
 
 /** `nps`, `column_values`, `explain` and the themes commands answered from the mocked survey's rows (see engine.ts). */
-export function analyticsHandlers(): Pick<MockHandlers, 'nps' | 'columnValues' | 'explain' | 'themes' | 'saveRules' | 'ruleHistory'> {
+export function analyticsHandlers(): Pick<
+  MockHandlers,
+  'nps' | 'columnValues' | 'explain' | 'themes' | 'saveRules' | 'ruleHistory' | 'comments' | 'previewRules' | 'rulesText'
+> {
   const rules = new MockRuleStore();
   return {
+    comments: (_id, query, explorer, text) => rules.comments(mockRows(), query, explorer, text),
+    previewRules: (_id, query, text, explorer) => computePreview(mockRows(), query, text, explorer),
+    rulesText: () => rules.text(),
     themes: (_id, query, text) => rules.themes(mockRows(), query, text),
     saveRules: (text, note) => rules.save(text, note),
     ruleHistory: () => rules.history(),

@@ -4,6 +4,7 @@ import { echarts } from '../charts/echarts';
 import type { AppState } from '../lib/appState.svelte';
 import type { ImportReport } from '../api';
 import { PLAN, REGION } from './engine';
+import { genericInspection, recodedInspection } from '../lib/mappingFixtures';
 import { analyticsHandlers, dashboardFor, importReport, npsSurvey, plainSurvey, qualtricsReport, workspace, WORKSPACE_PATH } from './fixtures';
 
 export const SCENARIOS = [
@@ -27,6 +28,8 @@ export const SCENARIOS = [
   'rolling',
   'popover',
   'left-empty',
+  'mapping',
+  'mapping-scale',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -133,6 +136,20 @@ export function runScenario(s: Scenario, app: AppState): { afterMount: () => Pro
         await emitDrag('enter', ['/home/dana/Downloads/Customer NPS relationship survey.csv']);
       };
       break;
+    case 'mapping':
+    case 'mapping-scale': {
+      const file = s === 'mapping' ? '/home/dana/Downloads/generic_mapping_w1.csv' : '/home/dana/Downloads/nps_1_to_11.csv';
+      installMockBackend({
+        ...base,
+        inspectFile: (path) => (s === 'mapping' ? genericInspection(path) : recodedInspection(path)),
+        importWithMapping: (path) => importReport({ file: path, created_survey: true }),
+      });
+      afterMount = async () => {
+        await sleep(400);
+        await emitDrag('drop', [file]);
+      };
+      break;
+    }
     case 'drop-bad':
       installMockBackend(base);
       afterMount = async () => {

@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use npsdesk_core::NpsCounts;
-use npsdesk_themes::{impact, theme_report, ImpactOptions, Matcher, RuleSet, ThemeInfo, ThemeSet};
+use npsdesk_themes::{check, impact, theme_report, Corpus, Format, ImpactOptions, Matcher, RuleSet, ThemeInfo, ThemeSet};
 use proptest::prelude::*;
 
 /// Words that hit built-in terms, negators, accented and plain filler.
@@ -19,6 +19,8 @@ const WORDS: &[&str] = &[
     "not",
     "never",
     "don't",
+    "mustn't",
+    "needn't",
     "great",
     "recommend",
     "API",
@@ -126,6 +128,22 @@ proptest! {
             }
         }
         prop_assert_eq!(together, separately, "{:?}", c);
+    }
+
+    #[test]
+    fn tagging_a_tokenised_corpus_equals_tagging_each_comment(cs in prop::collection::vec(comment(), 0..40)) {
+        // The built-in set (stems, prefixes, phrases, all/none, negation, regexes, parents) and a set with
+        // stemming off and negation on, over the same corpus: the corpus does not depend on the rules.
+        let corpus = Corpus::new(&cs);
+        let plain = check(
+            r#"{"stemming": false, "themes": [
+                {"name": "Billing", "any": ["billing", "invoice", "refund*", "charged twice"], "none": ["no billing issues"], "negation": true},
+                {"name": "Slow", "any": ["slow"], "all": ["app"], "regex": ["\\$\\d+"]}]}"#,
+            Format::Json,
+        ).unwrap();
+        for m in [builtin(), &Matcher::new(&plain)] {
+            prop_assert_eq!(m.tag_corpus(&corpus, &cs), m.tag_all(&cs));
+        }
     }
 
     #[test]

@@ -10,4 +10,8 @@ export type Startup = { workspace: WorkspaceInfo, imported: Array<ImportReport>,
 /**
  * A command-line export that could not be imported (the window still opens).
  */
-error: AppError | null, };
+error: AppError | null, 
+/**
+ * Command-line exports not imported because detection is unsure: the window asks for their mapping.
+ */
+needs_mapping?: Array<string>, };
