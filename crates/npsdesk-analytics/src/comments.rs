@@ -175,6 +175,11 @@ impl SurveyFrame {
         let show_cols = self.columns(ws, &show)?;
         let tags = self.comment_tags(pos, matcher);
         let search = cq.search.as_deref().and_then(TextSearch::new);
+        // The search over the corpus: which query words each vocabulary word begins, then OR per comment.
+        let corpus = self.comment_corpus(pos);
+        let search_bits: Option<(Vec<u64>, u64)> = search
+            .as_ref()
+            .map(|s| ((0..corpus.vocabulary() as u32).map(|w| s.word_bits(corpus.word(w))).collect(), s.all_bits()));
         let comment_frame = self.coded(pos).frame.clone();
 
         let mut select = vec![col(ROW), col(SCORE), col(TSI), col(comment_frame.as_str()).alias("comment")];
@@ -203,7 +208,10 @@ impl SurveyFrame {
                     Some(Some(id)) => set.contains(id),
                 };
                 let by_matched = cq.matched.is_none_or(|m| m != set.is_empty());
-                let by_text = search.as_ref().is_none_or(|s| s.is_match(&values[code as usize - 1], &mut scratch));
+                // Corpus comment i is coded value i + 1.
+                let by_text = search_bits.as_ref().is_none_or(|(bits, all)| {
+                    corpus.words_of(code as usize - 1).fold(0, |b, w| b | bits[w as usize]) == *all
+                });
                 *v = if by_theme && by_matched && by_text { 1 } else { 2 };
             }
             *v == 1

@@ -421,6 +421,18 @@ impl SurveyFrame {
         &self.keys[start..self.key_ends[scan] as usize]
     }
 
+    /// The distinct values of the comment column at `position`, split into words once.
+    pub(crate) fn comment_corpus(&mut self, position: u32) -> std::sync::Arc<npsdesk_themes::Corpus> {
+        match &self.corpus {
+            Some((p, c)) if *p == position => c.clone(),
+            _ => {
+                let c = std::sync::Arc::new(npsdesk_themes::Corpus::new(&self.coded(position).values));
+                self.corpus = Some((position, c.clone()));
+                c
+            }
+        }
+    }
+
     /// The themes of each distinct value of the comment column at `position` (`[code]`; code 0 is `None`),
     /// tagged once per rule set: paging through comments or switching filters reuses them.
     pub(crate) fn comment_tags(
@@ -433,14 +445,7 @@ impl SurveyFrame {
                 return c.tags.clone();
             }
         }
-        let corpus = match &self.corpus {
-            Some((p, c)) if *p == position => c.clone(),
-            _ => {
-                let c = std::sync::Arc::new(npsdesk_themes::Corpus::new(&self.coded(position).values));
-                self.corpus = Some((position, c.clone()));
-                c
-            }
-        };
+        let corpus = self.comment_corpus(position);
         let values = &self.coded(position).values;
         let tags: Vec<Option<npsdesk_themes::ThemeSet>> =
             std::iter::once(None).chain(matcher.tag_corpus(&corpus, values).into_iter().map(Some)).collect();

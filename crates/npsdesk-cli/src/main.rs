@@ -314,6 +314,15 @@ struct MappingArgs {
     /// Keep unfinished responses (Qualtrics Finished = 0, Typeform partial; dropped by default).
     #[arg(long)]
     keep_unfinished: bool,
+    /// Read numeric dates as month-first (03/04 = March 4) or day-first (4 March), instead of inferring it
+    /// from the whole column.
+    #[arg(long, value_name = "ORDER", value_parser = parse_date_order)]
+    date_order: Option<npsdesk_import::DateOrder>,
+}
+
+fn parse_date_order(s: &str) -> Result<npsdesk_import::DateOrder, String> {
+    npsdesk_import::DateOrder::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a date order; use month-first or day-first"))
 }
 
 impl MappingArgs {
@@ -328,6 +337,7 @@ impl MappingArgs {
             nps_scale: self.nps_scale,
             keep_test_rows: self.keep_test_rows,
             keep_unfinished: self.keep_unfinished,
+            date_order: self.date_order,
         }
     }
 }

@@ -75,6 +75,19 @@ fn leading_pair(text: &str) -> Option<(u32, u32)> {
     Some((num(a)?, num(b)?))
 }
 
+/// The order one value proves, if any: `13/02/2025` is day-first, `02/13/2025` month-first, `02/03/2025`
+/// neither.
+pub fn evidence_of(text: &str) -> Option<DateOrder> {
+    let (a, b) = leading_pair(text)?;
+    if a > 12 && b <= 12 {
+        Some(DateOrder::DayFirst)
+    } else if b > 12 && a <= 12 {
+        Some(DateOrder::MonthFirst)
+    } else {
+        None
+    }
+}
+
 /// Infers the order of a whole column from its values.
 pub fn infer_order<'a>(values: impl IntoIterator<Item = &'a str>) -> OrderEvidence {
     let mut e = OrderEvidence::default();

@@ -86,6 +86,8 @@ pub struct ImportOptions {
     pub keep_test_rows: bool,
     /// Keep unfinished rows (Qualtrics `Finished` = 0, Typeform `partial`; dropped by default).
     pub keep_unfinished: bool,
+    /// Read numeric dates in this order (`--date-order`) instead of inferring it from the column.
+    pub date_order: Option<DateOrder>,
 }
 
 impl ImportOptions {
@@ -413,6 +415,10 @@ pub struct ExportReader {
     delimiter: Option<u8>,
     date_parser: DateParser,
     date_evidence: OrderEvidence,
+    /// While the sample could not tell the date order: the first later value that does (order, line, value).
+    late_date_order: Option<(DateOrder, u64, String)>,
+    /// Whether later rows are still watched for the date order (the sample did not decide it, nothing forced it).
+    date_order_open: bool,
     /// `None` until given (or not needed): reading a recoded column without it is refused.
     nps_scale: Option<NpsScale>,
     dropped_test: u64,
@@ -513,6 +519,8 @@ impl ExportReader {
             delimiter,
             date_parser: DateParser::default(),
             date_evidence: OrderEvidence::default(),
+            late_date_order: None,
+            date_order_open: false,
             nps_scale: options.nps_scale,
             dropped_test: 0,
             dropped_unfinished: 0,
@@ -552,6 +560,9 @@ impl ExportReader {
         reader.pending = sample.into_iter().skip(layout.header_rows).collect();
         reader.layout = layout;
         reader.analyse_sample();
+        if let Some(order) = options.date_order {
+            reader.force_date_order(order);
+        }
         Ok(reader)
     }
 
@@ -562,16 +573,34 @@ impl ExportReader {
         };
         self.date_evidence = crate::dates::infer_order(values(self.layout.date));
         self.date_parser = DateParser::new(self.date_evidence.order);
+        // No value of the sample tells the order: later rows may (see `date_order_contradicted`).
+        self.date_order_open = self.date_evidence.day_first_values == 0 && self.date_evidence.month_first_values == 0;
         self.layout.nps_recode = layout::detect_recode(&values(self.layout.nps));
     }
 
     /// Uses the date order remembered for this survey when this file's own dates do not decide it.
     pub fn use_date_order(&mut self, order: DateOrder) {
         if self.date_evidence.day_first_values == 0 && self.date_evidence.month_first_values == 0 {
-            self.date_evidence.order = order;
-            self.date_evidence.numeric_values = 0; // decided: no longer a guess
-            self.date_parser = DateParser::new(order);
+            self.force_date_order(order);
         }
+    }
+
+    /// Reads dates in `order`, whatever the values say (given, remembered, or learnt from a first read).
+    fn force_date_order(&mut self, order: DateOrder) {
+        self.date_evidence.order = order;
+        self.date_evidence.numeric_values = 0; // decided: no longer a guess
+        self.date_parser = DateParser::new(order);
+        self.date_order_open = false;
+    }
+
+    /// When the first rows could not tell the date order and a later value contradicts the order read:
+    /// that order, with the line and value that show it. The rows before were read in the wrong order, so
+    /// the caller reads the file again with [`ImportOptions::date_order`] set (the whole column decides).
+    pub fn date_order_contradicted(&self) -> Option<(DateOrder, u64, &str)> {
+        self.late_date_order
+            .as_ref()
+            .filter(|(o, _, _)| *o != self.date_evidence.order)
+            .map(|(o, line, value)| (*o, *line, value.as_str()))
     }
 
     pub fn date_evidence(&self) -> OrderEvidence {
@@ -972,6 +1001,11 @@ impl ExportReader {
             }
         }
         let responded_at = self.layout.date.and_then(|p| self.date_parser.parse(&cells[p]));
+        if self.date_order_open && self.late_date_order.is_none() {
+            if let Some(order) = self.layout.date.and_then(|p| crate::dates::evidence_of(&cells[p])) {
+                self.late_date_order = Some((order, line, cells[self.layout.date.unwrap_or(0)].trim().to_string()));
+            }
+        }
         if responded_at.is_none() {
             self.undated += 1;
         }

@@ -403,6 +403,20 @@ impl Workspace {
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         })?;
+        // The first rows could not tell the date order and a later one contradicts the order read: everything
+        // before it may have been read wrongly, so roll back and read the file again in the order the whole
+        // column shows (once: the second read has the order fixed).
+        if let Some((order, line, value)) = reader.date_order_contradicted().map(|(o, l, v)| (o, l, v.to_string())) {
+            drop(tx);
+            let again = ImportOptions { date_order: Some(order), ..options.clone() };
+            let mut report = self.import_file_cached(path, &again, progress)?;
+            report.warnings.push(format!(
+                "dates in {:?} are {}: the first rows could not tell, line {line} ({value:?}) does; the file was read twice",
+                layout.column_name(layout.date).unwrap_or_default(),
+                order.as_str()
+            ));
+            return Ok(report);
+        }
         if let Some(coder) = &coder {
             let mut insert =
                 tx.prepare("INSERT INTO survey_cell_value (survey_id, code, value) VALUES (?1, ?2, ?3)")?;

@@ -217,12 +217,13 @@ fn mac_roman_bytes_in_a_real_export_are_decoded_and_reported() {
 }
 
 #[test]
-fn the_same_responses_in_three_encodings_and_delimiters_import_alike() {
+fn the_same_responses_in_four_encodings_and_delimiters_import_alike() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
     let mut seen = Vec::new();
     for (name, encoding) in [
         ("sm_label_last_crlf.csv", "UTF-8"),
         ("sm_utf16le_tab.txt", "UTF-16LE (BOM)"),
+        ("sm_utf16be_tab.txt", "UTF-16BE (BOM)"),
         ("sm_semicolon_cp1252.csv", "Windows-1252"),
     ] {
         let mut ws = Workspace::open_in_memory().unwrap();
@@ -241,5 +242,62 @@ fn the_same_responses_in_three_encodings_and_delimiters_import_alike() {
         seen.push(rows.iter().map(|(_, cells)| cells[..5].to_vec()).collect::<Vec<_>>());
     }
     assert_eq!(seen[0], seen[1], "UTF-8 and UTF-16 give the same cells");
-    assert_eq!(seen[0], seen[2], "semicolon/Windows-1252 gives the same cells");
+    assert_eq!(seen[0], seen[2], "UTF-8 and UTF-16 big-endian give the same cells");
+    assert_eq!(seen[0], seen[3], "semicolon/Windows-1252 gives the same cells");
+}
+
+/// A table whose first 2,500 dates all have day and month ≤ 12, then one `13/03/2025`: only the whole column
+/// tells that the dates are day-first.
+fn late_day_first_export(dir: &Path) -> PathBuf {
+    let mut csv = String::from("id,answered,score,why\n");
+    for i in 0..2500 {
+        // 01/02/2025 … 12/12/2025: ambiguous in both orders.
+        csv.push_str(&format!("r{i},{:02}/{:02}/2025,{},ok\n", i % 12 + 1, i / 12 % 12 + 1, i % 11));
+    }
+    csv.push_str("late,13/03/2025,9,fine\n");
+    let file = dir.join("late_day_first.csv");
+    std::fs::write(&file, csv).unwrap();
+    file
+}
+
+#[test]
+fn the_date_order_is_decided_by_the_whole_column_not_the_first_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = late_day_first_export(dir.path());
+    let mut ws = Workspace::open_in_memory().unwrap();
+    let options = ImportOptions {
+        nps_column: Some("score".into()),
+        date_column: Some("answered".into()),
+        id_column: Some("id".into()),
+        ..Default::default()
+    };
+    let r = ws.import_file(&file, &options, &mut go_on).unwrap();
+    assert_eq!((r.rows_read, r.new), (2501, 2501), "{r:?}");
+    assert!(
+        r.warnings.iter().any(|w| w.contains("day-first") && w.contains("line 2502") && w.contains("read twice")),
+        "{:?}",
+        r.warnings
+    );
+    // Read day-first from the first row on: 01/01 … and the latest is 13 March, not an unreadable date.
+    let s = ws.survey(r.survey_id).unwrap();
+    assert_eq!(s.first_response.as_deref(), Some("2025-01-01T00:00:00"));
+    assert_eq!(s.last_response.as_deref(), Some("2025-12-12T00:00:00"));
+    // Row r1 ("02/01/2025") is 2 January day-first (1 February month-first), and every date was read.
+    let (mut dated, mut r1) = (0, None);
+    ws.scan_responses(r.survey_id, &[], |row| {
+        dated += i32::from(row.responded_at.is_some());
+        if row.respondent_key == "r1" {
+            r1 = row.responded_at;
+        }
+    })
+    .unwrap();
+    assert_eq!(dated, 2501);
+    let jan2 = chrono::NaiveDate::from_ymd_opt(2025, 1, 2).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    assert_eq!(r1, Some(jan2));
+
+    // Given explicitly, the order is used as is: month-first makes the late value unreadable (an undated row).
+    let mut ws = Workspace::open_in_memory().unwrap();
+    let forced = ImportOptions { date_order: Some(npsdesk_import::DateOrder::MonthFirst), ..options };
+    let r = ws.import_file(&file, &forced, &mut go_on).unwrap();
+    assert!(!r.warnings.iter().any(|w| w.contains("read twice")), "{:?}", r.warnings);
 }

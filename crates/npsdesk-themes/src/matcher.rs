@@ -500,6 +500,18 @@ impl Corpus {
         self.ends.len()
     }
 
+    /// The normal form of vocabulary word `w`.
+    pub fn word(&self, w: u32) -> &str {
+        let (a, b) = self.span(w);
+        &self.buf[a as usize..b as usize]
+    }
+
+    /// The vocabulary ids of comment `i`'s words, in order.
+    pub fn words_of(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
+        let (from, to) = self.range(i);
+        self.toks[from..to].iter().map(|&(w, _)| w & !NEGATOR_FLAG)
+    }
+
     /// Approximate heap size in bytes.
     pub fn heap_bytes(&self) -> usize {
         self.buf.len() + 4 * self.ends.len() + 8 * self.toks.len() + 4 * self.comment_ends.len()

@@ -19,6 +19,7 @@ impl TextSearch {
         let mut words: Vec<String> = tokens.iter().map(|t| t.norm(&buf).to_string()).collect();
         words.sort();
         words.dedup();
+        words.truncate(64); // one bit per word in `word_bits`
         (!words.is_empty()).then_some(TextSearch { words })
     }
 
@@ -42,6 +43,28 @@ impl TextSearch {
             }
         }
         found.iter().all(|f| *f).then_some(spans)
+    }
+
+    /// Which query words (bit `k` for the `k`-th) the normal-form word `norm` begins with. With a
+    /// [`crate::Corpus`], compute it once per vocabulary word and OR it over a comment's words: the comment
+    /// matches when all bits are set ([`TextSearch::all_bits`]).
+    pub fn word_bits(&self, norm: &str) -> u64 {
+        self.words
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(|(_, w)| norm.starts_with(w.as_str()))
+            .fold(0, |b, (k, _)| b | 1 << k)
+    }
+
+    /// The bits of [`TextSearch::word_bits`] that must all be set for a match.
+    pub fn all_bits(&self) -> u64 {
+        let n = self.words.len().min(64);
+        if n == 64 {
+            u64::MAX
+        } else {
+            (1u64 << n) - 1
+        }
     }
 
     /// Whether every query word begins a word of `text`.
@@ -73,6 +96,20 @@ mod tests {
         assert_eq!(spans("slow sync", "Sync is fast"), None);
         // A query word inside (not at the start of) a comment word does not match.
         assert_eq!(spans("fund", "refunds"), None);
+    }
+
+    #[test]
+    fn word_bits_over_a_corpus_agree_with_the_text_search() {
+        let texts = ["Sync is so slow", "Slow support", "syncing slowly, café", "nothing", ""];
+        let corpus = crate::Corpus::new(&texts);
+        for q in ["slow sync", "caf", "s", "nothing at all"] {
+            let s = TextSearch::new(q).unwrap();
+            let bits: Vec<u64> = (0..corpus.vocabulary() as u32).map(|w| s.word_bits(corpus.word(w))).collect();
+            for (i, t) in texts.iter().enumerate() {
+                let got = corpus.words_of(i).fold(0, |b, w| b | bits[w as usize]) == s.all_bits();
+                assert_eq!(got, s.is_match(t, &mut Scratch::default()), "{q:?} in {t:?}");
+            }
+        }
     }
 
     #[test]

@@ -107,6 +107,10 @@ export function buildThemesOption(answer: ThemesAnswer, options: { palette?: Cha
 
 export type ThemeHeatMetric = 'share' | 'nps';
 
+/** The share scale's middle and top colours (Okabe–Ito sky blue, lightened and as is). */
+export const SHARE_MID = '#b9dcf2';
+export const SHARE_HIGH = '#56b4e9';
+
 export type ThemeHeatCell = { x: number; y: number; stats: ThemeStats; comments: number; change: ThemeChange | null };
 
 export type ThemeHeatGrid = { themes: string[]; periods: string[]; periodLabels: string[]; cells: ThemeHeatCell[] };
@@ -203,7 +207,8 @@ export function buildThemeHeatmapOption(
       textGap: 6,
       textStyle: { fontFamily: font, fontSize: 12, color: palette.textMuted },
       inRange: {
-        color: options.metric === 'share' ? [palette.heatMid, NPS_COLORS.passives, palette.text] : [NPS_COLORS.detractors, palette.heatMid, NPS_COLORS.promoters],
+        // Share: a light sequential blue (dark labels stay readable on the darkest cell); NPS: the diverging P/D scale.
+        color: options.metric === 'share' ? [palette.heatMid, SHARE_MID, SHARE_HIGH] : [NPS_COLORS.detractors, palette.heatMid, NPS_COLORS.promoters],
       },
     },
     xAxis: {
