@@ -477,6 +477,88 @@ async function main() {
   xshot(artifacts, 'comments');
 
   await checkMappingScreen(app, cli, artifacts);
+  await checkHostileText(app, artifacts);
+}
+
+/**
+ * Hostile text: comments and a header carrying script, event-handler and javascript: payloads, an RTL override,
+ * emoji, formula prefixes and a 100 KB comment. In the real window they must show as text: no element injected,
+ * no payload run (each would set `window.__pwned`).
+ */
+async function checkHostileText(app, artifacts) {
+  const header = 'Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,' +
+    'How likely is it that you would recommend Acme to a friend or colleague?,Why?,"<img src=x onerror=window.__pwned=4>"\r\n' +
+    ',,,,,,,,,Response,Open-Ended Response,Response\r\n';
+  const comments = [
+    '<script>window.__pwned=2</script> great support',
+    '<img src=x onerror="window.__pwned=1"> billing is slow',
+    '<a href="javascript:window.__pwned=5">click</a> refund please',
+    '=HYPERLINK("http://evil.example","x") +cmd -2 @SUM(A1)',
+    '\u202Egnp.exe support',
+    '👍 love it 😀 support',
+    '<svg onload=window.__pwned=3> onboarding',
+    `support ${'word '.repeat(20_000)}end`, // 100,011 characters
+  ];
+  const rows = comments.map((c, i) =>
+    `${900 + i},1,2025-03-0${i + 1} 09:00:00,2025-03-0${i + 1} 10:00:00,,,,,,${i % 11},"${c.replaceAll('"', '""')}",<b>x</b>\r\n`);
+  const file = join(tmp, 'hostile.csv');
+  writeFileSync(file, header + rows.join(''));
+
+  await withTimeout(browser.deleteSession(), 15_000, 'closing the previous window');
+  browser = null;
+  browser = await withTimeout(
+    remote({
+      hostname: '127.0.0.1',
+      port: DRIVER_PORT,
+      logLevel: 'warn',
+      connectionRetryTimeout: 60_000,
+      connectionRetryCount: 1,
+      capabilities: { 'tauri:options': { application: app, args: [file] } },
+    }),
+    90_000,
+    'opening a window on the hostile export',
+  );
+  const tab = await browser.$('[data-testid=tab-comments]');
+  const ready = await tab.waitForExist({ timeout: 60_000, interval: 250 }).then(() => true, () => false);
+  check('the hostile export imports and shows its views', ready);
+  if (!ready) return;
+  // The newest survey is the hostile one once the report is shown.
+  await browser.waitUntil(async () => (await browser.$('[data-testid=headline-nps]').isExisting()), { timeout: 60_000 }).catch(() => {});
+  await withTimeout(tab.click(), 10_000, 'opening the Comments tab');
+  const list = await browser.$('[data-testid=comment-list]');
+  const listed = await browser
+    .waitUntil(async () => (await list.isExisting()) && (await browser.$$('[data-testid=comment-list] li')).length === comments.length, {
+      timeout: 60_000,
+      interval: 250,
+    })
+    .then(() => true, () => false);
+  const probe = await withTimeout(
+    browser.execute(() => {
+      const l = document.querySelector('[data-testid=comment-list]');
+      const texts = [...(l?.querySelectorAll('li .text') ?? [])].map((e) => e.textContent ?? '');
+      return {
+        pwned: window.__pwned ?? null,
+        injected: l ? l.querySelectorAll('script, img, svg, a, iframe').length : -1,
+        scriptText: texts.some((t) => t.includes('<script>window.__pwned=2</script>')),
+        longest: Math.max(0, ...texts.map((t) => t.length)),
+        formula: texts.some((t) => t.startsWith('=HYPERLINK(')),
+        headerOption: [...document.querySelectorAll('option')].some((o) => o.textContent === '<img src=x onerror=window.__pwned=4>'),
+        anyImg: document.querySelectorAll('img[src=x]').length,
+      };
+    }),
+    15_000,
+    'probing the comment list',
+  );
+  log(`hostile probe: ${JSON.stringify(probe)}`);
+  check(
+    'hostile comments render as inert text in the real window (no element injected, no payload ran)',
+    listed && probe.pwned === null && probe.injected === 0 && probe.anyImg === 0 && probe.scriptText && probe.formula,
+    JSON.stringify(probe),
+  );
+  check('a 100 KB comment is shown whole', probe.longest === 100_011, `${probe.longest} characters`);
+  check('a hostile column header is a plain option in the pickers', probe.headerOption);
+  await new Promise((r) => setTimeout(r, 1500));
+  xshot(artifacts, 'hostile');
 }
 
 /**

@@ -52,3 +52,28 @@ describe('CSP and untrusted text', () => {
     }
   });
 });
+
+describe('the shell’s security settings', () => {
+  // Loosening either is a deliberate change: this test must be edited with it, so it shows in review.
+  const conf = JSON.parse(readFileSync(join(ROOT, '../../tauri.conf.json'), 'utf8')) as {
+    app: { security: { csp: string; dangerousDisableAssetCspModification?: unknown } };
+  };
+  const capabilities = JSON.parse(readFileSync(join(ROOT, '../../src-tauri/capabilities/main.json'), 'utf8')) as {
+    windows: string[];
+    permissions: string[];
+  };
+
+  it('keeps the strict CSP: self only, no inline or eval, IPC only', () => {
+    expect(conf.app.security.csp).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; " +
+        "connect-src ipc: http://ipc.localhost; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    expect(conf.app.security.csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:\/\/(?!ipc\.localhost)/);
+    expect(conf.app.security.dangerousDisableAssetCspModification).toBeUndefined();
+  });
+
+  it('grants the window only core IPC and the open/save dialogs (no fs, shell or http plugin)', () => {
+    expect(capabilities.windows).toEqual(['main']);
+    expect([...capabilities.permissions].sort()).toEqual(['core:default', 'dialog:allow-open', 'dialog:allow-save']);
+  });
+});
