@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use rust_stemmers::Stemmer;
 use serde::{Deserialize, Serialize};
 
@@ -409,8 +409,10 @@ impl Matcher {
             });
             words.arena.extend_from_slice(&hits);
         }
+        let patterns: Vec<&str> = self.regexes.iter().map(|(r, _)| r.as_str()).collect();
+        let regex_bits = corpus.regex_bits(&patterns, texts);
         let index: Vec<usize> = (0..texts.len()).collect();
-        self.par_map(&index, |t, &i| t.tag_tokenised(corpus, &words, i, texts[i].as_ref()))
+        self.par_map(&index, |t, &i| t.tag_tokenised(corpus, &words, &regex_bits, i, texts[i].as_ref()))
     }
 
     /// Tags the comments of responses: `None` for a response without comment (absent or blank), so the
@@ -456,7 +458,13 @@ pub struct Corpus {
     toks: Vec<(u32, u32)>,
     /// Comment `i`'s tokens end at `comment_ends[i]`.
     comment_ends: Vec<u32>,
+    /// Per regex pattern (all compiled case-insensitively): which comments it matches, one bit each. An edit
+    /// rarely touches the regexes, and running them over the texts is a third of tagging.
+    regex_hits: std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<u64>>>>,
 }
+
+/// The most regex patterns a corpus remembers hits for (a few KB each per 64k comments).
+const REGEX_CACHE_CAP: usize = 1024;
 
 const NEGATOR_FLAG: u32 = 1 << 31;
 
@@ -484,6 +492,44 @@ impl Corpus {
             c.comment_ends.push(c.toks.len() as u32);
         }
         c
+    }
+
+    /// For each pattern, the bitset of the comments (`texts`, the corpus's own) it matches: from the cache,
+    /// else from one pass of a set of the missing patterns.
+    fn regex_bits<S: AsRef<str>>(&self, patterns: &[&str], texts: &[S]) -> Vec<std::sync::Arc<Vec<u64>>> {
+        let mut cache = self.regex_hits.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut missing: Vec<&str> = patterns.iter().copied().filter(|p| !cache.contains_key(*p)).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if !missing.is_empty() {
+            if cache.len() + missing.len() > REGEX_CACHE_CAP {
+                cache.clear();
+            }
+            let words = texts.len().div_ceil(64);
+            let mut bits = vec![vec![0u64; words]; missing.len()];
+            let set = RegexSetBuilder::new(&missing)
+                .case_insensitive(true)
+                .size_limit(REGEX_SIZE_LIMIT * 8)
+                .dfa_size_limit(REGEX_SIZE_LIMIT * 8)
+                .build();
+            for (i, t) in texts.iter().enumerate() {
+                let t = t.as_ref();
+                let mut mark = |k: usize| bits[k][i / 64] |= 1 << (i % 64);
+                match &set {
+                    Ok(set) => set.matches(t).into_iter().for_each(&mut mark),
+                    // Too big together: one by one (each was checked to compile alone).
+                    Err(_) => (0..missing.len())
+                        .filter(|&k| {
+                            RegexBuilder::new(missing[k]).case_insensitive(true).build().is_ok_and(|r| r.is_match(t))
+                        })
+                        .for_each(&mut mark),
+                }
+            }
+            for (p, b) in missing.iter().zip(bits) {
+                cache.insert((*p).to_string(), std::sync::Arc::new(b));
+            }
+        }
+        patterns.iter().map(|p| cache[*p].clone()).collect()
     }
 
     /// Number of comments.
@@ -660,7 +706,7 @@ impl Tagger<'_> {
 
         let arena = std::mem::take(&mut self.arena);
         let buf = std::mem::take(&mut self.buf);
-        let out = self.finish(text, &buf, &arena, explain);
+        let out = self.finish(text, &buf, &arena, explain, None);
         self.arena = arena;
         self.buf = buf;
         out
@@ -668,7 +714,16 @@ impl Tagger<'_> {
 
     /// Passes 2 and 3 over `self.tokens` / `self.words` (filled by the caller): negation, phrase
     /// confirmation, theme state, regexes. `buf` holds the tokens' normal forms and `arena` the words' hits.
-    fn finish(&mut self, text: &str, buf: &str, arena: &[u32], explain: bool) -> ThemeSet {
+    /// `regex_bits`: the regexes' matches per comment precomputed (pattern `k` matches when bit `i` of
+    /// `regex_bits[k]` is set), instead of running them on `text`.
+    fn finish(
+        &mut self,
+        text: &str,
+        buf: &str,
+        arena: &[u32],
+        explain: bool,
+        regex_bits: Option<(&[std::sync::Arc<Vec<u64>>], usize)>,
+    ) -> ThemeSet {
         let m = self.m;
         // Negation: a word is negated when a negator precedes it within 3 words in the same sentence.
         if m.any_negation {
@@ -712,9 +767,12 @@ impl Tagger<'_> {
 
         // Regexes: one pass of the set, then (to explain) the matching ones for positions.
         if !m.regexes.is_empty() {
-            let matched: Vec<usize> = match &m.regex_set {
-                Some(set) => set.matches(text).into_iter().collect(),
-                None => (0..m.regexes.len()).filter(|&k| m.regexes[k].0.is_match(text)).collect(),
+            let matched: Vec<usize> = match (regex_bits, &m.regex_set) {
+                (Some((bits, i)), _) => {
+                    (0..m.regexes.len()).filter(|&k| bits[k][i / 64] >> (i % 64) & 1 == 1).collect()
+                }
+                (None, Some(set)) => set.matches(text).into_iter().collect(),
+                (None, None) => (0..m.regexes.len()).filter(|&k| m.regexes[k].0.is_match(text)).collect(),
             };
             for k in matched {
                 let (re, theme) = &m.regexes[k];
@@ -749,7 +807,14 @@ impl Tagger<'_> {
     }
 
     /// Tags comment `i` of a pre-tokenised corpus with the matcher's per-word lookups (`words`).
-    fn tag_tokenised(&mut self, corpus: &Corpus, words: &CorpusWords, i: usize, text: &str) -> ThemeSet {
+    fn tag_tokenised(
+        &mut self,
+        corpus: &Corpus,
+        words: &CorpusWords,
+        regex_bits: &[std::sync::Arc<Vec<u64>>],
+        i: usize,
+        text: &str,
+    ) -> ThemeSet {
         self.tokens.clear();
         self.words.clear();
         let (from, to) = corpus.range(i);
@@ -767,7 +832,7 @@ impl Tagger<'_> {
             });
             self.words.push(entry);
         }
-        self.finish(text, &corpus.buf, &words.arena, false)
+        self.finish(text, &corpus.buf, &words.arena, false, Some((regex_bits, i)))
     }
 
     /// The index of the last token of the phrase starting at token `i` whose later words are `rest`,
