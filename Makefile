@@ -167,6 +167,16 @@ fuzz: fuzz-build
 	    -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 || exit 1; \
 	done
 
+# ---------------------------------------------------------------------------------------------- benchmark
+# npsdesk against pandas, polars and DuckDB on the same exports (bench/run.py, BENCHMARKS.md); not part of
+# `make test`. Inputs, the rivals' venv and workspaces live in BENCH_CACHE, never in the repository.
+# BENCH_ARGS: e.g. --with-5m, --sizes 100k --reps 5, --skip-build.
+BENCH_CACHE ?= /tmp/npsdesk-bench
+BENCH_ARGS ?=
+.PHONY: bench
+bench:
+	python3 bench/run.py --cache $(BENCH_CACHE) $(BENCH_ARGS)
+
 # The full kill -9 runs (100 trials of import and of rules save) and the 1 GB single line.
 reliability:
 	NPSDESK_KILL_TRIALS=100 cargo test -p npsdesk-cli --test crash -- --nocapture

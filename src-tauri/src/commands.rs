@@ -164,3 +164,13 @@ pub async fn write_rules_file(path: PathBuf, text: String) -> Result<(), AppErro
     }
     blocking(move || crate::session::write_rules_file(&path, &text)).await
 }
+
+#[tauri::command]
+pub async fn accounts(
+    state: State<'_, AppState>,
+    survey_id: Option<i64>,
+    query: NpsQuery,
+) -> Result<npsdesk_analytics::AccountsAnswer, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.accounts(survey_id, &query)).await
+}

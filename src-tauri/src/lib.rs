@@ -31,7 +31,8 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, launch: Launch) 
             commands::preview_rules,
             commands::rules_text,
             commands::read_rules_file,
-            commands::write_rules_file
+            commands::write_rules_file,
+            commands::accounts
         ])
 }
 

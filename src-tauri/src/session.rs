@@ -17,6 +17,7 @@ use crate::error::{AppError, ErrorCode};
 
 pub mod mapping;
 
+mod accounts;
 mod themes;
 pub use themes::{read_rules_file, write_rules_file, RulesPreview};
 

@@ -476,6 +476,43 @@ async function main() {
   await new Promise((r) => setTimeout(r, 1500));
   xshot(artifacts, 'comments');
 
+  // 12. Accounts: the same accounts and at-risk flags as `npsdesk accounts` under the same filter.
+  const accountsOut = run(
+    cli,
+    ['accounts', '--workspace', join(tmp, 'cli.npsdesk'), '--where', `${PLAN_COLUMN}=${PLAN_VALUE}`, '--format', 'json'],
+    { timeoutMs: 60_000, what: 'npsdesk accounts --where' },
+  );
+  writeFileSync(join(artifacts, 'cli-accounts-filtered.json'), accountsOut);
+  const cliAccounts = JSON.parse(accountsOut);
+  const accountsTab = await browser.$('[data-testid=tab-accounts]');
+  await accountsTab.waitForExist({ timeout: 15_000 });
+  await withTimeout(browser.execute(() => document.querySelector('main.content')?.scrollTo(0, 0)), 10_000, 'scrolling up');
+  await withTimeout(accountsTab.click(), 10_000, 'opening the Accounts tab');
+  const accSummary = await browser.$('[data-testid=accounts-summary]');
+  const accOk = await browser
+    .waitUntil(
+      async () =>
+        (await accSummary.isExisting()) &&
+        Number(await accSummary.getAttribute('data-accounts')) === cliAccounts.accounts.length &&
+        Number(await accSummary.getAttribute('data-at-risk')) === cliAccounts.at_risk,
+      { timeout: 60_000, interval: 250 },
+    )
+    .then(() => true, () => false);
+  const appAcc = (await accSummary.isExisting())
+    ? `${await accSummary.getAttribute('data-accounts')} accounts, ${await accSummary.getAttribute('data-at-risk')} at risk`
+    : 'none';
+  check(
+    'the Accounts tab shows the accounts and at-risk count of `npsdesk accounts --where`',
+    accOk,
+    `app ${appAcc}, cli ${cliAccounts.accounts.length} accounts, ${cliAccounts.at_risk} at risk`,
+  );
+  const firstRow = await browser.$('[data-testid=accounts-table] tr[data-account]');
+  const firstAccount = (await firstRow.isExisting()) ? await firstRow.getAttribute('data-account') : null;
+  check('accounts are listed in the CLI\'s order (at risk first)', firstAccount === cliAccounts.accounts[0]?.account,
+    `app ${firstAccount}, cli ${cliAccounts.accounts[0]?.account}`);
+  await new Promise((r) => setTimeout(r, 1500));
+  xshot(artifacts, 'accounts');
+
   await checkMappingScreen(app, cli, artifacts);
   await checkHostileText(app, artifacts);
 }

@@ -5,7 +5,7 @@ import App from './App.svelte';
 import { AppState } from './lib/appState.svelte';
 import { emitDrag, emitProgress, installMockBackend, uninstallMockBackend, type MockHandlers } from './api/devMock';
 import { analyticsHandlers, columnWarning, dashboardFor, importReport, npsSurvey, overall, plainSurvey, qualtricsReport, workspace, WORKSPACE_PATH } from './mock/fixtures';
-import { computeColumnValues, computeNps, mockRows, MockRuleStore, PLAN, REGION } from './mock/engine';
+import { computeAccounts, computeColumnValues, computeNps, mockRows, MockRuleStore, PLAN, REGION } from './mock/engine';
 import { DEFAULT_CONTROLS, queryFor } from './lib/analysis.svelte';
 import { formatPercent } from './lib/format';
 import type { ImportReport, NpsQuery } from './api';
@@ -463,6 +463,26 @@ describe('App', () => {
         return t && t.querySelectorAll('tbody tr').length > 0 ? t.querySelectorAll('tbody tr') : null;
       });
       expect(rows.length).toBeGreaterThan(1);
+    });
+  });
+
+  describe('accounts', () => {
+    it('lists every account of the selection, at-risk first, as the engine computes them', async () => {
+      start({ ...base, ...analyticsHandlers() });
+      (await until(() => $('[data-testid=tab-accounts]'))).click();
+      flushSync();
+      const expected = computeAccounts(mockRows(), queryFor(DEFAULT_CONTROLS, [], 'none'));
+      const rows = await until(() => {
+        const r = [...document.querySelectorAll<HTMLElement>('[data-testid=accounts-table] tr[data-account]')];
+        return r.length > 0 ? r : null;
+      });
+      expect(rows.map((r) => r.dataset['account'])).toEqual(expected.accounts.map((a) => a.account));
+      expect(rows.filter((r) => r.dataset['atRisk'] === 'true')).toHaveLength(expected.at_risk);
+      const summary = $('[data-testid=accounts-summary]')!;
+      expect(summary.dataset['atRisk']).toBe(String(expected.at_risk));
+      ($('[data-testid=accounts-risk-only]') as HTMLInputElement).click();
+      flushSync();
+      await until(() => document.querySelectorAll('[data-testid=accounts-table] tr[data-account]').length === expected.at_risk);
     });
   });
 

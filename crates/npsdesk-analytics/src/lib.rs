@@ -10,12 +10,14 @@
 //! distribution per group; then plain Rust adds what needs the groups together: shares, intervals at the
 //! chosen level, small-sample flags, and the significance tests against the total and the previous period.
 
+mod accounts;
 mod comments;
 mod explain;
 mod frame;
 mod rolling;
 mod themes;
 
+pub use accounts::{AccountRow, AccountsAnswer, RiskReason, HISTORY as ACCOUNT_HISTORY};
 pub use comments::{Band, BandCounts, CommentPage, CommentQuery, CommentRow, CommentSort, Highlight, MAX_PAGE};
 pub use explain::explain;
 pub use frame::SurveyFrame;

@@ -1,5 +1,6 @@
 //! `npsdesk`: the command-line face of npsdesk, built on the same crates as the desktop app.
 
+mod demo;
 mod maintenance;
 mod output;
 
@@ -165,6 +166,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Account health: one row per account (--account-column, default the one given at import, else Custom
+    /// Data 1): responses, latest score and its change, NPS with its interval, last comment, and an at-risk flag
+    /// (latest is a detractor, fell by 3 points or more, or fell a category).
+    Accounts {
+        /// Only the accounts at risk.
+        #[arg(long)]
+        at_risk: bool,
+        #[command(flatten)]
+        select: SelectArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Work on theme rule sets: check a file, test a comment against it, print the built-in set.
     Rules {
         #[command(subcommand)]
@@ -186,6 +199,18 @@ enum Command {
     Backup {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+    /// Write a synthetic SurveyMonkey export (the project's demo survey: plans, regions, 8 quarters, NPS scores
+    /// and "why?" comments) for demos and benchmarks. The same --rows and --seed give the same bytes.
+    Demo {
+        /// Number of responses.
+        #[arg(long)]
+        rows: u64,
+        /// The CSV file to write (overwritten).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
     },
 }
 
@@ -561,6 +586,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check { format } => return maintenance::check(cli.workspace, format == Format::Json),
         Command::Backup { out } => return maintenance::backup(cli.workspace, &out),
+        Command::Demo { rows, out, seed } => return demo::run(rows, &out, seed),
         _ => {}
     }
     // Rule files are checked and tested without a workspace.
@@ -610,7 +636,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
     let mut ws = open_workspace(cli.workspace)?;
     match cli.command {
-        Command::Inspect { .. } | Command::Rules { .. } | Command::Check { .. } | Command::Backup { .. } => {
+        Command::Inspect { .. }
+        | Command::Rules { .. }
+        | Command::Check { .. }
+        | Command::Backup { .. }
+        | Command::Demo { .. } => {
             unreachable!("handled above")
         }
         Command::Themes { rules, by, per, resamples, select, format } => {
@@ -624,6 +654,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             match format {
                 Format::Json => println!("{}", serde_json::to_string(&answer)?),
                 _ => print!("{}", output::themes(&answer, format == Format::Csv)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Accounts { at_risk, select, format } => {
+            let survey_id = ws.resolve_survey(select.survey)?;
+            let mut frame = SurveyFrame::load(&ws, survey_id)?;
+            let query = survey_query(&ws, survey_id, &select, vec![], None, None)?;
+            let mut answer = frame.accounts(&ws, &query)?;
+            if at_risk {
+                answer.accounts.retain(|a| a.at_risk);
+            }
+            match format {
+                Format::Json => println!("{}", serde_json::to_string(&answer)?),
+                _ => print!("{}", output::accounts(&answer, format == Format::Csv)),
             }
             Ok(ExitCode::SUCCESS)
         }

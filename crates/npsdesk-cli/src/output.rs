@@ -552,6 +552,81 @@ pub fn themes(a: &npsdesk_analytics::ThemesAnswer, csv: bool) -> String {
     o
 }
 
+/// `npsdesk accounts`: an aligned table (at-risk accounts first, marked `!`), or CSV with text cells
+/// neutralised against formula injection.
+pub fn accounts(a: &npsdesk_analytics::AccountsAnswer, csv: bool) -> String {
+    use npsdesk_analytics::RiskReason;
+    let reason = |r: &RiskReason| match r {
+        RiskReason::LatestDetractor => "latest is a detractor",
+        RiskReason::Dropped => "fell 3+ points",
+        RiskReason::CategoryFell => "fell a category",
+    };
+    let opt = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.1}"));
+    let mut o = String::new();
+    if csv {
+        let q = |s: &str| format!("\"{}\"", neutralise(s).replace('"', "\"\""));
+        let _ = writeln!(
+            o,
+            "account,responses,n,promoters,passives,detractors,nps,ci_low,ci_high,latest_score,latest_at,previous_score,change,at_risk,reasons,last_comment"
+        );
+        for r in &a.accounts {
+            let reasons: Vec<&str> = r.reasons.iter().map(reason).collect();
+            let _ = writeln!(
+                o,
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                q(&r.account),
+                r.responses,
+                r.n,
+                r.promoters,
+                r.passives,
+                r.detractors,
+                r.nps.map_or_else(String::new, |v| v.to_string()),
+                r.ci95.map_or_else(String::new, |c| c[0].to_string()),
+                r.ci95.map_or_else(String::new, |c| c[1].to_string()),
+                r.latest_score.map_or_else(String::new, |v| v.to_string()),
+                r.latest_at.clone().unwrap_or_default(),
+                r.previous_score.map_or_else(String::new, |v| v.to_string()),
+                r.change.map_or_else(String::new, |v| v.to_string()),
+                r.at_risk,
+                q(&reasons.join("; ")),
+                q(r.last_comment.as_deref().unwrap_or("")),
+            );
+        }
+        return o;
+    }
+    let _ = writeln!(
+        o,
+        "{} accounts in \"{}\", {} at risk; {} responses without an account\n",
+        thousands(a.accounts.len() as u64),
+        a.column,
+        thousands(a.at_risk.into()),
+        thousands(a.without_account.into())
+    );
+    let _ = writeln!(
+        o,
+        "  {:<28} {:>9} {:>6} {:>7} {:>7} {:>16}  {:<10}  risk",
+        "account", "responses", "latest", "change", "NPS", "95 % CI", "latest at"
+    );
+    let clean = |s: &str| -> String { s.chars().map(|c| if c.is_control() { ' ' } else { c }).take(28).collect() };
+    for r in &a.accounts {
+        let reasons: Vec<&str> = r.reasons.iter().map(reason).collect();
+        let _ = writeln!(
+            o,
+            "{} {:<28} {:>9} {:>6} {:>7} {:>7} {:>16}  {:<10}  {}",
+            if r.at_risk { "!" } else { " " },
+            clean(&r.account),
+            thousands(r.responses.into()),
+            r.latest_score.map_or("–".to_string(), |v| v.to_string()),
+            r.change.map_or(String::new(), |v| format!("{v:+}")),
+            opt(r.nps),
+            r.ci95.map_or_else(String::new, |[lo, hi]| format!("{lo:.1} to {hi:.1}")),
+            r.latest_at.as_deref().map_or("", |d| &d[..10.min(d.len())]),
+            reasons.join(", ")
+        );
+    }
+    o
+}
+
 /// `npsdesk comments`: each comment under a line with its date, score, respondent, themes and the `--show`
 /// values; the matched words are marked «like this». Control characters in comments are replaced, so a
 /// hostile comment cannot drive the terminal. CSV: one row per comment, text cells neutralised.

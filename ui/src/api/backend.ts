@@ -2,6 +2,7 @@
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { AppError } from './errors';
 import type {
+  AccountsAnswer,
   CommentPage,
   CommentQuery,
   RulesPreview,
@@ -152,4 +153,9 @@ export function readRulesFile(path: string): Promise<string> {
 /** Checks the rule text and writes it to a `.toml` or `.json` file the user chose. */
 export function writeRulesFile(path: string, text: string): Promise<void> {
   return call<void>('write_rules_file', { path, text });
+}
+
+/** Account health over the query's selection: one row per account, at-risk first. */
+export function accounts(surveyId: number | null, query: NpsQuery): Promise<AccountsAnswer> {
+  return call<AccountsAnswer>('accounts', { surveyId, query });
 }

@@ -3,6 +3,7 @@
 import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import type {
+  AccountsAnswer,
   CommentPage,
   CommentQuery,
   RulesPreview,
@@ -60,6 +61,7 @@ export type MockHandlers = {
     explorer: CommentQuery,
   ) => RulesPreview | Promise<RulesPreview>;
   rulesText?: () => string | Promise<string>;
+  accounts?: (surveyId: number | null, query: NpsQuery) => AccountsAnswer | Promise<AccountsAnswer>;
 };
 
 /** Installs a fake `window.__TAURI_INTERNALS__` answering npsdesk's commands with the given handlers. */
@@ -139,6 +141,9 @@ export function installMockBackend(h: MockHandlers): void {
               args['explorer'] as CommentQuery,
             );
           }
+          break;
+        case 'accounts':
+          if (h.accounts) return h.accounts((args['surveyId'] as number | null | undefined) ?? null, args['query'] as NpsQuery);
           break;
         case 'rules_text':
           if (h.rulesText) return h.rulesText();

@@ -2,7 +2,7 @@
 export * from './types';
 export { AppError, errorTitle } from './errors';
 export { inspectFile, importWithMapping } from './backend';
-export { comments, previewRules, rulesText, readRulesFile, writeRulesFile } from './backend';
+export { accounts, comments, previewRules, rulesText, readRulesFile, writeRulesFile } from './backend';
 export { startup, dashboard, importFiles, openWorkspace, nps, columnValues, explain, themes, saveRules, ruleHistory } from './backend';
 export {
   onImportProgress,

@@ -46,3 +46,6 @@ export type { CommentSort } from './generated/CommentSort';
 export type { Highlight } from './generated/Highlight';
 export type { RuleError } from './generated/RuleError';
 export type { RulesPreview } from './generated/RulesPreview';
+export type { AccountRow } from './generated/AccountRow';
+export type { AccountsAnswer } from './generated/AccountsAnswer';
+export type { RiskReason } from './generated/RiskReason';

@@ -2,6 +2,9 @@
 // `column_values` and `explain` honestly: every figure is computed from the rows (same formulas as the Rust
 // side: adjusted-Wald intervals, two-sample z tests), nothing is typed in. Never in the production build.
 import type {
+  AccountRow,
+  AccountsAnswer,
+  RiskReason,
   Band,
   BandCounts,
   CommentPage,
@@ -692,4 +695,54 @@ export function computePreview(rows: Row[], q: NpsQuery, text: string, e: Commen
     comments: computeComments(rows, q, themes, 'unsaved', e),
     elapsed_ms: 3,
   };
+}
+
+/** `accounts`: account health over the rows that pass the query (the Rust rules: see analytics/accounts.rs). */
+export function computeAccounts(all: Row[], q: NpsQuery): AccountsAnswer {
+  const rows = all
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => passes(r, q))
+    .sort((a, b) => a.r.date.localeCompare(b.r.date) || a.i - b.i);
+  const per = new Map<string, Row[]>();
+  let without = 0;
+  for (const { r } of rows) {
+    const a = r.values[ACCOUNT];
+    if (!a) {
+      without++;
+      continue;
+    }
+    per.set(a, [...(per.get(a) ?? []), r]);
+  }
+  const rank = (s: number) => (s >= 9 ? 2 : s >= 7 ? 1 : 0);
+  const accounts: AccountRow[] = [...per.entries()].map(([account, list]) => {
+    const scores = list.map((r) => r.score);
+    const c = tally(scores);
+    const latest = scores.at(-1) ?? null;
+    const previous = scores.length > 1 ? scores.at(-2)! : null;
+    const reasons: RiskReason[] = [];
+    if (latest !== null && latest <= 6) reasons.push('latest-detractor');
+    if (latest !== null && previous !== null && latest - previous <= -3) reasons.push('dropped');
+    if (latest !== null && previous !== null && rank(latest) < rank(previous)) reasons.push('category-fell');
+    const commented = list.filter((r) => (r.comment ?? '').trim() !== '');
+    return {
+      account,
+      responses: list.length,
+      n: nOf(c),
+      promoters: c.p,
+      passives: c.a,
+      detractors: c.d,
+      nps: nOf(c) > 0 ? npsOf(c) : null,
+      ci95: nOf(c) > 0 ? adjustedWald(c, Z95) : null,
+      latest_score: latest,
+      latest_at: list.length ? `${list.at(-1)!.date}T09:00:00` : null,
+      previous_score: previous,
+      change: latest !== null && previous !== null ? latest - previous : null,
+      at_risk: reasons.length > 0,
+      reasons,
+      history: scores.slice(-12),
+      last_comment: commented.at(-1)?.comment ?? null,
+    };
+  });
+  accounts.sort((a, b) => Number(b.at_risk) - Number(a.at_risk) || (b.latest_at ?? '').localeCompare(a.latest_at ?? '') || a.account.localeCompare(b.account));
+  return { column: ACCOUNT, accounts, at_risk: accounts.filter((a) => a.at_risk).length, without_account: without };
 }

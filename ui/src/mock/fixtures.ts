@@ -8,7 +8,7 @@ import type {
   SurveySummary,
   WorkspaceInfo,
 } from '../api';
-import { computeColumnValues, computeExplain, computeNps, computePreview, mockQuery, mockRows, MockRuleStore } from './engine';
+import { computeAccounts, computeColumnValues, computeExplain, computeNps, computePreview, mockQuery, mockRows, MockRuleStore } from './engine';
 import type { MockHandlers } from '../api/devMock';
 
 /** The dashboard's quarterly report, computed from the mocked rows (whose quarters have `QUARTER_COUNTS`). */
@@ -191,13 +191,14 @@ export function qualtricsReport(overrides: Partial<ImportReport> = {}): ImportRe
 /** `nps`, `column_values`, `explain` and the themes commands answered from the mocked survey's rows (see engine.ts). */
 export function analyticsHandlers(): Pick<
   MockHandlers,
-  'nps' | 'columnValues' | 'explain' | 'themes' | 'saveRules' | 'ruleHistory' | 'comments' | 'previewRules' | 'rulesText'
+  'nps' | 'columnValues' | 'explain' | 'themes' | 'saveRules' | 'ruleHistory' | 'comments' | 'previewRules' | 'rulesText' | 'accounts'
 > {
   const rules = new MockRuleStore();
   return {
     comments: (_id, query, explorer, text) => rules.comments(mockRows(), query, explorer, text),
     previewRules: (_id, query, text, explorer) => computePreview(mockRows(), query, text, explorer),
     rulesText: () => rules.text(),
+    accounts: (_id, query) => computeAccounts(mockRows(), query),
     themes: (_id, query, text) => rules.themes(mockRows(), query, text),
     saveRules: (text, note) => rules.save(text, note),
     ruleHistory: () => rules.history(),
