@@ -81,7 +81,7 @@ describe('App', () => {
     expect(svg.textContent).toContain('Q4 2024');
     expect(svg.textContent).toContain('Q3 2026');
     expect(svg.textContent).toContain('n = 707');
-    expect($('[data-testid=workspace-path]')?.title).toBe(WORKSPACE_PATH);
+    expect($('[data-testid=workspace-path]')?.title).toBe(`${WORKSPACE_PATH}\nOpen another workspace (Ctrl+O)`);
   });
 
   it('draws the split bar with widths that add up to 100 % and n on hover', async () => {
@@ -463,6 +463,29 @@ describe('App', () => {
         return t && t.querySelectorAll('tbody tr').length > 0 ? t.querySelectorAll('tbody tr') : null;
       });
       expect(rows.length).toBeGreaterThan(1);
+    });
+  });
+
+  describe('workspaces', () => {
+    it('Ctrl+O opens another workspace from the dialog and shows its latest survey', async () => {
+      const opened: string[] = [];
+      const other = workspace([plainSurvey()]);
+      let current = ws;
+      start({
+        ...base,
+        dashboard: (id) => dashboardFor(id, current),
+        pickFiles: () => ['/home/cs/q4.npsdesk'],
+        openWorkspace: (path) => {
+          opened.push(path);
+          current = { ...other, path };
+          return current;
+        },
+      });
+      await until(() => $('[data-testid=headline-nps]'));
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'o', ctrlKey: true }));
+      await until(() => opened.length === 1);
+      expect(opened).toEqual(['/home/cs/q4.npsdesk']);
+      await until(() => $('[data-testid=workspace-path]')?.textContent?.includes('q4.npsdesk'));
     });
   });
 

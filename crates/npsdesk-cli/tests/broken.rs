@@ -94,6 +94,7 @@ fn every_broken_file_gives_its_documented_message_and_never_panics() {
         ("utf16_odd_length.csv", Expect::Error("looks truncated")),
         ("not_a_workbook.xlsx", Expect::Error("cannot read the workbook")),
         ("truncated_workbook.xlsx", Expect::Error("cannot read the workbook")),
+        ("overflowing_cell_reference.xlsx", Expect::Error("cannot read the workbook")),
         ("invalid_utf8_header.csv", Expect::Warning("2 field(s) were not valid UTF-8 and were read as Windows-1252")),
         ("mismatched_rows.csv", Expect::Warning("skipped line 3: the row has 2 fields but the header has 4")),
         ("mismatched_rows.csv", Expect::Warning("skipped line 4: the row has 6 fields but the header has 4")),

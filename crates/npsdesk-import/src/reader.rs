@@ -1083,9 +1083,44 @@ fn csv_error(path: &Path, e: csv::Error) -> ImportError {
     }
 }
 
+thread_local! {
+    /// Set while this thread reads a workbook: its panics are reported as a damaged workbook, not printed.
+    static READING_WORKBOOK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The first worksheet, with calamine's panics turned into an error: some damaged workbooks make it panic
+/// (found by fuzzing: a cell reference whose column overflows `u32`, with overflow checks on). The panic
+/// hook is wrapped once so that only this thread's panics while it reads a workbook stay quiet.
+fn sheet_records(path: &Path, file_size: u64) -> Result<Records> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !READING_WORKBOOK.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    READING_WORKBOOK.with(|r| r.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_sheet(path, file_size)));
+    READING_WORKBOOK.with(|r| r.set(false));
+    result.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(ImportError::Csv {
+            path: path.to_path_buf(),
+            line: 0,
+            message: format!("cannot read the workbook: it is damaged (the XLSX reader failed: {why})"),
+        })
+    })
+}
+
 /// The first worksheet of an XLSX/XLS/ODS workbook as text records. Excel dates become ISO date-times and
 /// whole numbers lose their `.0` (respondent ids are numbers in SurveyMonkey's XLSX).
-fn sheet_records(path: &Path, file_size: u64) -> Result<Records> {
+fn read_sheet(path: &Path, file_size: u64) -> Result<Records> {
     use calamine::{Data, Reader};
     let bad = |e: String| ImportError::Csv {
         path: path.to_path_buf(),

@@ -107,3 +107,18 @@ export async function pickRulesTarget(suggested: string): Promise<string | null>
     throw AppError.from(reason);
   }
 }
+
+/** The open-file dialog for a workspace (`.npsdesk`); `null` when cancelled. */
+export async function pickWorkspaceFile(): Promise<string | null> {
+  try {
+    const chosen = await open({
+      title: 'Open a workspace',
+      multiple: false,
+      directory: false,
+      filters: [{ name: 'npsdesk workspace', extensions: ['npsdesk'] }],
+    });
+    return Array.isArray(chosen) ? (chosen[0] ?? null) : chosen;
+  } catch (reason) {
+    throw AppError.from(reason);
+  }
+}

@@ -9,6 +9,7 @@ export {
   onFileDrop,
   pickExportFiles,
   pickRulesFile,
+  pickWorkspaceFile,
   pickRulesTarget,
   IMPORT_PROGRESS_EVENT,
   EXPORT_EXTENSIONS,

@@ -10,6 +10,8 @@ import {
   onFileDrop,
   onImportProgress,
   pickExportFiles,
+  pickWorkspaceFile,
+  openWorkspace,
   startup,
   type Dashboard,
   type FileDrop,
@@ -119,6 +121,21 @@ export class AppState {
       this.#showError(AppError.from(reason));
     } finally {
       if (request === this.#dashboardRequest) this.dashboardLoading = false;
+    }
+  }
+
+  /** Opens the file dialog for a workspace, then shows its latest survey (Ctrl+O). */
+  async chooseAndOpenWorkspace(): Promise<void> {
+    if (this.busy) return;
+    try {
+      const path = await pickWorkspaceFile();
+      if (path === null) return;
+      this.workspace = await openWorkspace(path);
+      this.outcome = null;
+      this.banner = null;
+      await this.loadDashboard(null);
+    } catch (reason) {
+      this.#showError(AppError.from(reason));
     }
   }
 
