@@ -545,6 +545,15 @@ describe('App', () => {
       expect($('[data-testid=chart-themes]')).not.toBeNull();
     });
 
+    it('switches the bars between mentions and impact on the NPS', async () => {
+      start({ ...base, ...analyticsHandlers() });
+      await openThemes();
+      await until(() => $('[data-testid=chart-themes] svg')?.textContent?.includes('Mentions (answered)'));
+      $('[data-testid=bars-impact]')!.click();
+      flushSync();
+      await until(() => $('[data-testid=chart-themes] svg')?.textContent?.includes('Impact on NPS (points)'));
+    });
+
     it('asks with the dashboard’s filters', async () => {
       const h = analyticsHandlers();
       const seen: NpsQuery[] = [];

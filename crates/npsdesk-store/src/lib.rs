@@ -1,8 +1,10 @@
 //! npsdesk-store: the workspace, one SQLite file (`*.npsdesk`) holding surveys, their columns, every response
 //! with every answer cell, and the history of imports.
 //!
-//! - Opening runs the embedded, append-only migrations (`migrations/*.sql`) in one transaction and refuses a
-//!   file written by a newer npsdesk.
+//! - Opening runs the embedded, append-only migrations (`migrations/*.sql`) in one transaction, after a
+//!   backup copy of a file of an older schema, and refuses a file written by a newer npsdesk untouched.
+//! - [`maintenance`]: `check` (integrity, foreign keys, a fingerprint of the data) and online backups.
+//! - Errors a user can act on have their own messages: read-only, disk full, busy, not a workspace.
 //! - WAL journal, `synchronous=NORMAL`, foreign keys on, a busy timeout (see [`Workspace::open`]).
 //! - An import is one transaction: all rows or none (see [`import`]).
 

@@ -2,7 +2,7 @@
 // arranges them) and rendered with ECharts' SSR renderer.
 import { describe, expect, it } from 'vitest';
 import { echarts } from './echarts';
-import { buildThemeHeatmapOption, buildThemesOption, chartedThemes, themeHeatGrid, themeHeatTooltip, themeRows, themeTooltip, THEME_SERIES } from './themes';
+import { buildImpactOption, buildThemeHeatmapOption, buildThemesOption, impactThemes, chartedThemes, themeHeatGrid, themeHeatTooltip, themeRows, themeTooltip, THEME_SERIES } from './themes';
 import { DARK_PALETTE, NPS_COLORS } from './palette';
 import type { ThemesAnswer, ThemeStats } from '../api';
 
@@ -173,5 +173,24 @@ describe('theme × period heat map', () => {
     expect(tip.querySelector('img')).toBeNull();
     expect(tip.textContent).toContain('<img src=x onerror=alert(1)>');
     expect(tip.textContent).toContain('Since Q1 2026: +4 mentions, share +5.0 pts');
+  });
+});
+
+describe('impact chart', () => {
+  const withImpact: ThemesAnswer = {
+    ...answer,
+    themes: answer.themes.map((t, i) => ({ ...t, impact: [2.5, -4, 1, -0.5, 3, null, null][i] ?? null, impact_ci95: i === 1 ? [-6, -2] : null })),
+  };
+
+  it('orders charted themes by the size of their effect, either sign', () => {
+    // Charted (leaf) themes with an impact: Price −4, Reliability −0.5, Usability 3 → by |impact|.
+    expect(impactThemes(withImpact).map((t) => t.theme)).toEqual(['Price', 'Usability', 'Reliability']);
+  });
+
+  it('renders bars with the value and the interval as labels', () => {
+    const svg = render(buildImpactOption(withImpact, { animation: false }), 800, 300);
+    expect(svg).toContain('Impact on NPS (points)');
+    expect(svg).toContain('−4.0  (−6.0 to −2.0)');
+    expect(svg).toContain('+3.0');
   });
 });

@@ -248,3 +248,76 @@ export function buildThemeHeatmapOption(
     ],
   };
 }
+
+/** The impact chart's themes: charted themes with an impact, largest effect (either sign) on top. */
+export function impactThemes(answer: ThemesAnswer, max = 15): ThemeStats[] {
+  return chartedThemes(answer, Number.MAX_SAFE_INTEGER)
+    .filter((t) => t.impact !== null)
+    .sort((a, b) => Math.abs(b.impact!) - Math.abs(a.impact!))
+    .slice(0, max);
+}
+
+/**
+ * Impact per theme: NPS(all) − NPS(all without the theme's responses), in points. Bars right of 0 (green)
+ * lift the score, left (orange) pull it down; the bootstrap interval is a whisker when known.
+ */
+export function buildImpactOption(answer: ThemesAnswer, options: { palette?: ChartPalette; animation?: boolean } = {}): EChartsOption {
+  const palette = options.palette ?? LIGHT_PALETTE;
+  const font = palette.fontFamily;
+  const themes = impactThemes(answer).reverse(); // ECharts draws the first category at the bottom
+  const label = (t: ThemeStats) =>
+    `${formatNps(t.impact!)}${t.impact_ci95 ? `  (${formatNumber(t.impact_ci95[0])} to ${formatNumber(t.impact_ci95[1])})` : ''}`;
+  return {
+    animation: options.animation ?? true,
+    textStyle: { fontFamily: font, color: palette.text },
+    grid: { left: 8, right: 24, top: 12, bottom: 28, containLabel: true },
+    tooltip: {
+      ...tooltipFrame(palette, 'axis'),
+      axisPointer: { type: 'shadow' },
+      formatter: (params: unknown) => {
+        const i = firstDataIndex(params);
+        const t = i === null ? undefined : themes[i];
+        if (!t || typeof document === 'undefined') return '';
+        return themeTooltip(t);
+      },
+    },
+    xAxis: {
+      type: 'value',
+      name: 'Impact on NPS (points)',
+      nameLocation: 'middle',
+      nameGap: 24,
+      nameTextStyle: { color: palette.textMuted },
+      axisLabel: { color: palette.textMuted },
+      splitLine: { lineStyle: { color: palette.grid } },
+    },
+    yAxis: {
+      type: 'category',
+      data: themes.map((t) => t.theme),
+      axisLabel: { color: palette.text, width: 180, overflow: 'truncate' },
+      axisLine: { lineStyle: { color: palette.axis } },
+      axisTick: { show: false },
+    },
+    series: [
+      {
+        type: 'bar',
+        name: 'Impact',
+        barMaxWidth: 18,
+        data: themes.map((t) => ({
+          value: t.impact,
+          itemStyle: { color: t.impact! >= 0 ? NPS_COLORS.promoters : NPS_COLORS.detractors },
+        })),
+        label: {
+          show: true,
+          position: 'right',
+          fontFamily: font,
+          fontSize: 11,
+          color: palette.textMuted,
+          formatter: (p: { dataIndex: number }) => {
+            const t = themes[p.dataIndex];
+            return t ? label(t) : '';
+          },
+        },
+      },
+    ],
+  };
+}
