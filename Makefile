@@ -125,7 +125,7 @@ FUZZ_TARGETS := import_csv import_xlsx decode dates score rules
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 6
 # cargo-fuzz passes -Z flags: on stable Rust, RUSTC_BOOTSTRAP=1 lets it (no sanitizer: none needs nightly).
-FUZZ := cd fuzz && RUSTC_BOOTSTRAP=1 "$(CARGO_BIN)/cargo-fuzz"
+FUZZ := RUSTC_BOOTSTRAP=1 "$(CARGO_BIN)/cargo-fuzz"
 
 cargo-deny:
 	@if [ "$$("$(CARGO_BIN)/cargo-deny" --version 2>/dev/null)" != "cargo-deny $(CARGO_DENY_VERSION)" ]; then \
@@ -146,24 +146,24 @@ cargo-fuzz:
 	  cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked; fi
 
 fuzz-build: cargo-fuzz
-	$(FUZZ) build --sanitizer none -O
+	$(FUZZ) build --fuzz-dir fuzz --sanitizer none -O
 
 # Every committed corpus input once, then a few seconds of mutation per target; new inputs go to a scratch
 # folder, never into fuzz/corpus.
 fuzz-replay: fuzz-build
 	@scratch="$$(mktemp -d)"; trap 'rm -rf "$$scratch"' EXIT; \
 	for t in $(FUZZ_TARGETS); do mkdir -p "$$scratch/$$t"; \
-	  if ! $(FUZZ) run $$t --sanitizer none -O "$$scratch/$$t" corpus/$$t -- \
+	  if ! $(FUZZ) run --fuzz-dir fuzz $$t --sanitizer none -O "$$scratch/$$t" fuzz/corpus/$$t -- \
 	       -max_total_time=$(FUZZ_SMOKE_SECONDS) -timeout=20 -rss_limit_mb=2048 > "$$scratch/$$t.log" 2>&1; then \
 	    tail -n 80 "$$scratch/$$t.log"; echo "error: fuzz target $$t failed (input in fuzz/artifacts/$$t)" >&2; exit 1; fi; \
 	  echo "fuzz $$t: $$(grep -E '^Done' "$$scratch/$$t.log" | tail -n 1)"; \
 	done
 
 # Long fuzzing, one target at a time (FUZZ_SECONDS each); new inputs are added to fuzz/corpus: minimise with
-# `cd fuzz && cargo fuzz cmin <target>` before committing.
+# `RUSTC_BOOTSTRAP=1 cargo fuzz cmin --fuzz-dir fuzz <target> --sanitizer none -O` before committing.
 fuzz: fuzz-build
 	for t in $(FUZZ_TARGETS); do \
-	  nice -n 19 $(FUZZ) run $$t --sanitizer none -O corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) \
+	  nice -n 19 $(FUZZ) run --fuzz-dir fuzz $$t --sanitizer none -O fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) \
 	    -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 || exit 1; \
 	done
 
