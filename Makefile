@@ -75,7 +75,7 @@ app: ui
 
 run: deps-run ui
 	cargo build --profile $(RUN_PROFILE) -p npsdesk-app -p npsdesk-cli
-	./target/$(RUN_PROFILE)/npsdesk-app
+	./target/$(RUN_PROFILE)/npsdesk-app --demo
 
 # ---------------------------------------------------------------------------------------------- tests
 test: deps-test check-fmt ui clippy rust-tests bindings-drift deny fuzz-replay ui-checks e2e

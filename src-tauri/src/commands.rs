@@ -174,3 +174,29 @@ pub async fn accounts(
     let session = state.inner().clone();
     blocking(move || session.accounts(survey_id, &query)).await
 }
+
+/// The Cancel button of the import panel. Not async: it only raises a flag the running import reads.
+#[tauri::command]
+pub fn cancel_import(state: State<'_, AppState>) {
+    state.cancel_import();
+}
+
+#[tauri::command]
+pub fn recent_workspaces(state: State<'_, AppState>) -> Vec<crate::session::prefs::RecentWorkspace> {
+    state.recent_workspaces()
+}
+
+#[tauri::command]
+pub fn forget_workspace(state: State<'_, AppState>, path: PathBuf) -> Vec<crate::session::prefs::RecentWorkspace> {
+    state.forget_workspace(&path)
+}
+
+/// A new, empty workspace at a path from the save dialog.
+#[tauri::command]
+pub async fn create_workspace(state: State<'_, AppState>, path: PathBuf) -> Result<WorkspaceInfo, AppError> {
+    if !path.is_absolute() || path.extension().is_none_or(|e| e != "npsdesk") {
+        return Err(AppError::new(ErrorCode::InvalidInput, "a workspace file is an absolute path ending in .npsdesk"));
+    }
+    let session = state.inner().clone();
+    blocking(move || session.create_workspace(&path)).await
+}

@@ -23,6 +23,8 @@ pub enum ErrorCode {
     /// The export can be imported once the user says how to read it (a recoded NPS scale): the window opens
     /// its mapping screen instead of showing an error.
     NeedsMapping,
+    /// The user cancelled the import; it was rolled back (not an error to alarm anyone with).
+    Cancelled,
     Internal,
 }
 

@@ -7,6 +7,8 @@ pub mod session;
 
 use std::sync::Arc;
 
+use tauri::Manager;
+
 use session::{Launch, Session};
 
 /// Registers plugins, state and commands on any runtime (the mock runtime in tests).
@@ -32,8 +34,46 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, launch: Launch) 
             commands::rules_text,
             commands::read_rules_file,
             commands::write_rules_file,
-            commands::accounts
+            commands::accounts,
+            commands::cancel_import,
+            commands::recent_workspaces,
+            commands::forget_workspace,
+            commands::create_workspace
         ])
+        .setup(|app| {
+            restore_window_size(app.handle());
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // The size is kept when the window closes, so the next launch opens at the same size.
+            if let tauri::WindowEvent::CloseRequested { .. } = event {
+                remember_window_size(window);
+            }
+        })
+}
+
+fn restore_window_size<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    let (Some(window), Some(size)) = (app.get_webview_window("main"), app.state::<commands::AppState>().window_size())
+    else {
+        return;
+    };
+    let _ = window.set_size(tauri::LogicalSize::new(size.width, size.height));
+    if size.maximized {
+        let _ = window.maximize();
+    }
+}
+
+fn remember_window_size<R: tauri::Runtime>(window: &tauri::Window<R>) {
+    let maximized = window.is_maximized().unwrap_or(false);
+    let (Ok(size), Ok(scale)) = (window.inner_size(), window.scale_factor()) else { return };
+    let logical = size.to_logical::<f64>(scale);
+    let state = window.state::<commands::AppState>();
+    // A maximised window keeps the size it had before, if one was saved: un-maximising returns to it.
+    let (width, height) = match (maximized, state.window_size()) {
+        (true, Some(before)) => (before.width, before.height),
+        _ => (logical.width, logical.height),
+    };
+    state.save_window_size(session::prefs::WindowSize { width, height, maximized });
 }
 
 pub fn run() {

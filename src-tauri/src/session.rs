@@ -2,6 +2,7 @@
 //! types), so it is tested without a window; the commands in `commands.rs` only adapt it to IPC.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use npsdesk_analytics::SurveyFrame;
@@ -16,9 +17,11 @@ use ts_rs::TS;
 use crate::error::{AppError, ErrorCode};
 
 pub mod mapping;
+pub mod prefs;
 
 mod accounts;
 mod themes;
+use prefs::{Prefs, RecentWorkspace};
 pub use themes::{read_rules_file, write_rules_file, RulesPreview};
 
 /// The demo survey bundled with the app (synthetic, made by the project's SurveyMonkey generator), so a first
@@ -54,7 +57,10 @@ pub struct Startup {
 /// How the app was asked to start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Launch {
-    /// No argument: the demo workspace (created from the bundled export on first launch).
+    /// No argument: the workspace used last, or else the demo workspace (created from the bundled export on
+    /// first launch).
+    Last,
+    /// `--demo`: the demo workspace, whatever was used last (`make run`).
     Demo,
     /// A `*.npsdesk` workspace file.
     Workspace(PathBuf),
@@ -65,9 +71,11 @@ pub enum Launch {
 impl Launch {
     /// Reads the process arguments (after the program name); flags are ignored.
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Launch {
-        let paths: Vec<PathBuf> = args.into_iter().filter(|a| !a.starts_with('-')).map(PathBuf::from).collect();
+        let args: Vec<String> = args.into_iter().collect();
+        let paths: Vec<PathBuf> = args.iter().filter(|a| !a.starts_with('-')).map(PathBuf::from).collect();
         match paths.first() {
-            None => Launch::Demo,
+            None if args.iter().any(|a| a == "--demo") => Launch::Demo,
+            None => Launch::Last,
             Some(p) if p.extension().is_some_and(|e| e == "npsdesk") => Launch::Workspace(p.clone()),
             Some(_) => Launch::Exports(paths),
         }
@@ -78,16 +86,87 @@ pub struct Session {
     launch: Mutex<Option<Launch>>,
     workspace: Mutex<PathBuf>,
     frame: Mutex<Option<SurveyFrame>>,
+    /// Set by the window's Cancel button; the running import checks it at each progress report.
+    cancel: AtomicBool,
+    prefs_path: PathBuf,
 }
 
 impl Session {
     pub fn new(launch: Launch) -> Session {
-        let path = match &launch {
-            Launch::Workspace(p) => p.clone(),
-            Launch::Demo => npsdesk_store::data_dir().join("demo.npsdesk"),
-            Launch::Exports(_) => npsdesk_store::default_workspace_path(),
+        let prefs_path = prefs::prefs_path();
+        let demo = npsdesk_store::data_dir().join("demo.npsdesk");
+        let (launch, path) = match launch {
+            Launch::Workspace(p) => (Launch::Workspace(p.clone()), p),
+            Launch::Last => match Prefs::load(&prefs_path).last_workspace() {
+                Some(p) => (Launch::Workspace(p.to_path_buf()), p.to_path_buf()),
+                None => (Launch::Demo, demo),
+            },
+            Launch::Demo => (Launch::Demo, demo),
+            Launch::Exports(files) => (Launch::Exports(files), npsdesk_store::default_workspace_path()),
         };
-        Session { launch: Mutex::new(Some(launch)), workspace: Mutex::new(path), frame: Mutex::new(None) }
+        Session::with_paths(Some(launch), path, prefs_path)
+    }
+
+    fn with_paths(launch: Option<Launch>, workspace: PathBuf, prefs_path: PathBuf) -> Session {
+        Session {
+            launch: Mutex::new(launch),
+            workspace: Mutex::new(workspace),
+            frame: Mutex::new(None),
+            cancel: AtomicBool::new(false),
+            prefs_path,
+        }
+    }
+
+    /// A session on `workspace` whose preferences live beside it (tests).
+    #[cfg(test)]
+    pub(crate) fn for_test(launch: Option<Launch>, workspace: PathBuf) -> Session {
+        let prefs = workspace.with_file_name("prefs.json");
+        Session::with_paths(launch, workspace, prefs)
+    }
+
+    /// Moves the current workspace to the front of the recent list. Best effort: see `prefs`.
+    fn remember_workspace(&self) {
+        let mut p = Prefs::load(&self.prefs_path);
+        p.remember(&self.path());
+        let _ = p.save(&self.prefs_path);
+    }
+
+    pub fn recent_workspaces(&self) -> Vec<RecentWorkspace> {
+        Prefs::load(&self.prefs_path).recent_list()
+    }
+
+    pub fn forget_workspace(&self, path: &Path) -> Vec<RecentWorkspace> {
+        let mut p = Prefs::load(&self.prefs_path);
+        p.forget(path);
+        let _ = p.save(&self.prefs_path);
+        p.recent_list()
+    }
+
+    pub fn window_size(&self) -> Option<prefs::WindowSize> {
+        Prefs::load(&self.prefs_path).window.filter(prefs::WindowSize::is_sane)
+    }
+
+    pub fn save_window_size(&self, size: prefs::WindowSize) {
+        if size.is_sane() {
+            let mut p = Prefs::load(&self.prefs_path);
+            p.window = Some(size);
+            let _ = p.save(&self.prefs_path);
+        }
+    }
+
+    /// Asks the running import to stop; it rolls back, so the workspace stays as it was before that file.
+    pub fn cancel_import(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    /// The progress callback of an import: reports, then says whether to go on.
+    fn import_control(&self, p: &ImportProgress, progress: &mut dyn FnMut(&ImportProgress)) -> ImportControl {
+        progress(p);
+        if self.cancel.load(Ordering::SeqCst) {
+            ImportControl::Cancel
+        } else {
+            ImportControl::Continue
+        }
     }
 
     fn path(&self) -> PathBuf {
@@ -128,9 +207,11 @@ impl Session {
                     Err(e) => error = Some(e),
                 }
             }
-            Some(Launch::Workspace(_)) | None => {}
+            Some(Launch::Workspace(_)) | Some(Launch::Last) | None => {}
         }
-        Ok(Startup { workspace: self.open()?.info()?, imported, error, needs_mapping })
+        let workspace = self.open()?.info()?;
+        self.remember_workspace();
+        Ok(Startup { workspace, imported, error, needs_mapping })
     }
 
     /// Imports each file in its own transaction; the first failure stops and is returned (earlier files stay).
@@ -141,12 +222,16 @@ impl Session {
     ) -> Result<Vec<ImportReport>, AppError> {
         let mut ws = self.open()?;
         let mut reports = Vec::new();
+        self.cancel.store(false, Ordering::SeqCst);
         for f in files {
-            let report = ws.import_file(f, &ImportOptions::default(), &mut |p| {
-                progress(p);
-                ImportControl::Continue
-            })?;
-            reports.push(report);
+            match ws.import_file(f, &ImportOptions::default(), &mut |p| self.import_control(p, progress)) {
+                Ok(report) => reports.push(report),
+                Err(e) => {
+                    // Earlier files of the batch did land.
+                    *self.frame.lock().expect("frame lock") = None;
+                    return Err(cancelled(e, f));
+                }
+            }
         }
         *self.frame.lock().expect("frame lock") = None;
         Ok(reports)
@@ -156,7 +241,19 @@ impl Session {
         let info = Workspace::open(path)?.info()?;
         *self.workspace.lock().expect("workspace lock") = path.to_path_buf();
         *self.frame.lock().expect("frame lock") = None;
+        self.remember_workspace();
         Ok(info)
+    }
+
+    /// Creates an empty workspace file (refuses to replace an existing one) and switches to it.
+    pub fn create_workspace(&self, path: &Path) -> Result<WorkspaceInfo, AppError> {
+        if path.exists() {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!("{} already exists; open it instead, or choose another name", path.display()),
+            ));
+        }
+        self.open_workspace(path)
     }
 
     /// Runs `f` on the survey's cached frame, (re)loading it when the survey changed or an import changed the
@@ -223,6 +320,20 @@ impl Session {
     }
 }
 
+/// A cancelled import says so in the window's words (it is not a failure of the file).
+pub(crate) fn cancelled(e: npsdesk_store::StoreError, file: &Path) -> AppError {
+    match e {
+        npsdesk_store::StoreError::Cancelled => AppError::new(
+            ErrorCode::Cancelled,
+            format!(
+                "The import of {} was cancelled; nothing from it was written.",
+                file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+            ),
+        ),
+        e => e.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,8 +341,9 @@ mod tests {
     #[test]
     fn launch_arguments() {
         let s = |v: &[&str]| Launch::from_args(v.iter().map(|s| s.to_string()));
-        assert_eq!(s(&[]), Launch::Demo);
-        assert_eq!(s(&["--flag"]), Launch::Demo);
+        assert_eq!(s(&[]), Launch::Last);
+        assert_eq!(s(&["--flag"]), Launch::Last);
+        assert_eq!(s(&["--demo"]), Launch::Demo);
         assert_eq!(s(&["a.npsdesk"]), Launch::Workspace("a.npsdesk".into()));
         assert_eq!(s(&["x.csv", "y.csv"]), Launch::Exports(vec!["x.csv".into(), "y.csv".into()]));
     }
@@ -239,11 +351,7 @@ mod tests {
     #[test]
     fn the_demo_workspace_opens_populated_and_its_numbers_match_a_fresh_import() {
         let dir = tempfile::tempdir().unwrap();
-        let session = Session {
-            launch: Mutex::new(Some(Launch::Demo)),
-            workspace: Mutex::new(dir.path().join("demo.npsdesk")),
-            frame: Mutex::new(None),
-        };
+        let session = Session::for_test(Some(Launch::Demo), dir.path().join("demo.npsdesk"));
         let mut calls = 0;
         let s = session.startup(&mut |_| calls += 1).unwrap();
         assert_eq!(s.imported.len(), 1, "the first launch imports the bundled export");
@@ -267,11 +375,7 @@ mod tests {
         assert!((overall.nps - 100.0 * (p - d) / rdr.len() as f64).abs() < 1e-9);
 
         // A second launch does not import again.
-        let again = Session {
-            launch: Mutex::new(Some(Launch::Demo)),
-            workspace: Mutex::new(dir.path().join("demo.npsdesk")),
-            frame: Mutex::new(None),
-        };
+        let again = Session::for_test(Some(Launch::Demo), dir.path().join("demo.npsdesk"));
         assert!(again.startup(&mut |_| {}).unwrap().imported.is_empty());
     }
 
@@ -309,11 +413,7 @@ mod tests {
     #[test]
     fn queries_reuse_the_frame_and_reload_after_an_import() {
         let dir = tempfile::tempdir().unwrap();
-        let session = Session {
-            launch: Mutex::new(Some(Launch::Demo)),
-            workspace: Mutex::new(dir.path().join("demo.npsdesk")),
-            frame: Mutex::new(None),
-        };
+        let session = Session::for_test(Some(Launch::Demo), dir.path().join("demo.npsdesk"));
         session.startup(&mut |_| {}).unwrap();
         let plan = NpsQuery { by: vec!["Which plan are you on?".into()], ..NpsQuery::default() };
         let r = session.nps(None, &plan).unwrap();
@@ -345,15 +445,67 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let empty = dir.path().join("empty.csv");
         std::fs::write(&empty, "").unwrap();
-        let session = Session {
-            launch: Mutex::new(Some(Launch::Exports(vec![empty]))),
-            workspace: Mutex::new(dir.path().join("w.npsdesk")),
-            frame: Mutex::new(None),
-        };
+        let session = Session::for_test(Some(Launch::Exports(vec![empty])), dir.path().join("w.npsdesk"));
         let s = session.startup(&mut |_| {}).unwrap();
         let e = s.error.expect("the error is reported");
         assert_eq!(e.code, ErrorCode::ImportFailed);
         assert!(e.message.contains("empty"), "{}", e.message);
         assert!(session.dashboard(None).unwrap().survey.is_none());
+    }
+
+    #[test]
+    fn a_cancelled_import_rolls_back_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::for_test(Some(Launch::Demo), dir.path().join("demo.npsdesk"));
+        session.startup(&mut |_| {}).unwrap();
+        let before = session.dashboard(None).unwrap();
+        // Progress is reported every 5,000 rows: a wave of 7,500 (the demo's rows three times; its two header
+        // lines hold no line breaks).
+        let text = std::str::from_utf8(DEMO_EXPORT).unwrap();
+        let body_at = text.match_indices('\n').nth(1).unwrap().0 + 1;
+        let export = dir.path().join("wave.csv");
+        std::fs::write(&export, [text, &text[body_at..], &text[body_at..]].concat()).unwrap();
+        // The Cancel button is pressed while the import runs (here: at its first progress report).
+        let mut reports = 0;
+        let e = session
+            .import_files(std::slice::from_ref(&export), &mut |_| {
+                reports += 1;
+                session.cancel_import();
+            })
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Cancelled, "{e:?}");
+        assert!(e.message.contains("wave.csv") && e.message.contains("nothing"), "{}", e.message);
+        assert_eq!(reports, 1, "the import stops at the report where it was cancelled");
+        let after = session.dashboard(None).unwrap();
+        assert_eq!(after.workspace.surveys.len(), before.workspace.surveys.len());
+        assert_eq!(after.survey.unwrap().responses, before.survey.unwrap().responses);
+
+        // The flag is per import: the next one runs to the end.
+        let report = session.import_files(std::slice::from_ref(&export), &mut |_| {}).unwrap();
+        assert_eq!(report[0].rows_read, 7500);
+    }
+
+    #[test]
+    fn workspaces_opened_are_remembered_and_reopened_without_arguments() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::for_test(Some(Launch::Demo), dir.path().join("demo.npsdesk"));
+        session.startup(&mut |_| {}).unwrap();
+        let other = dir.path().join("q3 board.npsdesk");
+        let info = session.create_workspace(&other).unwrap();
+        assert!(info.surveys.is_empty(), "a new workspace is empty");
+        let e = session.create_workspace(&other).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput, "never replaces a file: {e:?}");
+        let recent = session.recent_workspaces();
+        assert_eq!(recent.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["q3 board", "demo"]);
+        assert!(recent.iter().all(|r| r.exists));
+        assert_eq!(Prefs::load(&session.prefs_path).last_workspace(), Some(other.as_path()));
+
+        std::fs::remove_file(&other).unwrap();
+        let left = session.forget_workspace(&std::path::absolute(&other).unwrap());
+        assert_eq!(left.len(), 1);
+
+        session.save_window_size(prefs::WindowSize { width: 1500.0, height: 950.0, maximized: true });
+        session.save_window_size(prefs::WindowSize { width: 10.0, height: 10.0, maximized: false });
+        assert_eq!(session.window_size().map(|w| (w.width, w.maximized)), Some((1500.0, true)));
     }
 }

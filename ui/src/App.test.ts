@@ -8,6 +8,7 @@ import { analyticsHandlers, columnWarning, dashboardFor, importReport, npsSurvey
 import { computeAccounts, computeColumnValues, computeNps, mockRows, MockRuleStore, PLAN, REGION } from './mock/engine';
 import { DEFAULT_CONTROLS, queryFor } from './lib/analysis.svelte';
 import { formatPercent } from './lib/format';
+import { DEFAULT_SETTINGS, settings } from './lib/settings.svelte';
 import type { ImportReport, NpsQuery } from './api';
 
 let app: ReturnType<typeof mount> | null = null;
@@ -55,7 +56,7 @@ function start(h: MockHandlers): AppState {
   return state;
 }
 
-const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
+const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel);
 
 const ws = workspace();
 const base: MockHandlers = {
@@ -245,6 +246,54 @@ describe('App', () => {
     const report = await until(() => $('[data-testid=import-report]'));
     expect(report.querySelectorAll('tbody tr')).toHaveLength(20);
     expect(report.textContent).toContain('…and 25 more.');
+  });
+
+  it('cancels a running import: the button asks the Rust side once, then says nothing was written', async () => {
+    let reject: (e: unknown) => void = () => undefined;
+    let cancels = 0;
+    const state = start({
+      ...base,
+      importFiles: () => new Promise((_, r) => (reject = r)),
+      cancelImport: () => {
+        cancels++;
+        // The Rust side rolls back and the import's promise rejects with `cancelled`.
+        reject({ code: 'cancelled', message: 'The import of big.csv was cancelled; nothing from it was written.' });
+      },
+    });
+    await until(() => $('[data-testid=headline-nps]'));
+    const running = state.importPaths(['/data/big.csv']);
+    const button = await until(() => $<HTMLButtonElement>('[data-testid=import-cancel]'));
+    button.click();
+    button.click();
+    await running;
+    expect(cancels).toBe(1);
+    const banner = await until(() => $('[data-testid=error-banner]'));
+    expect(banner.dataset['code']).toBe('cancelled');
+    expect(banner.textContent).toContain('Import cancelled');
+    expect(banner.textContent).toContain('nothing from it was written');
+    expect($('[data-testid=import-progress]')).toBeNull();
+    expect($('[data-testid=headline-nps]')).not.toBeNull();
+  });
+
+  it('says which files of a batch landed when a later one fails, and shows them', async () => {
+    let dashboards = 0;
+    const state = start({
+      ...base,
+      dashboard: (id) => {
+        dashboards++;
+        return dashboardFor(id, ws);
+      },
+      importFiles: () => {
+        throw { code: 'import_failed', message: 'c.csv, line 9: the file ends inside a quoted field' };
+      },
+    });
+    await until(() => $('[data-testid=headline-nps]'));
+    const before = dashboards;
+    await state.importPaths(['/d/a.csv', '/d/b.csv', '/d/c.csv']);
+    const banner = await until(() => $('[data-testid=error-banner]'));
+    expect(banner.textContent).toContain('The 2 files before it were imported');
+    expect(banner.textContent).not.toContain('workspace is unchanged');
+    expect(dashboards).toBeGreaterThan(before);
   });
 
   it('shows an error banner when an import fails, and the dashboard stays', async () => {
@@ -486,6 +535,136 @@ describe('App', () => {
       await until(() => opened.length === 1);
       expect(opened).toEqual(['/home/cs/q4.npsdesk']);
       await until(() => $('[data-testid=workspace-path]')?.textContent?.includes('q4.npsdesk'));
+    });
+  });
+
+  describe('workspace menu', () => {
+    const recent = [
+      { path: WORKSPACE_PATH, name: 'current', exists: true },
+      { path: '/home/cs/q3 board.npsdesk', name: 'q3 board', exists: true },
+      { path: '/home/cs/gone.npsdesk', name: 'gone', exists: false },
+    ];
+
+    it('lists recent workspaces (not the open one), opens one, and forgets a missing one', async () => {
+      const opened: string[] = [];
+      let list = recent;
+      let current = ws;
+      start({
+        ...base,
+        dashboard: (id) => dashboardFor(id, current),
+        recentWorkspaces: () => list,
+        forgetWorkspace: (path) => (list = list.filter((r) => r.path !== path)),
+        openWorkspace: (path) => {
+          opened.push(path);
+          current = { ...workspace([plainSurvey()]), path };
+          return current;
+        },
+      });
+      await until(() => $('[data-testid=headline-nps]'));
+      $('[data-testid=workspace-path]')!.click();
+      const items = await until(() => {
+        const r = [...document.querySelectorAll<HTMLButtonElement>('[data-testid=recent-workspace]')];
+        return r.length > 0 ? r : null;
+      });
+      expect(items.map((b) => b.querySelector('.name-col')?.textContent)).toEqual(['q3 board', 'gone']);
+      expect(items[1]!.disabled).toBe(true);
+      expect(items[1]!.textContent).toContain('not found');
+      document.querySelector<HTMLButtonElement>('[aria-label="Forget gone"]')!.click();
+      await until(() => document.querySelectorAll('[data-testid=recent-workspace]').length === 1);
+      document.querySelector<HTMLButtonElement>('[data-testid=recent-workspace]')!.click();
+      await until(() => opened.length === 1);
+      expect(opened).toEqual(['/home/cs/q3 board.npsdesk']);
+      await until(() => $('[data-testid=workspace-path]')?.textContent?.includes('q3 board.npsdesk'));
+      expect($('[data-testid=workspace-menu]')).toBeNull();
+    });
+
+    it('creates a new workspace where the save dialog says, then offers to import', async () => {
+      const created: string[] = [];
+      const empty = workspace([]);
+      start({
+        ...base,
+        pickSave: () => '/home/cs/FY27',
+        createWorkspace: (path) => {
+          created.push(path);
+          return { ...empty, path };
+        },
+        dashboard: (id) => dashboardFor(id, created.length > 0 ? empty : ws),
+      });
+      await until(() => $('[data-testid=headline-nps]'));
+      $('[data-testid=workspace-path]')!.click();
+      (await until(() => $('[data-testid=menu-new]'))).click();
+      await until(() => created.length === 1);
+      expect(created).toEqual(['/home/cs/FY27.npsdesk']);
+      await until(() => $('[data-testid=empty-state]'));
+      expect($('[data-testid=headline-nps]')).toBeNull();
+    });
+
+    it('closes on Escape without touching the filters', async () => {
+      start({ ...base, recentWorkspaces: () => recent });
+      await until(() => $('[data-testid=headline-nps]'));
+      $('[data-testid=workspace-path]')!.click();
+      await until(() => $('[data-testid=workspace-menu]'));
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+      await until(() => !$('[data-testid=workspace-menu]'));
+    });
+  });
+
+  describe('settings', () => {
+    afterEach(() => {
+      settings.save({ ...DEFAULT_SETTINGS });
+    });
+
+    it('Ctrl+, opens Settings; new thresholds re-ask every query with them', async () => {
+      const queries: NpsQuery[] = [];
+      start({
+        ...base,
+        nps: (id, q) => {
+          queries.push(q);
+          return computeNps(mockRows(), q);
+        },
+      });
+      await until(() => $('[data-testid=headline-nps]'));
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: ',', ctrlKey: true }));
+      const low = await until(() => $<HTMLInputElement>('[data-testid=set-low-n]'));
+      expect(low.value).toBe('30');
+      low.value = '50';
+      low.dispatchEvent(new Event('input', { bubbles: true }));
+      const min = $<HTMLInputElement>('[data-testid=set-min-n]')!;
+      min.value = '60';
+      min.dispatchEvent(new Event('input', { bubbles: true }));
+      await until(() => $('[data-testid=problem-min-n]'));
+      expect($<HTMLButtonElement>('[data-testid=settings-save]')!.disabled).toBe(true);
+      min.value = '20';
+      min.dispatchEvent(new Event('input', { bubbles: true }));
+      await until(() => !$('[data-testid=problem-min-n]'));
+      const asked = queries.length;
+      $<HTMLButtonElement>('[data-testid=settings-save]')!.click();
+      await until(() => !$('[data-testid=settings-dialog]'));
+      await until(() => queries.length > asked);
+      const after = queries.slice(asked);
+      expect(after.every((q) => q.low_n === 50 && q.min_n === 20)).toBe(true);
+      expect(settings.value.lowN).toBe(50);
+    });
+
+    it('Esc drops the draft; Appearance sets the theme of the whole window', async () => {
+      start(base);
+      await until(() => $('[data-testid=headline-nps]'));
+      $('[data-testid=settings-button]')!.click();
+      const low = await until(() => $<HTMLInputElement>('[data-testid=set-low-n]'));
+      low.value = '99';
+      low.dispatchEvent(new Event('input', { bubbles: true }));
+      $('[data-testid=settings-dialog] [role=dialog]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      await until(() => !$('[data-testid=settings-dialog]'));
+      expect(settings.value.lowN).toBe(30);
+
+      $('[data-testid=settings-button]')!.click();
+      (await until(() => $<HTMLInputElement>('[data-testid=set-appearance-dark]'))).click();
+      $<HTMLButtonElement>('[data-testid=settings-save]')!.click();
+      await until(() => document.documentElement.dataset['appearance'] === 'dark');
+      $('[data-testid=settings-button]')!.click();
+      (await until(() => $<HTMLInputElement>('[data-testid=set-appearance-light]'))).click();
+      $<HTMLButtonElement>('[data-testid=settings-save]')!.click();
+      await until(() => document.documentElement.dataset['appearance'] === 'light');
     });
   });
 

@@ -22,7 +22,6 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
 
     use super::*;
     use crate::session::Launch;
@@ -30,11 +29,7 @@ mod tests {
     #[test]
     fn the_demo_accounts_partition_the_responses_and_flag_by_the_rules() {
         let dir = tempfile::tempdir().unwrap();
-        let session = Session {
-            launch: Mutex::new(Some(Launch::Demo)),
-            workspace: Mutex::new(dir.path().join("demo.npsdesk")),
-            frame: Mutex::new(None),
-        };
+        let session = Session::for_test(Some(Launch::Demo), dir.path().join("demo.npsdesk"));
         session.startup(&mut |_| {}).unwrap();
         let q = NpsQuery::default();
         let a = session.accounts(None, &q).unwrap();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use npsdesk_core::{ColumnRole, ImportProgress, ImportReport, SurveySummary};
 use npsdesk_import::inspect::{Preview, PreviewColumn};
 use npsdesk_import::{ImportOptions, NpsScale};
-use npsdesk_store::{ImportControl, Workspace};
+use npsdesk_store::Workspace;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -212,10 +212,10 @@ impl Session {
         progress: &mut dyn FnMut(&ImportProgress),
     ) -> Result<ImportReport, AppError> {
         let mut ws = self.open()?;
-        let report = ws.import_file(path, &mapping.options(), &mut |p| {
-            progress(p);
-            ImportControl::Continue
-        })?;
+        self.cancel.store(false, std::sync::atomic::Ordering::SeqCst);
+        let report = ws
+            .import_file(path, &mapping.options(), &mut |p| self.import_control(p, progress))
+            .map_err(|e| super::cancelled(e, path))?;
         *self.frame.lock().expect("frame lock") = None;
         Ok(report)
     }
@@ -272,7 +272,6 @@ fn reasons_to_ask(p: &Preview) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
 
     use npsdesk_core::NpsQuery;
 
@@ -285,7 +284,7 @@ mod tests {
     }
 
     fn session(dir: &Path, launch: Option<Launch>) -> Session {
-        Session { launch: Mutex::new(launch), workspace: Mutex::new(dir.join("w.npsdesk")), frame: Mutex::new(None) }
+        Session::for_test(launch, dir.join("w.npsdesk"))
     }
 
     /// NPS of a list of 0–10 scores, computed here (not by the analytics).

@@ -191,7 +191,6 @@ pub(crate) fn checked_rules(text: &str) -> Result<(RuleSet, &'static str), AppEr
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
 
     use npsdesk_analytics::Band;
 
@@ -199,11 +198,7 @@ mod tests {
     use crate::session::Launch;
 
     fn demo_session(dir: &Path) -> Session {
-        let session = Session {
-            launch: Mutex::new(Some(Launch::Demo)),
-            workspace: Mutex::new(dir.join("demo.npsdesk")),
-            frame: Mutex::new(None),
-        };
+        let session = Session::for_test(Some(Launch::Demo), dir.join("demo.npsdesk"));
         session.startup(&mut |_| {}).unwrap();
         session
     }

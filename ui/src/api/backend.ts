@@ -13,6 +13,7 @@ import type {
   ImportReport,
   NpsQuery,
   NpsReport,
+  RecentWorkspace,
   RuleVersion,
   Startup,
   ThemesAnswer,
@@ -158,4 +159,24 @@ export function writeRulesFile(path: string, text: string): Promise<void> {
 /** Account health over the query's selection: one row per account, at-risk first. */
 export function accounts(surveyId: number | null, query: NpsQuery): Promise<AccountsAnswer> {
   return call<AccountsAnswer>('accounts', { surveyId, query });
+}
+
+/** Asks the running import to stop. It rolls back; the import's promise rejects with code `cancelled`. */
+export function cancelImport(): Promise<void> {
+  return call<void>('cancel_import');
+}
+
+/** Workspaces opened lately, newest first (`exists: false` when the file was moved or deleted). */
+export function recentWorkspaces(): Promise<RecentWorkspace[]> {
+  return call<RecentWorkspace[]>('recent_workspaces');
+}
+
+/** Drops a workspace from the recent list (the file itself is not touched). */
+export function forgetWorkspace(path: string): Promise<RecentWorkspace[]> {
+  return call<RecentWorkspace[]>('forget_workspace', { path });
+}
+
+/** Creates a new, empty workspace file (never replaces one) and switches to it. */
+export function createWorkspace(path: string): Promise<WorkspaceInfo> {
+  return call<WorkspaceInfo>('create_workspace', { path });
 }

@@ -15,6 +15,7 @@ import type {
   ImportReport,
   NpsQuery,
   NpsReport,
+  RecentWorkspace,
   RuleVersion,
   Startup,
   ThemesAnswer,
@@ -30,6 +31,12 @@ export type MockHandlers = {
   inspectFile?: (path: string) => FileInspection | Promise<FileInspection>;
   importWithMapping?: (path: string, mapping: ImportMapping) => ImportReport | Promise<ImportReport>;
   openWorkspace?: (path: string) => WorkspaceInfo | Promise<WorkspaceInfo>;
+  createWorkspace?: (path: string) => WorkspaceInfo | Promise<WorkspaceInfo>;
+  recentWorkspaces?: () => RecentWorkspace[] | Promise<RecentWorkspace[]>;
+  forgetWorkspace?: (path: string) => RecentWorkspace[] | Promise<RecentWorkspace[]>;
+  cancelImport?: () => void | Promise<void>;
+  /** The save dialog's answer (`null`: cancelled). */
+  pickSave?: () => string | null;
   pickFiles?: () => string[] | null;
   nps?: (surveyId: number | null, query: NpsQuery) => NpsReport | Promise<NpsReport>;
   columnValues?: (surveyId: number | null, column: string) => ValueCount[] | Promise<ValueCount[]>;
@@ -148,8 +155,20 @@ export function installMockBackend(h: MockHandlers): void {
         case 'rules_text':
           if (h.rulesText) return h.rulesText();
           break;
+        case 'create_workspace':
+          if (h.createWorkspace) return h.createWorkspace(String(args['path']));
+          break;
+        case 'recent_workspaces':
+          return h.recentWorkspaces ? h.recentWorkspaces() : [];
+        case 'forget_workspace':
+          if (h.forgetWorkspace) return h.forgetWorkspace(String(args['path']));
+          break;
+        case 'cancel_import':
+          return h.cancelImport ? h.cancelImport() : null;
         case 'plugin:dialog|open':
           return h.pickFiles ? h.pickFiles() : null;
+        case 'plugin:dialog|save':
+          return h.pickSave ? h.pickSave() : null;
       }
       throw { code: 'internal', message: `mock backend: no handler for ${cmd}` } satisfies AppErrorPayload;
     },

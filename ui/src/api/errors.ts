@@ -1,6 +1,6 @@
 import type { AppErrorPayload, ErrorCode } from './types';
 
-const CODES: readonly ErrorCode[] = ['not_found', 'invalid_input', 'import_failed', 'workspace', 'no_nps', 'needs_mapping', 'internal'];
+const CODES: readonly ErrorCode[] = ['not_found', 'invalid_input', 'import_failed', 'workspace', 'no_nps', 'needs_mapping', 'cancelled', 'internal'];
 
 function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (CODES as readonly string[]).includes(value);
@@ -52,6 +52,8 @@ export function errorTitle(code: ErrorCode): string {
       return 'No recommend question';
     case 'needs_mapping':
       return 'Say how to read this export';
+    case 'cancelled':
+      return 'Import cancelled';
     case 'internal':
       return 'Something went wrong';
   }

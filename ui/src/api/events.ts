@@ -122,3 +122,18 @@ export async function pickWorkspaceFile(): Promise<string | null> {
     throw AppError.from(reason);
   }
 }
+
+/** The save dialog for a new workspace; `null` when cancelled. Adds `.npsdesk` when the name has none. */
+export async function pickNewWorkspace(): Promise<string | null> {
+  try {
+    const chosen = await save({
+      title: 'New workspace',
+      defaultPath: 'NPS.npsdesk',
+      filters: [{ name: 'npsdesk workspace', extensions: ['npsdesk'] }],
+    });
+    if (chosen === null) return null;
+    return chosen.endsWith('.npsdesk') ? chosen : `${chosen}.npsdesk`;
+  } catch (reason) {
+    throw AppError.from(reason);
+  }
+}

@@ -1,5 +1,6 @@
 // The dashboard's controls (granularity, rolling window, segments, count mode, level, dates, filters) and the
 // reports they ask for. Every change re-queries after a short debounce; stale answers are dropped.
+import { DEFAULT_SETTINGS, settings } from './settings.svelte';
 import {
   AppError,
   columnValues,
@@ -43,8 +44,9 @@ export const DEFAULT_CONTROLS: Controls = {
   filters: [],
 };
 
-export const LOW_N = 30;
-export const MIN_N = 10;
+/** The defaults; the user's own thresholds live in `settings`. */
+export const LOW_N = DEFAULT_SETTINGS.lowN;
+export const MIN_N = DEFAULT_SETTINGS.minN;
 export const DEBOUNCE_MS = 120;
 
 const SEGMENTABLE: ReadonlyArray<ColumnInfo['role']> = ['segment', 'metadata'];
@@ -71,6 +73,8 @@ export function isDefault(c: Controls): boolean {
     c.rolling === null &&
     c.count === 'all' &&
     c.level === 0.95 &&
+    // The dashboard's own reports are computed with the default thresholds.
+    settings.value.lowN === DEFAULT_SETTINGS.lowN &&
     c.from === null &&
     c.to === null &&
     c.filters.length === 0
@@ -87,10 +91,10 @@ export function queryFor(c: Controls, by: string[], time: 'none' | 'trend' | 'pe
     to: c.to,
     filters: c.filters.map((f) => ({ ...f })),
     count: c.count,
-    account_column: null,
+    account_column: settings.value.accountColumn,
     level: c.level,
-    low_n: LOW_N,
-    min_n: MIN_N,
+    low_n: settings.value.lowN,
+    min_n: settings.value.minN,
   };
 }
 
@@ -108,7 +112,7 @@ export class Analysis {
   /** A new survey: controls back to their defaults, then a query. */
   reset(surveyId: number | null, hasNps: boolean): void {
     this.surveyId = surveyId;
-    this.controls = { ...DEFAULT_CONTROLS };
+    this.controls = { ...DEFAULT_CONTROLS, level: settings.value.level };
     this.reports = EMPTY;
     this.error = null;
     this.#values.clear();

@@ -3,6 +3,12 @@
 import {
   AppError,
   EXPORT_EXTENSIONS,
+  cancelImport,
+  createWorkspace,
+  forgetWorkspace,
+  pickNewWorkspace,
+  recentWorkspaces,
+  type RecentWorkspace,
   dashboard,
   errorTitle,
   importFiles,
@@ -43,6 +49,8 @@ export type ImportRun = {
   /** When the current file's first progress event arrived. */
   fileStartedAt: number;
   rowsPerSecond: number | null;
+  /** Cancel was pressed; the import stops at its next progress report and rolls back. */
+  cancelling?: boolean;
 };
 
 export type ImportOutcome = {
@@ -64,6 +72,8 @@ export class AppState {
   outcome = $state<ImportOutcome | null>(null);
   dragging = $state(false);
   dragPaths = $state<string[]>([]);
+  /** Workspaces opened lately, newest first (the workspace menu). */
+  recent = $state<RecentWorkspace[]>([]);
 
   readonly surveys = $derived(this.workspace?.surveys ?? []);
   readonly selectedSurveyId = $derived(this.dashboard?.survey?.id ?? null);
@@ -129,11 +139,66 @@ export class AppState {
     if (this.busy) return;
     try {
       const path = await pickWorkspaceFile();
-      if (path === null) return;
-      this.workspace = await openWorkspace(path);
-      this.outcome = null;
-      this.banner = null;
-      await this.loadDashboard(null);
+      if (path !== null) await this.openWorkspaceAt(path);
+    } catch (reason) {
+      this.#showError(AppError.from(reason));
+    }
+  }
+
+  /** Switches to a workspace file (from the dialog or the recent list) and shows its latest survey. */
+  async openWorkspaceAt(path: string): Promise<void> {
+    if (this.busy) return;
+    try {
+      await this.#switchTo(await openWorkspace(path));
+    } catch (reason) {
+      this.#showError(AppError.from(reason));
+      await this.refreshRecent();
+    }
+  }
+
+  /** The save dialog, then a new empty workspace there (the window shows its import screen). */
+  async chooseAndCreateWorkspace(): Promise<void> {
+    if (this.busy) return;
+    try {
+      const path = await pickNewWorkspace();
+      if (path !== null) await this.#switchTo(await createWorkspace(path));
+    } catch (reason) {
+      this.#showError(AppError.from(reason));
+    }
+  }
+
+  async forgetRecent(path: string): Promise<void> {
+    try {
+      this.recent = await forgetWorkspace(path);
+    } catch (reason) {
+      this.#showError(AppError.from(reason));
+    }
+  }
+
+  /** Best effort: the recent list is a convenience, never a reason to show an error. */
+  async refreshRecent(): Promise<void> {
+    try {
+      this.recent = await recentWorkspaces();
+    } catch {
+      // keep the list we have
+    }
+  }
+
+  async #switchTo(info: WorkspaceInfo): Promise<void> {
+    this.workspace = info;
+    this.dashboard = null;
+    this.outcome = null;
+    this.banner = null;
+    void this.refreshRecent();
+    await this.loadDashboard(null);
+  }
+
+  /** The import panel's Cancel button. The import's own promise then rejects with `cancelled`. */
+  async cancelImport(): Promise<void> {
+    if (!this.run || this.run.cancelling) return;
+    this.run = { ...this.run, cancelling: true };
+    try {
+      await cancelImport();
     } catch (reason) {
       this.#showError(AppError.from(reason));
     }
@@ -185,12 +250,18 @@ export class AppState {
       const ask = err.code === 'needs_mapping' ? fileInMessage(direct, err.message) : null;
       if (ask) this.mapping.enqueue([ask]);
       else {
+        const earlier = direct.indexOf(direct.find((f) => err.message.includes(baseName(f))) ?? '');
         this.banner = {
           title: errorTitle(err.code),
           message: err.message,
-          hint: 'Nothing was imported: your workspace is unchanged.',
+          hint:
+            earlier > 0
+              ? `The ${earlier === 1 ? 'file' : `${earlier} files`} before it were imported; nothing of this one was written.`
+              : 'Nothing was imported: your workspace is unchanged.',
           code: err.code,
         };
+        // Files before the failed one did land: show them.
+        if (earlier > 0) await this.loadDashboard(null);
       }
     } finally {
       this.run = null;
@@ -274,6 +345,7 @@ export class AppState {
     try {
       const s = await startup();
       this.workspace = s.workspace;
+      void this.refreshRecent();
       if (s.imported.length > 0) this.outcome = { reports: s.imported, ignored: [] };
       if (s.error) {
         const err = AppError.from(s.error);
