@@ -200,3 +200,21 @@ pub async fn create_workspace(state: State<'_, AppState>, path: PathBuf) -> Resu
     let session = state.inner().clone();
     blocking(move || session.create_workspace(&path)).await
 }
+
+/// "Export table…": the path comes from the save dialog and must be absolute, ending in .csv or .xlsx.
+#[tauri::command]
+pub async fn export_table(
+    state: State<'_, AppState>,
+    survey_id: Option<i64>,
+    request: crate::session::TableRequest,
+    path: PathBuf,
+) -> Result<u32, AppError> {
+    if !path.is_absolute() || npsdesk_export::FileKind::from_path(&path).is_none() {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            "a table is saved to an absolute path ending in .csv or .xlsx",
+        ));
+    }
+    let session = state.inner().clone();
+    blocking(move || session.export_table(survey_id, &request, &path)).await
+}

@@ -38,7 +38,8 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, launch: Launch) 
             commands::cancel_import,
             commands::recent_workspaces,
             commands::forget_workspace,
-            commands::create_workspace
+            commands::create_workspace,
+            commands::export_table
         ])
         .setup(|app| {
             restore_window_size(app.handle());

@@ -20,7 +20,9 @@ pub mod mapping;
 pub mod prefs;
 
 mod accounts;
+mod export;
 mod themes;
+pub use export::TableRequest;
 use prefs::{Prefs, RecentWorkspace};
 pub use themes::{read_rules_file, write_rules_file, RulesPreview};
 

@@ -9,7 +9,7 @@ import { computeAccounts, computeColumnValues, computeNps, mockRows, MockRuleSto
 import { DEFAULT_CONTROLS, queryFor } from './lib/analysis.svelte';
 import { formatPercent } from './lib/format';
 import { DEFAULT_SETTINGS, settings } from './lib/settings.svelte';
-import type { ImportReport, NpsQuery } from './api';
+import type { ImportReport, NpsQuery, TableRequest } from './api';
 
 let app: ReturnType<typeof mount> | null = null;
 
@@ -665,6 +665,55 @@ describe('App', () => {
       (await until(() => $<HTMLInputElement>('[data-testid=set-appearance-light]'))).click();
       $<HTMLButtonElement>('[data-testid=settings-save]')!.click();
       await until(() => document.documentElement.dataset['appearance'] === 'light');
+    });
+  });
+
+  describe('export table', () => {
+    it('Ctrl+E exports the table of the view on screen, with its filters, where the dialog says', async () => {
+      const calls: { request: TableRequest; path: string }[] = [];
+      start({
+        ...base,
+        pickSave: () => '/home/cs/board',
+        exportTable: (_id, request, path) => {
+          calls.push({ request, path });
+          return 1234;
+        },
+      });
+      (await until(() => $('[data-testid=tab-accounts]'))).click();
+      flushSync();
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'e', ctrlKey: true }));
+      await until(() => calls.length === 1);
+      expect(calls[0]!.request.table).toBe('accounts');
+      expect(calls[0]!.path).toBe('/home/cs/board.xlsx');
+      const notice = await until(() => $('[data-testid=error-banner][data-tone=info]'));
+      expect(notice.textContent).toContain('1,234 rows written to /home/cs/board.xlsx');
+
+      $('[data-testid=tab-overview]')!.click();
+      flushSync();
+      $('[data-testid=export-table]')!.click();
+      await until(() => calls.length === 2);
+      expect(calls[1]!.request.table).toBe('nps');
+    });
+
+    it('a cancelled dialog writes nothing; a failed write shows its error', async () => {
+      let picked: string | null = null;
+      let writes = 0;
+      start({
+        ...base,
+        pickSave: () => picked,
+        exportTable: () => {
+          writes++;
+          throw { code: 'workspace', message: 'cannot write /ro/t.xlsx: Permission denied' };
+        },
+      });
+      await until(() => $('[data-testid=headline-nps]'));
+      $('[data-testid=export-table]')!.click();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(writes).toBe(0);
+      picked = '/ro/t.xlsx';
+      $('[data-testid=export-table]')!.click();
+      const banner = await until(() => $('[data-testid=error-banner][data-code=workspace]'));
+      expect(banner.textContent).toContain('Permission denied');
     });
   });
 

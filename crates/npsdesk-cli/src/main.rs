@@ -178,6 +178,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Write a table to a file for a spreadsheet or a deck: CSV (UTF-8 with BOM) or XLSX (real numbers and
+    /// dates), text cells neutralised against formula injection.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
     /// Work on theme rule sets: check a file, test a comment against it, print the built-in set.
     Rules {
         #[command(subcommand)]
@@ -212,6 +218,44 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// `nps` (groups with counts, NPS, intervals and tests), `themes`, `accounts` or `comments` (every
+    /// comment of the selection) with the same options as those commands, to FILE.csv or FILE.xlsx.
+    Table {
+        #[arg(value_enum)]
+        table: TableKind,
+        /// The file to write (.csv or .xlsx); replaced if it exists.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Group by a column (nps, themes; repeat for several).
+        #[arg(long, value_name = "COLUMN")]
+        by: Vec<String>,
+        /// Group by calendar period (nps, themes).
+        #[arg(long, value_enum)]
+        per: Option<Per>,
+        /// A rule set (themes, comments). Default: the saved rules, else the built-in set.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Only comments with this theme (comments).
+        #[arg(long)]
+        theme: Option<String>,
+        /// Only the accounts at risk (accounts).
+        #[arg(long)]
+        at_risk: bool,
+        #[command(flatten)]
+        select: SelectArgs,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TableKind {
+    Nps,
+    Themes,
+    Accounts,
+    Comments,
 }
 
 #[derive(Subcommand)]
@@ -572,6 +616,47 @@ fn metric(ws: &Workspace, spec: MetricSpec, args: MetricArgs) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
+/// `npsdesk export table`: the same answer as the matching command, as a table in a file.
+fn export_table(ws: &Workspace, what: ExportCommand) -> Result<ExitCode> {
+    let ExportCommand::Table { table, out, by, per, rules, theme, at_risk, select } = what;
+    let survey_id = ws.resolve_survey(select.survey)?;
+    let mut frame = SurveyFrame::load(ws, survey_id)?;
+    let query = survey_query(ws, survey_id, &select, by, per.map(Period::from), None)?;
+    let t = match table {
+        TableKind::Nps => npsdesk_export::nps_table(&frame.nps(ws, &query)?, &query),
+        TableKind::Themes => {
+            let (m, _) = rules_for(ws, survey_id, rules.as_deref())?;
+            npsdesk_export::themes_table(&frame.themes(ws, &query, &m, &npsdesk_themes::ImpactOptions::default())?)
+        }
+        TableKind::Accounts => {
+            let mut answer = frame.accounts(ws, &query)?;
+            if at_risk {
+                answer.accounts.retain(|a| a.at_risk);
+            }
+            npsdesk_export::accounts_table(&answer)
+        }
+        TableKind::Comments => {
+            let (m, _) = rules_for(ws, survey_id, rules.as_deref())?;
+            // The explorer's largest pages, until every comment of the selection is in.
+            let mut explorer =
+                npsdesk_analytics::CommentQuery { theme, limit: npsdesk_analytics::MAX_PAGE, ..Default::default() };
+            let mut page = frame.comments(ws, &query, &m, &explorer)?;
+            while (page.comments.len() as u32) < page.total {
+                explorer.offset = page.comments.len() as u32;
+                let next = frame.comments(ws, &query, &m, &explorer)?;
+                if next.comments.is_empty() {
+                    break;
+                }
+                page.comments.extend(next.comments);
+            }
+            npsdesk_export::comments_table(&page)
+        }
+    };
+    npsdesk_export::write_table(&t, &out)?;
+    eprintln!("wrote {} rows to {}", t.rows.len(), out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     // Inspecting a file never opens (or creates) a workspace.
     if let Command::Inspect { file, mapping, format } = cli.command {
@@ -643,6 +728,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Demo { .. } => {
             unreachable!("handled above")
         }
+        Command::Export { what } => export_table(&ws, what),
         Command::Themes { rules, by, per, resamples, select, format } => {
             let survey_id = ws.resolve_survey(select.survey)?;
             let (m, label) = rules_for(&ws, survey_id, rules.as_deref())?;
@@ -653,7 +739,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             answer.rules = label;
             match format {
                 Format::Json => println!("{}", serde_json::to_string(&answer)?),
-                _ => print!("{}", output::themes(&answer, format == Format::Csv)),
+                Format::Csv => print!("{}", npsdesk_export::to_csv(&npsdesk_export::themes_table(&answer))),
+                Format::Table => print!("{}", output::themes(&answer)),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -667,7 +754,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             match format {
                 Format::Json => println!("{}", serde_json::to_string(&answer)?),
-                _ => print!("{}", output::accounts(&answer, format == Format::Csv)),
+                Format::Csv => print!("{}", npsdesk_export::to_csv(&npsdesk_export::accounts_table(&answer))),
+                Format::Table => print!("{}", output::accounts(&answer)),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -704,7 +792,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             page.rules = label;
             match format {
                 Format::Json => println!("{}", serde_json::to_string(&page)?),
-                _ => print!("{}", output::comments(&page, format == Format::Csv)),
+                Format::Csv => print!("{}", npsdesk_export::to_csv(&npsdesk_export::comments_table(&page))),
+                Format::Table => print!("{}", output::comments(&page)),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -752,7 +841,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = frame.nps(&ws, &query)?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string(&report)?),
-                Format::Csv => print!("{}", output::nps_csv(&report, &query)),
+                Format::Csv => print!("{}", npsdesk_export::to_csv(&npsdesk_export::nps_table(&report, &query))),
                 Format::Table => {
                     let s = ws.survey(survey_id)?;
                     print!("{}", output::nps_table(&s, &report, &query, compare))

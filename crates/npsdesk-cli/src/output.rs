@@ -122,7 +122,6 @@ struct Figures {
     counts: [u32; 3],
     share: f64,
     nps: f64,
-    ci95: [f64; 2],
     ci: [f64; 2],
     low_n: bool,
     vs_total: Option<Comparison>,
@@ -141,7 +140,6 @@ fn rows(report: &NpsReport, query: &NpsQuery) -> (Vec<String>, Vec<(Vec<String>,
             counts: [report.promoters, report.passives, report.detractors],
             share: 1.0,
             nps: report.nps,
-            ci95: report.ci95,
             ci: report.ci,
             low_n: report.n < report.low_n_threshold,
             vs_total: None,
@@ -157,7 +155,6 @@ fn rows(report: &NpsReport, query: &NpsQuery) -> (Vec<String>, Vec<(Vec<String>,
                 counts: [g.promoters, g.passives, g.detractors],
                 share: g.share,
                 nps: g.nps,
-                ci95: g.ci95,
                 ci: g.ci,
                 low_n: g.low_n,
                 vs_total: g.vs_total,
@@ -291,65 +288,6 @@ pub fn nps_table(survey: &SurveySummary, report: &NpsReport, query: &NpsQuery, c
     o
 }
 
-/// CSV with text cells neutralised against formula injection (OWASP: a leading `= + - @`, tab or CR).
-pub fn nps_csv(report: &NpsReport, query: &NpsQuery) -> String {
-    let (mut header, body) = rows(report, query);
-    let keys = header.len();
-    header.extend(
-        [
-            "n",
-            "promoters",
-            "passives",
-            "detractors",
-            "nps",
-            "ci95_low",
-            "ci95_high",
-            "share",
-            "ci_low",
-            "ci_high",
-            "low_n",
-            "vs_total_delta",
-            "vs_total_p",
-            "vs_previous_delta",
-            "vs_previous_p",
-        ]
-        .map(String::from),
-    );
-    let mut o = String::new();
-    let quote = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let _ = writeln!(o, "{}", header.iter().map(|h| quote(&neutralise(h))).collect::<Vec<_>>().join(","));
-    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-    for (key, f) in body {
-        let mut cells: Vec<String> = key.iter().map(|c| quote(&neutralise(c))).collect();
-        cells.extend([
-            f.n.to_string(),
-            f.counts[0].to_string(),
-            f.counts[1].to_string(),
-            f.counts[2].to_string(),
-            f.nps.to_string(),
-            f.ci95[0].to_string(),
-            f.ci95[1].to_string(),
-            f.share.to_string(),
-            f.ci[0].to_string(),
-            f.ci[1].to_string(),
-            f.low_n.to_string(),
-            opt(f.vs_total.map(|c| c.delta)),
-            opt(f.vs_total.map(|c| c.p_value)),
-            opt(f.vs_previous.map(|c| c.delta)),
-            opt(f.vs_previous.map(|c| c.p_value)),
-        ]);
-        debug_assert_eq!(cells.len(), keys + 15);
-        let _ = writeln!(o, "{}", cells.join(","));
-    }
-    o
-}
-
 /// CSAT/CES as an aligned table, or CSV (text cells neutralised).
 pub fn metric(r: &MetricReport, csv: bool) -> String {
     let what = match r.kind {
@@ -460,7 +398,7 @@ pub fn explanation(e: &Explanation) -> String {
 }
 
 /// The theme table (or CSV): the overall report, then each group's themes under its key.
-pub fn themes(a: &npsdesk_analytics::ThemesAnswer, csv: bool) -> String {
+pub fn themes(a: &npsdesk_analytics::ThemesAnswer) -> String {
     let opt = |v: Option<f64>, d: usize| v.map_or_else(String::new, |v| format!("{v:.d$}"));
     let ci = |v: Option<[f64; 2]>| v.map_or_else(String::new, |[lo, hi]| format!("{lo:.1} to {hi:.1}"));
     let mut reports: Vec<(String, &npsdesk_themes::ThemeReport)> = vec![("(all)".into(), &a.overall)];
@@ -470,38 +408,6 @@ pub fn themes(a: &npsdesk_analytics::ThemesAnswer, csv: bool) -> String {
         reports.push((key.join(", "), &g.report));
     }
     let mut o = String::new();
-    if csv {
-        let _ = writeln!(
-            o,
-            "group,theme,parent,mentions,share,n,promoters,passives,detractors,nps,ci_low,ci_high,impact,impact_ci_low,impact_ci_high"
-        );
-        let q = |s: &str| format!("\"{}\"", neutralise(s).replace('"', "\"\""));
-        let num = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
-        for (group, r) in &reports {
-            for t in &r.themes {
-                let _ = writeln!(
-                    o,
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                    q(group),
-                    q(&t.theme),
-                    q(t.parent.as_deref().unwrap_or("")),
-                    t.mentions,
-                    t.share,
-                    t.n,
-                    t.promoters,
-                    t.passives,
-                    t.detractors,
-                    num(t.nps),
-                    num(t.ci95.map(|c| c[0])),
-                    num(t.ci95.map(|c| c[1])),
-                    num(t.impact),
-                    num(t.impact_ci95.map(|c| c[0])),
-                    num(t.impact_ci95.map(|c| c[1])),
-                );
-            }
-        }
-        return o;
-    }
     for (group, r) in &reports {
         let _ = writeln!(
             o,
@@ -552,48 +458,11 @@ pub fn themes(a: &npsdesk_analytics::ThemesAnswer, csv: bool) -> String {
     o
 }
 
-/// `npsdesk accounts`: an aligned table (at-risk accounts first, marked `!`), or CSV with text cells
-/// neutralised against formula injection.
-pub fn accounts(a: &npsdesk_analytics::AccountsAnswer, csv: bool) -> String {
-    use npsdesk_analytics::RiskReason;
-    let reason = |r: &RiskReason| match r {
-        RiskReason::LatestDetractor => "latest is a detractor",
-        RiskReason::Dropped => "fell 3+ points",
-        RiskReason::CategoryFell => "fell a category",
-    };
+/// `npsdesk accounts`: an aligned table, at-risk accounts first, marked `!`. (CSV: `npsdesk_export`.)
+pub fn accounts(a: &npsdesk_analytics::AccountsAnswer) -> String {
+    let reason = npsdesk_export::risk_reason;
     let opt = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.1}"));
     let mut o = String::new();
-    if csv {
-        let q = |s: &str| format!("\"{}\"", neutralise(s).replace('"', "\"\""));
-        let _ = writeln!(
-            o,
-            "account,responses,n,promoters,passives,detractors,nps,ci_low,ci_high,latest_score,latest_at,previous_score,change,at_risk,reasons,last_comment"
-        );
-        for r in &a.accounts {
-            let reasons: Vec<&str> = r.reasons.iter().map(reason).collect();
-            let _ = writeln!(
-                o,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                q(&r.account),
-                r.responses,
-                r.n,
-                r.promoters,
-                r.passives,
-                r.detractors,
-                r.nps.map_or_else(String::new, |v| v.to_string()),
-                r.ci95.map_or_else(String::new, |c| c[0].to_string()),
-                r.ci95.map_or_else(String::new, |c| c[1].to_string()),
-                r.latest_score.map_or_else(String::new, |v| v.to_string()),
-                r.latest_at.clone().unwrap_or_default(),
-                r.previous_score.map_or_else(String::new, |v| v.to_string()),
-                r.change.map_or_else(String::new, |v| v.to_string()),
-                r.at_risk,
-                q(&reasons.join("; ")),
-                q(r.last_comment.as_deref().unwrap_or("")),
-            );
-        }
-        return o;
-    }
     let _ = writeln!(
         o,
         "{} accounts in \"{}\", {} at risk; {} responses without an account\n",
@@ -629,30 +498,9 @@ pub fn accounts(a: &npsdesk_analytics::AccountsAnswer, csv: bool) -> String {
 
 /// `npsdesk comments`: each comment under a line with its date, score, respondent, themes and the `--show`
 /// values; the matched words are marked «like this». Control characters in comments are replaced, so a
-/// hostile comment cannot drive the terminal. CSV: one row per comment, text cells neutralised.
-pub fn comments(p: &npsdesk_analytics::CommentPage, csv: bool) -> String {
+/// hostile comment cannot drive the terminal. (CSV: `npsdesk_export::comments_table`.)
+pub fn comments(p: &npsdesk_analytics::CommentPage) -> String {
     let mut o = String::new();
-    let seg_names: Vec<&str> =
-        p.comments.first().map_or(vec![], |c| c.segments.0.iter().map(|(k, _)| k.as_str()).collect());
-    if csv {
-        let q = |s: &str| format!("\"{}\"", neutralise(s).replace('"', "\"\""));
-        let mut header = vec!["respondent", "responded_at", "score", "themes"];
-        header.extend(&seg_names);
-        header.push("comment");
-        let _ = writeln!(o, "{}", header.iter().map(|h| q(h)).collect::<Vec<_>>().join(","));
-        for c in &p.comments {
-            let mut cells = vec![
-                q(&c.respondent),
-                c.responded_at.clone().unwrap_or_default(),
-                c.score.map_or_else(String::new, |s| s.to_string()),
-                q(&c.themes.join("; ")),
-            ];
-            cells.extend(c.segments.0.iter().map(|(_, v)| q(v.as_deref().unwrap_or(""))));
-            cells.push(q(&c.text));
-            let _ = writeln!(o, "{}", cells.join(","));
-        }
-        return o;
-    }
     let b = &p.bands;
     // The band counts ignore the band filter: say "of" when it narrowed the list.
     let all = b.promoters + b.passives + b.detractors + b.unanswered;
@@ -738,13 +586,7 @@ pub fn rule_test(m: &npsdesk_themes::Matcher, comment: &str) -> String {
     o
 }
 
-pub fn neutralise(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
+pub use npsdesk_export::neutralise;
 
 pub fn surveys(info: &WorkspaceInfo) -> String {
     let mut o = String::new();

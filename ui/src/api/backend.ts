@@ -15,6 +15,7 @@ import type {
   NpsReport,
   RecentWorkspace,
   RuleVersion,
+  TableRequest,
   Startup,
   ThemesAnswer,
   ValueCount,
@@ -179,4 +180,9 @@ export function forgetWorkspace(path: string): Promise<RecentWorkspace[]> {
 /** Creates a new, empty workspace file (never replaces one) and switches to it. */
 export function createWorkspace(path: string): Promise<WorkspaceInfo> {
   return call<WorkspaceInfo>('create_workspace', { path });
+}
+
+/** Writes the table of a view (all its rows) to a .csv or .xlsx path from the save dialog; resolves to the row count. */
+export function exportTable(surveyId: number | null, request: TableRequest, path: string): Promise<number> {
+  return call<number>('export_table', { surveyId, request, path });
 }

@@ -17,6 +17,7 @@ import type {
   NpsReport,
   RecentWorkspace,
   RuleVersion,
+  TableRequest,
   Startup,
   ThemesAnswer,
   ValueCount,
@@ -35,6 +36,7 @@ export type MockHandlers = {
   recentWorkspaces?: () => RecentWorkspace[] | Promise<RecentWorkspace[]>;
   forgetWorkspace?: (path: string) => RecentWorkspace[] | Promise<RecentWorkspace[]>;
   cancelImport?: () => void | Promise<void>;
+  exportTable?: (surveyId: number | null, request: TableRequest, path: string) => number | Promise<number>;
   /** The save dialog's answer (`null`: cancelled). */
   pickSave?: () => string | null;
   pickFiles?: () => string[] | null;
@@ -162,6 +164,11 @@ export function installMockBackend(h: MockHandlers): void {
           return h.recentWorkspaces ? h.recentWorkspaces() : [];
         case 'forget_workspace':
           if (h.forgetWorkspace) return h.forgetWorkspace(String(args['path']));
+          break;
+        case 'export_table':
+          if (h.exportTable) {
+            return h.exportTable((args['surveyId'] as number | null | undefined) ?? null, args['request'] as TableRequest, String(args['path']));
+          }
           break;
         case 'cancel_import':
           return h.cancelImport ? h.cancelImport() : null;

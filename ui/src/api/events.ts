@@ -137,3 +137,21 @@ export async function pickNewWorkspace(): Promise<string | null> {
     throw AppError.from(reason);
   }
 }
+
+/** The save dialog for a table (`.xlsx` or `.csv`); `null` when cancelled. Adds `.xlsx` when the name has neither. */
+export async function pickTableTarget(suggested: string): Promise<string | null> {
+  try {
+    const chosen = await save({
+      title: 'Export table',
+      defaultPath: suggested,
+      filters: [
+        { name: 'Excel workbook', extensions: ['xlsx'] },
+        { name: 'CSV (UTF-8)', extensions: ['csv'] },
+      ],
+    });
+    if (chosen === null) return null;
+    return /\.(xlsx|csv)$/i.test(chosen) ? chosen : `${chosen}.xlsx`;
+  } catch (reason) {
+    throw AppError.from(reason);
+  }
+}

@@ -1,7 +1,7 @@
 // The only door to the Rust side: nothing outside `src/api/` imports `@tauri-apps/*`.
 export * from './types';
 export { AppError, errorTitle } from './errors';
-export { inspectFile, importWithMapping, cancelImport, recentWorkspaces, forgetWorkspace, createWorkspace } from './backend';
+export { inspectFile, importWithMapping, cancelImport, recentWorkspaces, forgetWorkspace, createWorkspace, exportTable } from './backend';
 export { accounts, comments, previewRules, rulesText, readRulesFile, writeRulesFile } from './backend';
 export { startup, dashboard, importFiles, openWorkspace, nps, columnValues, explain, themes, saveRules, ruleHistory } from './backend';
 export {
@@ -11,6 +11,7 @@ export {
   pickRulesFile,
   pickWorkspaceFile,
   pickNewWorkspace,
+  pickTableTarget,
   pickRulesTarget,
   IMPORT_PROGRESS_EVENT,
   EXPORT_EXTENSIONS,

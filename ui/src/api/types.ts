@@ -28,6 +28,7 @@ export type { ValueCount } from './generated/ValueCount';
 export type { Window } from './generated/Window';
 export type { WorkspaceInfo } from './generated/WorkspaceInfo';
 export type { RecentWorkspace } from './generated/RecentWorkspace';
+export type { TableRequest } from './generated/TableRequest';
 export type { RuleVersion } from './generated/RuleVersion';
 export type { ThemeChange } from './generated/ThemeChange';
 export type { ThemeGroup } from './generated/ThemeGroup';

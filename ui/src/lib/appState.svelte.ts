@@ -39,6 +39,8 @@ export type Banner = {
   message: string;
   hint?: string;
   code?: string;
+  /** `info`: news (an export written), shown calmly. */
+  tone?: 'info';
 };
 
 export type ImportRun = {
@@ -191,6 +193,16 @@ export class AppState {
     this.banner = null;
     void this.refreshRecent();
     await this.loadDashboard(null);
+  }
+
+  /** A notice that is not an error (an export was written). */
+  notify(title: string, message: string): void {
+    this.banner = { title, message, tone: 'info' };
+  }
+
+  /** Shows an error from a component's action in the banner. */
+  fail(reason: unknown): void {
+    this.#showError(AppError.from(reason));
   }
 
   /** The import panel's Cancel button. The import's own promise then rejects with `cancelled`. */

@@ -1,0 +1,104 @@
+//! "Export table…" (Ctrl+E): the table of the view on screen, written where the save dialog said, by the same
+//! builders and writers as `npsdesk export table`.
+
+use std::path::Path;
+
+use npsdesk_analytics::CommentQuery;
+use npsdesk_core::NpsQuery;
+use serde::Deserialize;
+use ts_rs::TS;
+
+use super::Session;
+use crate::error::{AppError, ErrorCode};
+
+/// Which table, with what the view asked for it.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "table", rename_all = "snake_case")]
+#[ts(export)]
+pub enum TableRequest {
+    Nps {
+        query: NpsQuery,
+    },
+    Themes {
+        query: NpsQuery,
+        rules: Option<String>,
+    },
+    Accounts {
+        query: NpsQuery,
+        at_risk: bool,
+    },
+    /// Every comment the explorer's filters select (its paging is ignored).
+    Comments {
+        query: NpsQuery,
+        explorer: CommentQuery,
+        rules: Option<String>,
+    },
+}
+
+impl Session {
+    /// Writes the table and says how many rows it holds.
+    pub fn export_table(&self, survey_id: Option<i64>, request: &TableRequest, path: &Path) -> Result<u32, AppError> {
+        let table = match request {
+            TableRequest::Nps { query } => npsdesk_export::nps_table(&self.nps(survey_id, query)?, query),
+            TableRequest::Themes { query, rules } => {
+                npsdesk_export::themes_table(&self.themes(survey_id, query, rules.as_deref(), None)?)
+            }
+            TableRequest::Accounts { query, at_risk } => {
+                let mut answer = self.accounts(survey_id, query)?;
+                if *at_risk {
+                    answer.accounts.retain(|a| a.at_risk);
+                }
+                npsdesk_export::accounts_table(&answer)
+            }
+            TableRequest::Comments { query, explorer, rules } => {
+                let mut explorer = CommentQuery { offset: 0, limit: npsdesk_analytics::MAX_PAGE, ..explorer.clone() };
+                let mut page = self.comments(survey_id, query, &explorer, rules.as_deref())?;
+                while (page.comments.len() as u32) < page.total {
+                    explorer.offset = page.comments.len() as u32;
+                    let next = self.comments(survey_id, query, &explorer, rules.as_deref())?;
+                    if next.comments.is_empty() {
+                        break;
+                    }
+                    page.comments.extend(next.comments);
+                }
+                npsdesk_export::comments_table(&page)
+            }
+        };
+        npsdesk_export::write_table(&table, path).map_err(|e| match e {
+            npsdesk_export::ExportError::UnknownKind(_) => AppError::new(ErrorCode::InvalidInput, e.to_string()),
+            e => AppError::new(ErrorCode::Workspace, e.to_string()),
+        })?;
+        Ok(table.rows.len() as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Launch;
+
+    #[test]
+    fn the_window_exports_what_it_shows_and_every_comment() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::for_test(Some(Launch::Demo), dir.path().join("demo.npsdesk"));
+        session.startup(&mut |_| {}).unwrap();
+        let plan = NpsQuery { by: vec!["Which plan are you on?".into()], ..NpsQuery::default() };
+        let csv = dir.path().join("plans.csv");
+        let rows = session.export_table(None, &TableRequest::Nps { query: plan.clone() }, &csv).unwrap();
+        let report = session.nps(None, &plan).unwrap();
+        assert_eq!(rows as usize, report.groups.len() + 1, "the total, then one row per plan");
+        let text = std::fs::read_to_string(&csv).unwrap();
+        assert!(text.contains(&format!("(all),{},", report.n)), "{}", &text[..200.min(text.len())]);
+
+        let xlsx = dir.path().join("comments.xlsx");
+        let all = CommentQuery { limit: 5, ..CommentQuery::default() };
+        let request = TableRequest::Comments { query: NpsQuery::default(), explorer: all.clone(), rules: None };
+        let rows = session.export_table(None, &request, &xlsx).unwrap();
+        let total = session.comments(None, &NpsQuery::default(), &all, None).unwrap().total;
+        assert!(total > 500, "more than one page of the explorer: {total}");
+        assert_eq!(rows, total, "every comment, not the page on screen");
+
+        let e = session.export_table(None, &TableRequest::Nps { query: plan }, &dir.path().join("x.txt")).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+    }
+}
