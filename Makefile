@@ -3,7 +3,8 @@
 #
 #   make run     install what is missing, build, open the app on the bundled demo workspace
 #   make test    install what is missing, then every check: fmt, clippy, Rust tests, IPC type drift,
-#                UI type check + unit tests, and the end-to-end suite in the real Tauri window (Xvfb)
+#                UI type check + unit tests, every screen in chromium (Playwright, mocked IPC), and the
+#                end-to-end suite in the real Tauri window (Xvfb)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -19,12 +20,12 @@ CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
 APT_RUN  := libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libsoup-3.0-dev \
             libssl-dev pkg-config build-essential file python3
-APT_TEST := $(APT_RUN) webkit2gtk-driver xvfb xauth imagemagick
+APT_TEST := $(APT_RUN) webkit2gtk-driver xvfb xauth imagemagick chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help run test deps-run deps-test system-packages node-deps tauri-driver ui app cli \
-        check-fmt clippy rust-tests bindings-drift ui-checks e2e clean \
+        check-fmt clippy rust-tests bindings-drift ui-checks browser-tests e2e clean \
         cargo-deny deny audit cargo-fuzz fuzz-build fuzz-replay fuzz reliability
 
 help:
@@ -78,7 +79,7 @@ run: deps-run ui
 	./target/$(RUN_PROFILE)/npsdesk-app --demo
 
 # ---------------------------------------------------------------------------------------------- tests
-test: deps-test check-fmt ui clippy rust-tests bindings-drift deny fuzz-replay ui-checks e2e
+test: deps-test check-fmt ui clippy rust-tests bindings-drift deny fuzz-replay ui-checks browser-tests e2e
 	@echo "make test: all checks passed"
 
 check-fmt:
@@ -106,6 +107,11 @@ bindings-drift: rust-tests
 
 ui-checks: node-deps
 	cd ui && npm run typecheck && npm run check && npm test
+
+# Every screen of the mocked preview in Debian's chromium (Playwright, no browser download); screenshots in
+# target/browser-artifacts/screens.
+browser-tests: node-deps
+	cd ui && CHROMIUM=$$(command -v chromium) npm run browser
 
 # The real window: tauri-driver + WebKitWebDriver under Xvfb; screenshots land in target/e2e-artifacts.
 e2e: app
@@ -163,7 +169,7 @@ fuzz-replay: fuzz-build
 # `RUSTC_BOOTSTRAP=1 cargo fuzz cmin --fuzz-dir fuzz <target> --sanitizer none -O` before committing.
 fuzz: fuzz-build
 	for t in $(FUZZ_TARGETS); do \
-	  nice -n 19 $(FUZZ) run --fuzz-dir fuzz $$t --sanitizer none -O fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) \
+	  env RUSTC_BOOTSTRAP=1 nice -n 19 "$(CARGO_BIN)/cargo-fuzz" run --fuzz-dir fuzz $$t --sanitizer none -O fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) \
 	    -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 || exit 1; \
 	done
 

@@ -1,0 +1,124 @@
+// Every screen and state of the window, in chromium against the mocked Rust side: it renders, the CSP
+// is never violated, no script error is thrown, nothing overflows the 1280 px window, and a screenshot is
+// kept in target/browser-artifacts/screens/ (not committed) to look at.
+import { expect, test, type Page } from '@playwright/test';
+
+const SHOTS = '../target/browser-artifacts/screens';
+
+async function open(page: Page, scenario: string): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    // Failed loads are judged by their response below (the browser's own favicon request is not ours).
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
+  });
+  await page.goto(`mock.html?scenario=${scenario}`);
+  return errors;
+}
+
+async function sound(page: Page, errors: string[], name: string) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+  expect(await page.locator('body').getAttribute('data-csp-violations'), 'CSP violations').toBeNull();
+  expect(errors, 'script errors').toEqual([]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(0);
+}
+
+const STATES: [string, string][] = [
+  ['dashboard', '[data-testid=headline-nps]'],
+  ['empty', '[data-testid=empty-state]'],
+  ['loading', '[data-testid=loading-state]'],
+  ['fatal', '[data-testid=fatal-state]'],
+  ['nonps', '[data-testid=no-nps]'],
+  ['importing', '[data-testid=import-cancel]'],
+  ['report', '[data-testid=import-report]'],
+  ['report-qualtrics', '[data-testid=import-report]'],
+  ['error', '[data-testid=error-banner]'],
+  ['drop', '[data-testid=drop-overlay]'],
+  ['drop-bad', '[data-testid=drop-overlay]'],
+  ['startup-import', '[data-testid=import-report]'],
+  ['segments', '[data-testid=segment-view] svg'],
+  ['segments2', '[data-testid=heatmap-view] svg'],
+  ['rolling', '[data-testid=chart-trend] svg'],
+  ['filters', '[data-testid=headline-nps]'],
+  ['mapping', '[data-testid=mapping-dialog]'],
+  ['mapping-scale', '[data-testid=mapping-dialog]'],
+];
+
+for (const [scenario, selector] of STATES) {
+  test(`state ${scenario} renders`, async ({ page }) => {
+    const errors = await open(page, scenario);
+    await expect(page.locator(selector).first()).toBeVisible({ timeout: 10_000 });
+    await sound(page, errors, scenario);
+  });
+}
+
+test('views: Ctrl+2/3/4 switch to Themes, Comments and Accounts, each with its rows', async ({ page }) => {
+  const errors = await open(page, 'dashboard');
+  await expect(page.locator('[data-testid=headline-nps]')).toBeVisible();
+  await page.keyboard.press('Control+2');
+  await expect(page.locator('[data-testid=themes-table] tr[data-theme]').first()).toBeVisible();
+  await sound(page, errors, 'view-themes');
+  await page.keyboard.press('Control+3');
+  await expect(page.locator('[data-testid=comment-list] li').first()).toBeVisible();
+  await sound(page, errors, 'view-comments');
+  await page.keyboard.press('Control+4');
+  await expect(page.locator('[data-testid=accounts-table] tr[data-account]').first()).toBeVisible();
+  await sound(page, errors, 'view-accounts');
+  await page.keyboard.press('Control+1');
+  await expect(page.locator('[data-testid=headline-nps]')).toBeVisible();
+});
+
+test('Ctrl+F searches the comments; the search narrows the list', async ({ page }) => {
+  const errors = await open(page, 'dashboard');
+  await expect(page.locator('[data-testid=headline-nps]')).toBeVisible();
+  await page.keyboard.press('Control+f');
+  const search = page.locator('[data-testid=comments-panel] input[type=search]');
+  await expect(search).toBeFocused();
+  const summary = page.locator('[data-testid=comments-summary]');
+  await expect(summary).toHaveAttribute('data-total', /\d+/);
+  const before = Number(await summary.getAttribute('data-total'));
+  await search.fill('support');
+  await expect.poll(async () => Number(await summary.getAttribute('data-total'))).toBeLessThan(before);
+  await sound(page, errors, 'comments-search');
+});
+
+test('Settings: Dark applies to the whole window; thresholds are checked before saving', async ({ page }) => {
+  const errors = await open(page, 'dashboard');
+  await expect(page.locator('[data-testid=headline-nps]')).toBeVisible();
+  await page.keyboard.press('Control+,');
+  const dialog = page.locator('[data-testid=settings-dialog]');
+  await expect(dialog).toBeVisible();
+  await page.locator('[data-testid=set-min-n]').fill('99');
+  await expect(page.locator('[data-testid=problem-min-n]')).toBeVisible();
+  await expect(page.locator('[data-testid=settings-save]')).toBeDisabled();
+  await page.locator('[data-testid=set-min-n]').fill('10');
+  await page.locator('[data-testid=set-appearance-dark]').check();
+  await sound(page, errors, 'settings');
+  await page.locator('[data-testid=settings-save]').click();
+  await expect(dialog).toBeHidden();
+  await expect(page.locator('html')).toHaveAttribute('data-appearance', 'dark');
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+  expect((r ?? 255) + (g ?? 255) + (b ?? 255), `dark background, got ${bg}`).toBeLessThan(120);
+  await sound(page, errors, 'dashboard-dark');
+  // Kept for the next launch (local storage), then back to the system's choice.
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-appearance', 'dark');
+  await page.keyboard.press('Control+,');
+  await page.locator('[data-testid=set-appearance-system]').check();
+  await page.locator('[data-testid=settings-save]').click();
+  await expect(page.locator('html')).toHaveAttribute('data-appearance', 'light');
+});
+
+test('the workspace menu opens and closes with Escape', async ({ page }) => {
+  const errors = await open(page, 'dashboard');
+  await page.locator('[data-testid=workspace-path]').click();
+  await expect(page.locator('[data-testid=workspace-menu]')).toBeVisible();
+  await sound(page, errors, 'workspace-menu');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('[data-testid=workspace-menu]')).toBeHidden();
+});
