@@ -20,7 +20,7 @@ CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
 APT_RUN  := libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libsoup-3.0-dev \
             libssl-dev pkg-config build-essential file python3
-APT_TEST := $(APT_RUN) webkit2gtk-driver xvfb xauth imagemagick chromium
+APT_TEST := $(APT_RUN) webkit2gtk-driver xvfb xauth imagemagick chromium libreoffice-impress poppler-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -106,7 +106,7 @@ bindings-drift: rust-tests
 	else echo "IPC types: not a git checkout, drift not checked"; fi
 
 ui-checks: node-deps
-	cd ui && npm run typecheck && npm run check && npm test
+	cd ui && npm run typecheck && npm run check && npm test && npm run office
 
 # Every screen of the mocked preview in Debian's chromium (Playwright, no browser download); screenshots in
 # target/browser-artifacts/screens.

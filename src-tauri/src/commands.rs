@@ -218,3 +218,10 @@ pub async fn export_table(
     let session = state.inner().clone();
     blocking(move || session.export_table(survey_id, &request, &path)).await
 }
+
+/// A chart picture or a deck the window rendered (`.png`, `.svg`, `.pptx`), written where the save dialog
+/// said. Bounded, so a runaway renderer cannot fill the disk.
+#[tauri::command]
+pub async fn write_export_file(path: PathBuf, bytes: Vec<u8>) -> Result<(), AppError> {
+    blocking(move || crate::session::write_export_file(&path, &bytes)).await
+}

@@ -39,7 +39,8 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, launch: Launch) 
             commands::recent_workspaces,
             commands::forget_workspace,
             commands::create_workspace,
-            commands::export_table
+            commands::export_table,
+            commands::write_export_file
         ])
         .setup(|app| {
             restore_window_size(app.handle());

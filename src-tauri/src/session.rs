@@ -22,7 +22,7 @@ pub mod prefs;
 mod accounts;
 mod export;
 mod themes;
-pub use export::TableRequest;
+pub use export::{write_export_file, TableRequest};
 use prefs::{Prefs, RecentWorkspace};
 pub use themes::{read_rules_file, write_rules_file, RulesPreview};
 

@@ -2,6 +2,8 @@
 // is never violated, no script error is thrown, nothing overflows the 1280 px window, and a screenshot is
 // kept in target/browser-artifacts/screens/ (not committed) to look at.
 import { expect, test, type Page } from '@playwright/test';
+import JSZip from 'jszip';
+import { writeFileSync } from 'node:fs';
 
 const SHOTS = '../target/browser-artifacts/screens';
 
@@ -121,4 +123,53 @@ test('the workspace menu opens and closes with Escape', async ({ page }) => {
   await sound(page, errors, 'workspace-menu');
   await page.keyboard.press('Escape');
   await expect(page.locator('[data-testid=workspace-menu]')).toBeHidden();
+});
+
+type Exported = { path: string; bytes: number[] };
+
+async function lastExport(page: Page): Promise<Exported> {
+  await expect.poll(() => page.evaluate(() => Boolean((window as unknown as { __npsdeskLastExport?: unknown }).__npsdeskLastExport))).toBe(true);
+  return page.evaluate(() => (window as unknown as { __npsdeskLastExport: Exported }).__npsdeskLastExport);
+}
+
+test('Export deck: native charts plus the heat map as SVG with its PNG fallback; pictures only has no chart part', async ({ page }) => {
+  const errors = await open(page, 'segments');
+  await expect(page.locator('[data-testid=segment-view] svg')).toBeVisible();
+  await page.locator('[data-testid=export-deck]').click();
+  await expect(page.locator('[data-testid=deck-dialog]')).toBeVisible();
+  await sound(page, errors, 'deck-dialog');
+  await page.locator('[data-testid=deck-export]').click();
+  const deck = await lastExport(page);
+  expect(deck.path).toBe('/home/dana/Documents/board.pptx');
+  writeFileSync(`${SHOTS}/../deck.pptx`, Buffer.from(deck.bytes));
+  const zip = await JSZip.loadAsync(Buffer.from(deck.bytes));
+  const names = Object.keys(zip.files);
+  expect(names.filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n))).toHaveLength(6);
+  expect(names.filter((n) => /^ppt\/charts\/chart\d+\.xml$/.test(n))).toHaveLength(4);
+  const svg = names.filter((n) => /^ppt\/media\/.*\.svg$/.test(n));
+  const png = names.filter((n) => /^ppt\/media\/.*\.png$/.test(n));
+  expect(svg).toHaveLength(1);
+  expect(png).toHaveLength(1);
+  const fallback = await zip.file(png[0]!)!.async('uint8array');
+  expect(fallback.length, 'the PNG fallback was drawn').toBeGreaterThan(1000);
+  expect(Array.from(fallback.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+  await expect(page.locator('[data-testid=error-banner][data-tone=info]')).toContainText('6 slides written');
+
+  // Pictures only, and the template is remembered for next time.
+  await page.evaluate(() => delete (window as unknown as { __npsdeskLastExport?: unknown }).__npsdeskLastExport);
+  await page.locator('[data-testid=export-deck]').click();
+  await page.locator('[data-testid=deck-pictures-only]').check();
+  await page.locator('[data-testid=deck-slide-themes]').uncheck();
+  await page.locator('[data-testid=deck-export]').click();
+  const picturesDeck = Buffer.from((await lastExport(page)).bytes);
+  writeFileSync(`${SHOTS}/../deck-pictures.pptx`, picturesDeck);
+  const pictures = await JSZip.loadAsync(picturesDeck);
+  const pnames = Object.keys(pictures.files);
+  expect(pnames.filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n))).toHaveLength(5);
+  expect(pnames.filter((n) => /^ppt\/charts\/chart\d+\.xml$/.test(n))).toHaveLength(0);
+  expect(pnames.filter((n) => /^ppt\/media\/.*\.svg$/.test(n))).toHaveLength(4);
+  await page.locator('[data-testid=export-deck]').click();
+  await expect(page.locator('[data-testid=deck-pictures-only]')).toBeChecked();
+  await expect(page.locator('[data-testid=deck-slide-themes]')).not.toBeChecked();
+  expect(errors).toEqual([]);
 });

@@ -35,6 +35,35 @@ pub enum TableRequest {
     },
 }
 
+/// The largest rendered file the window may write (a 3× PNG of a 16:9 chart is a few MB; a deck, less).
+pub const MAX_EXPORT_BYTES: usize = 64 << 20;
+
+/// Writes a picture or deck rendered by the window: an absolute path ending in .png, .svg or .pptx, at most
+/// [`MAX_EXPORT_BYTES`], through a temporary file renamed into place.
+pub fn write_export_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if !path.is_absolute() || !matches!(ext.as_deref(), Some("png" | "svg" | "pptx")) {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            "a chart or deck is saved to an absolute path ending in .png, .svg or .pptx",
+        ));
+    }
+    if bytes.len() > MAX_EXPORT_BYTES {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!("{} bytes is more than a chart or deck can be", bytes.len()),
+        ));
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.part"));
+    let io = |e: std::io::Error| AppError::new(ErrorCode::Workspace, format!("cannot write {}: {e}", path.display()));
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}
+
 impl Session {
     /// Writes the table and says how many rows it holds.
     pub fn export_table(&self, survey_id: Option<i64>, request: &TableRequest, path: &Path) -> Result<u32, AppError> {
@@ -76,6 +105,7 @@ impl Session {
 mod tests {
     use super::*;
     use crate::session::Launch;
+    use std::path::PathBuf;
 
     #[test]
     fn the_window_exports_what_it_shows_and_every_comment() {
@@ -100,5 +130,22 @@ mod tests {
 
         let e = session.export_table(None, &TableRequest::Nps { query: plan }, &dir.path().join("x.txt")).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn rendered_files_go_only_where_they_belong() {
+        let dir = tempfile::tempdir().unwrap();
+        let deck = dir.path().join("board.pptx");
+        write_export_file(&deck, b"PK\x03\x04 deck").unwrap();
+        assert_eq!(std::fs::read(&deck).unwrap(), b"PK\x03\x04 deck");
+        for bad in [dir.path().join("run.sh"), dir.path().join("noext"), PathBuf::from("relative.png")] {
+            assert_eq!(write_export_file(&bad, b"x").unwrap_err().code, ErrorCode::InvalidInput, "{bad:?}");
+            assert!(!bad.exists());
+        }
+        let huge = vec![0u8; MAX_EXPORT_BYTES + 1];
+        assert_eq!(write_export_file(&dir.path().join("big.png"), &huge).unwrap_err().code, ErrorCode::InvalidInput);
+        let missing = dir.path().join("no/such/dir/c.svg");
+        assert_eq!(write_export_file(&missing, b"<svg/>").unwrap_err().code, ErrorCode::Workspace);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "only the deck, no part file");
     }
 }

@@ -186,3 +186,8 @@ export function createWorkspace(path: string): Promise<WorkspaceInfo> {
 export function exportTable(surveyId: number | null, request: TableRequest, path: string): Promise<number> {
   return call<number>('export_table', { surveyId, request, path });
 }
+
+/** Writes a chart picture or deck the window rendered (.png, .svg or .pptx) to a path from the save dialog. */
+export function writeExportFile(path: string, bytes: Uint8Array): Promise<void> {
+  return call<void>('write_export_file', { path, bytes: Array.from(bytes) });
+}

@@ -36,6 +36,7 @@ export type MockHandlers = {
   recentWorkspaces?: () => RecentWorkspace[] | Promise<RecentWorkspace[]>;
   forgetWorkspace?: (path: string) => RecentWorkspace[] | Promise<RecentWorkspace[]>;
   cancelImport?: () => void | Promise<void>;
+  writeExportFile?: (path: string, bytes: Uint8Array) => void | Promise<void>;
   exportTable?: (surveyId: number | null, request: TableRequest, path: string) => number | Promise<number>;
   /** The save dialog's answer (`null`: cancelled). */
   pickSave?: () => string | null;
@@ -164,6 +165,9 @@ export function installMockBackend(h: MockHandlers): void {
           return h.recentWorkspaces ? h.recentWorkspaces() : [];
         case 'forget_workspace':
           if (h.forgetWorkspace) return h.forgetWorkspace(String(args['path']));
+          break;
+        case 'write_export_file':
+          if (h.writeExportFile) return h.writeExportFile(String(args['path']), Uint8Array.from(args['bytes'] as number[]));
           break;
         case 'export_table':
           if (h.exportTable) {

@@ -155,3 +155,14 @@ export async function pickTableTarget(suggested: string): Promise<string | null>
     throw AppError.from(reason);
   }
 }
+
+/** The save dialog for a deck (`.pptx`); `null` when cancelled. */
+export async function pickDeckTarget(suggested: string): Promise<string | null> {
+  try {
+    const chosen = await save({ title: 'Export deck', defaultPath: suggested, filters: [{ name: 'PowerPoint', extensions: ['pptx'] }] });
+    if (chosen === null) return null;
+    return /\.pptx$/i.test(chosen) ? chosen : `${chosen}.pptx`;
+  } catch (reason) {
+    throw AppError.from(reason);
+  }
+}

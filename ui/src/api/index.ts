@@ -1,7 +1,7 @@
 // The only door to the Rust side: nothing outside `src/api/` imports `@tauri-apps/*`.
 export * from './types';
 export { AppError, errorTitle } from './errors';
-export { inspectFile, importWithMapping, cancelImport, recentWorkspaces, forgetWorkspace, createWorkspace, exportTable } from './backend';
+export { inspectFile, importWithMapping, cancelImport, recentWorkspaces, forgetWorkspace, createWorkspace, exportTable, writeExportFile } from './backend';
 export { accounts, comments, previewRules, rulesText, readRulesFile, writeRulesFile } from './backend';
 export { startup, dashboard, importFiles, openWorkspace, nps, columnValues, explain, themes, saveRules, ruleHistory } from './backend';
 export {
@@ -12,6 +12,7 @@ export {
   pickWorkspaceFile,
   pickNewWorkspace,
   pickTableTarget,
+  pickDeckTarget,
   pickRulesTarget,
   IMPORT_PROGRESS_EVENT,
   EXPORT_EXTENSIONS,

@@ -61,6 +61,12 @@ export function runScenario(s: Scenario, app: AppState): { afterMount: () => Pro
     dashboard: (id: number | null) => dashboardFor(id, ws),
     importFiles: (paths: string[]) => slowImport(paths),
     pickFiles: () => ['/home/dana/Downloads/Customer NPS relationship survey.csv'],
+    // Save dialogs answer this path; what the window writes is kept for the browser tests to read back.
+    pickSave: () => '/home/dana/Documents/board',
+    writeExportFile: (path: string, bytes: Uint8Array) => {
+      (window as unknown as { __npsdeskLastExport?: { path: string; bytes: number[] } }).__npsdeskLastExport = { path, bytes: Array.from(bytes) };
+    },
+    exportTable: () => 1234,
     ...analyticsHandlers(),
   };
   let afterMount = async () => undefined as void;
