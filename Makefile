@@ -69,7 +69,7 @@ tauri-driver:
 # ---------------------------------------------------------------------------------------------- build
 # The app embeds ui/dist at compile time, so the front end is built first.
 ui: node-deps
-	cd ui && npm run build
+	cd ui && npm run build && npm run build:cli
 
 app: ui
 	cargo build -p npsdesk-app -p npsdesk-cli

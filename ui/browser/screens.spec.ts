@@ -134,7 +134,7 @@ async function lastExport(page: Page): Promise<Exported> {
 
 test('Export deck: native charts plus the heat map as SVG with its PNG fallback; pictures only has no chart part', async ({ page }) => {
   const errors = await open(page, 'segments');
-  await expect(page.locator('[data-testid=segment-view] svg')).toBeVisible();
+  await expect(page.locator('[data-testid=chart-segments] svg')).toBeVisible();
   await page.locator('[data-testid=export-deck]').click();
   await expect(page.locator('[data-testid=deck-dialog]')).toBeVisible();
   await sound(page, errors, 'deck-dialog');
@@ -171,5 +171,54 @@ test('Export deck: native charts plus the heat map as SVG with its PNG fallback;
   await page.locator('[data-testid=export-deck]').click();
   await expect(page.locator('[data-testid=deck-pictures-only]')).toBeChecked();
   await expect(page.locator('[data-testid=deck-slide-themes]')).not.toBeChecked();
+  expect(errors).toEqual([]);
+});
+
+test('Save a chart: PNG at 3× the 16:9 deck size, SVG at 4:3 with the footnote, Copy PNG to the clipboard', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const errors = await open(page, 'segments');
+  await expect(page.locator('[data-testid=chart-segments] svg')).toBeVisible();
+  await page.locator('[data-testid=chart-save]').first().click();
+  const dialog = page.locator('[data-testid=chart-export-dialog]');
+  await expect(dialog).toBeVisible();
+  await expect.poll(() => page.locator('[data-testid=chart-export-preview]').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1600);
+  await sound(page, errors, 'chart-export');
+  await page.locator('[data-testid=scale-3]').check();
+  await page.locator('[data-testid=chart-export-save]').click();
+  const png = await lastExport(page);
+  expect(png.path).toBe('/home/dana/Documents/board.png');
+  const bytes = Buffer.from(png.bytes);
+  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([4800, 2700]);
+  await expect(dialog).toBeHidden();
+
+  await page.evaluate(() => delete (window as unknown as { __npsdeskLastExport?: unknown }).__npsdeskLastExport);
+  await page.locator('[data-testid=chart-save]').nth(1).click();
+  await page.locator('[data-testid=fmt-svg]').check();
+  await page.locator('[data-testid=aspect-43]').check();
+  await page.locator('[data-testid=chart-export-save]').click();
+  const svg = await lastExport(page);
+  expect(svg.path).toBe('/home/dana/Documents/board.svg');
+  const text = Buffer.from(svg.bytes).toString('utf8');
+  expect(text).toMatch(/^<svg width="1600" height="1200"/);
+  expect(text).toMatch(/n = 5,110 · 95 % CI/);
+  // Well-formed XML: a browser draws it as a stand-alone image (an ill-formed SVG fails to load).
+  const drawn = await page.evaluate(
+    (t) =>
+      new Promise<number>((resolve) => {
+        const img = new Image();
+        img.onload = () => resolve(img.naturalHeight);
+        img.onerror = () => resolve(-1);
+        img.src = URL.createObjectURL(new Blob([t], { type: 'image/svg+xml' }));
+      }),
+    text,
+  );
+  expect(drawn).toBe(1200);
+
+  await page.locator('[data-testid=chart-save]').first().click();
+  await page.locator('[data-testid=chart-copy]').click();
+  await expect(page.locator('[data-testid=error-banner][data-tone=info]')).toContainText('on the clipboard');
+  const types = await page.evaluate(async () => (await navigator.clipboard.read()).flatMap((i) => i.types));
+  expect(types).toContain('image/png');
   expect(errors).toEqual([]);
 });

@@ -543,6 +543,37 @@ async function checkMenuAndSettings(artifacts) {
   await withTimeout(browser.keys(['Escape']), 10_000, 'Escape');
   const closed = await dialog.waitForExist({ timeout: 5_000, reverse: true }).then(() => true, () => false);
   check('Escape closes Settings', closed);
+
+  // The export dialogs draw in WebKitGTK too (the save dialog itself is the system's and is not driven here).
+  await withTimeout((await browser.$('[data-testid=tab-overview]')).click(), 10_000, 'opening the Overview');
+  await withTimeout((await browser.$('[data-testid=export-deck]')).click(), 10_000, 'opening Export deck');
+  const deck = await browser.$('[data-testid=deck-dialog]');
+  const deckShown = await deck.waitForExist({ timeout: 10_000 }).then(() => true, () => false);
+  check('Export deck offers its slides', deckShown && (await browser.$$('[data-testid^=deck-slide-]')).length === 5);
+  // WebKitGTK under Xvfb may not repaint a new overlay until something moves: hover it, then wait.
+  await withTimeout((await browser.$('[data-testid=deck-export]')).moveTo(), 10_000, 'hovering Save deck').catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 1500));
+  xshot(artifacts, 'deck-dialog');
+  await withTimeout(browser.keys(['Escape']), 10_000, 'Escape');
+  await deck.waitForExist({ timeout: 5_000, reverse: true }).catch(() => undefined);
+
+  await withTimeout((await browser.$('[data-testid=chart-save]')).click(), 10_000, 'opening Save chart');
+  const size = () =>
+    browser.execute(() => {
+      const img = document.querySelector('[data-testid=chart-export-preview]');
+      return img && img.complete ? `${img.naturalWidth}x${img.naturalHeight}` : 'not loaded';
+    });
+  let seen = 'not loaded';
+  const drawn = await browser
+    .waitUntil(async () => {
+      seen = await size();
+      return /^[1-9]\d*x[1-9]\d*$/.test(seen);
+    }, { timeout: 15_000, interval: 250 })
+    .then(() => true, () => false);
+  check('the chart export preview (the SVG file drawn as an image) renders in the real window', drawn, seen);
+  await new Promise((r) => setTimeout(r, 500));
+  xshot(artifacts, 'chart-export');
+  await withTimeout(browser.keys(['Escape']), 10_000, 'Escape');
 }
 
 /**

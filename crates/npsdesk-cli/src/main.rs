@@ -1,5 +1,6 @@
 //! `npsdesk`: the command-line face of npsdesk, built on the same crates as the desktop app.
 
+mod chart;
 mod demo;
 mod maintenance;
 mod output;
@@ -248,6 +249,50 @@ enum ExportCommand {
         #[command(flatten)]
         select: SelectArgs,
     },
+    /// The app's chart (`trend`, `split`, `segments` with one --by, `themes`) as FILE.svg or FILE.png, drawn
+    /// by the same chart code as the window (needs Node.js), with a footnote: n, interval, period, filters.
+    Chart {
+        #[arg(value_enum)]
+        chart: ChartKind,
+        /// The file to write (.svg or .png); replaced if it exists.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_name = "COLUMN")]
+        by: Vec<String>,
+        #[arg(long, value_enum)]
+        per: Option<Per>,
+        /// Width in pixels (a 16:9 slide: 1600 × 900; 4:3: 1600 × 1200).
+        #[arg(long, default_value_t = 1600)]
+        width: u32,
+        #[arg(long, default_value_t = 900)]
+        height: u32,
+        /// PNG only: pixel density (1, 2 or 3).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=3))]
+        scale: u32,
+        /// No white sheet behind the chart.
+        #[arg(long)]
+        transparent: bool,
+        /// Leave out the footnote.
+        #[arg(long)]
+        no_footnote: bool,
+        /// A rule set (themes). Default: the saved rules, else the built-in set.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        #[command(flatten)]
+        select: SelectArgs,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ChartKind {
+    /// NPS per period with its interval band (--per, default quarter).
+    Trend,
+    /// Promoters, passives and detractors as one 100 % bar.
+    Split,
+    /// NPS per value of one --by column, against the total.
+    Segments,
+    /// Mentions per theme, split by promoters, passives and detractors.
+    Themes,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -616,9 +661,138 @@ fn metric(ws: &Workspace, spec: MetricSpec, args: MetricArgs) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
+/// `NPS` as the window writes it: sign, one decimal, a real minus.
+fn signed(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r > 0.0 {
+        format!("+{r:.1}")
+    } else if r < 0.0 {
+        format!("\u{2212}{:.1}", -r)
+    } else {
+        "0.0".into()
+    }
+}
+
+/// "2025-Q3" → "Q3 2025" (other period keys as they are).
+fn period_label(key: &str) -> String {
+    match key.split_once("-Q") {
+        Some((y, q)) if y.len() == 4 && q.len() == 1 => format!("Q{q} {y}"),
+        _ => key.to_string(),
+    }
+}
+
+/// One line on the selection, as the window's chart subtitles say it.
+fn selection_line(select: &SelectArgs) -> String {
+    let mut parts = Vec::new();
+    if !select.filters.is_empty() {
+        let f: Vec<String> = select
+            .filters
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f.column,
+                    if f.negate { "≠" } else { "=" },
+                    if f.value.is_empty() { "(left empty)" } else { &f.value }
+                )
+            })
+            .collect();
+        parts.push(format!("Filters: {}", f.join(" · ")));
+    }
+    if select.from.is_some() || select.to.is_some() {
+        parts.push(format!(
+            "{} to {}",
+            select.from.as_deref().unwrap_or("start"),
+            select.to.as_deref().unwrap_or("latest")
+        ));
+    }
+    if parts.is_empty() {
+        "All responses".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// `npsdesk export chart`: the window's chart for this selection, drawn by the app's chart code.
+fn export_chart(ws: &Workspace, what: ExportCommand) -> Result<ExitCode> {
+    let ExportCommand::Chart { chart, out, by, per, width, height, scale, transparent, no_footnote, rules, select } =
+        what
+    else {
+        unreachable!("export_table handles tables")
+    };
+    let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let as_png = match ext.as_deref() {
+        Some("png") => true,
+        Some("svg") => false,
+        _ => anyhow::bail!("{}: a chart is exported as .svg or .png", out.display()),
+    };
+    if !(200..=8000).contains(&width) || !(150..=8000).contains(&height) {
+        anyhow::bail!("--width must be 200–8000 and --height 150–8000 pixels");
+    }
+    let survey_id = ws.resolve_survey(select.survey)?;
+    let mut frame = SurveyFrame::load(ws, survey_id)?;
+    let overall = frame.nps(ws, &survey_query(ws, survey_id, &select, vec![], None, None)?)?;
+    let quarters = {
+        let mut q = survey_query(ws, survey_id, &select, vec![], Some(Period::Quarter), None)?;
+        q.min_n = 0;
+        frame.nps(ws, &q)?
+    };
+    let keys: Vec<&str> = quarters.groups.iter().filter_map(|g| g.key.get("period").flatten()).collect();
+    let context = selection_line(&select);
+    let level = (overall.level * 100.0).round();
+    let mut foot = vec![
+        format!("n = {}", output::thousands(overall.n.into())),
+        format!("{level} % CI {} to {}", signed(overall.ci[0]), signed(overall.ci[1])),
+    ];
+    if let (Some(a), Some(b)) = (keys.iter().min(), keys.iter().max()) {
+        foot.push(format!("period {} – {}", period_label(a), period_label(b)));
+    }
+    foot.push(context.clone());
+    foot.push(format!("source: {}", ws.survey(survey_id)?.name));
+    let footnote = (!no_footnote).then(|| foot.join(" · "));
+    let data = match chart {
+        ChartKind::Trend => {
+            let per = per.map(Period::from).unwrap_or(Period::Quarter);
+            let mut q = survey_query(ws, survey_id, &select, vec![], Some(per), None)?;
+            q.min_n = 0;
+            let heading = format!("NPS by {}", format!("{per:?}").to_lowercase());
+            serde_json::json!({ "report": frame.nps(ws, &q)?, "heading": heading, "context": context })
+        }
+        ChartKind::Split => serde_json::json!({ "report": overall }),
+        ChartKind::Segments => {
+            let [column] = by.as_slice() else { anyhow::bail!("a segments chart needs exactly one --by COLUMN") };
+            let q = survey_query(ws, survey_id, &select, vec![column.clone()], None, None)?;
+            serde_json::json!({ "report": frame.nps(ws, &q)?, "column": column, "context": context })
+        }
+        ChartKind::Themes => {
+            let (m, _) = rules_for(ws, survey_id, rules.as_deref())?;
+            let q = survey_query(ws, survey_id, &select, vec![], None, None)?;
+            let answer =
+                frame.themes(ws, &q, &m, &npsdesk_themes::ImpactOptions { resamples: 0, ..Default::default() })?;
+            serde_json::json!({ "themes": answer })
+        }
+    };
+    let kind = match chart {
+        ChartKind::Trend => "trend",
+        ChartKind::Split => "split",
+        ChartKind::Segments => "segments",
+        ChartKind::Themes => "themes",
+    };
+    let svg = chart::svg(&chart::request(kind, data, (width, height), footnote, transparent))?;
+    let bytes = if as_png { chart::png(&svg, scale as f32)? } else { svg.into_bytes() };
+    std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `npsdesk export table`: the same answer as the matching command, as a table in a file.
 fn export_table(ws: &Workspace, what: ExportCommand) -> Result<ExitCode> {
-    let ExportCommand::Table { table, out, by, per, rules, theme, at_risk, select } = what;
+    if matches!(what, ExportCommand::Chart { .. }) {
+        return export_chart(ws, what);
+    }
+    let ExportCommand::Table { table, out, by, per, rules, theme, at_risk, select } = what else {
+        unreachable!("charts are handled above")
+    };
     let survey_id = ws.resolve_survey(select.survey)?;
     let mut frame = SurveyFrame::load(ws, survey_id)?;
     let query = survey_query(ws, survey_id, &select, by, per.map(Period::from), None)?;

@@ -149,3 +149,50 @@ fn comments_and_accounts_keep_hostile_text_inert_and_dates_real() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains(".csv or .xlsx"));
 }
+
+/// The width and height in a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+#[test]
+fn charts_are_the_apps_own_drawn_headless_as_svg_or_png_of_the_asked_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = survey(dir.path());
+
+    let svg = dir.path().join("accounts.svg");
+    ok(&ws, &["export", "chart", "segments", "--by", "Custom Data 1", "--min-n", "0", "--out", svg.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    // Well-formed and drawable: resvg's parser takes it.
+    let tree = resvg::usvg::Tree::from_str(&text, &resvg::usvg::Options::default()).expect("the SVG parses");
+    assert_eq!((tree.size().width(), tree.size().height()), (1600.0, 900.0));
+    for label in ["Birch", "Cedar", "Dune"] {
+        assert!(text.contains(label), "the segment {label} is labelled");
+    }
+    // The hostile account name is text in the picture, escaped, never markup.
+    assert!(text.contains("=HYPERLINK(&quot;http://evil&quot;") || text.contains("=HYPERLINK(\"http://evil\""), "kept as text");
+    assert!(!text.contains("<script"));
+    assert!(text.contains("n = 7 · 95 % CI"), "the footnote states n and the interval");
+
+    let png = dir.path().join("trend.png");
+    ok(&ws, &["export", "chart", "trend", "--per", "month", "--width", "800", "--height", "450", "--scale", "3", "--out", png.to_str().unwrap()]);
+    assert_eq!(png_size(&std::fs::read(&png).unwrap()), (2400, 1350));
+
+    let plain = dir.path().join("split.svg");
+    ok(&ws, &["export", "chart", "split", "--no-footnote", "--transparent", "--out", plain.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&plain).unwrap();
+    assert!(!text.contains("n = 7"), "no footnote");
+    assert!(text.contains("Promoters") && text.contains("Detractors"));
+
+    for (args, says) in [
+        (vec!["export", "chart", "segments", "--out", "x.svg"], "exactly one --by"),
+        (vec!["export", "chart", "split", "--out", "x.pdf"], ".svg or .png"),
+        (vec!["export", "chart", "split", "--width", "50", "--out", "x.svg"], "--width"),
+    ] {
+        let out = npsdesk(&ws, &args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(says), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -166,3 +166,18 @@ export async function pickDeckTarget(suggested: string): Promise<string | null> 
     throw AppError.from(reason);
   }
 }
+
+/** The save dialog for one chart (`.png` or `.svg`); `null` when cancelled. */
+export async function pickChartTarget(suggested: string, format: 'png' | 'svg'): Promise<string | null> {
+  try {
+    const chosen = await save({
+      title: 'Save chart',
+      defaultPath: suggested,
+      filters: [format === 'png' ? { name: 'PNG picture', extensions: ['png'] } : { name: 'SVG (vector)', extensions: ['svg'] }],
+    });
+    if (chosen === null) return null;
+    return chosen.toLowerCase().endsWith(`.${format}`) ? chosen : `${chosen}.${format}`;
+  } catch (reason) {
+    throw AppError.from(reason);
+  }
+}

@@ -13,6 +13,7 @@ export {
   pickNewWorkspace,
   pickTableTarget,
   pickDeckTarget,
+  pickChartTarget,
   pickRulesTarget,
   IMPORT_PROGRESS_EVENT,
   EXPORT_EXTENSIONS,

@@ -8,6 +8,7 @@ import { buildThemesOption } from '../charts/themes';
 import { LIGHT_PALETTE, NPS_COLORS, type ChartPalette } from '../charts/palette';
 import { describeSelection, trendHeading } from './analysis.svelte';
 import type { ChartSlide, DeckInput, PictureRenderer } from './deck';
+import type { NpsReport } from '../api';
 
 /**
  * Light colours, and a font list without double quotes: ECharts writes it into a double-quoted `style`
@@ -19,7 +20,7 @@ export const PICTURE_PALETTE: ChartPalette = { ...LIGHT_PALETTE, fontFamily: "'S
 export function renderSvg(option: EChartsOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
-    chart.setOption({ ...option, animation: false, backgroundColor: '#ffffff' });
+    chart.setOption({ ...option, animation: false, backgroundColor: option.backgroundColor ?? '#ffffff' });
     return chart.renderToSVGString();
   } finally {
     chart.dispose();
@@ -27,8 +28,7 @@ export function renderSvg(option: EChartsOption, width: number, height: number):
 }
 
 /** The 100 % bar of promoters, passives and detractors (in the window it is HTML, not a chart). */
-function splitOption(input: DeckInput): EChartsOption {
-  const o = input.overall;
+export function splitOption(o: NpsReport): EChartsOption {
   const bar = (name: string, value: number, color: string) => ({
     name,
     type: 'bar' as const,
@@ -41,7 +41,7 @@ function splitOption(input: DeckInput): EChartsOption {
   return {
     textStyle: { fontFamily: PICTURE_PALETTE.fontFamily },
     legend: { bottom: 0, textStyle: { color: LIGHT_PALETTE.text, fontSize: 14 } },
-    grid: { left: 20, right: 20, top: 20, bottom: 60, containLabel: true },
+    grid: { left: 130, right: 30, top: 20, bottom: 70 },
     xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value} %', color: LIGHT_PALETTE.textMuted } },
     yAxis: { type: 'category', data: ['All responses'], axisLabel: { color: LIGHT_PALETTE.text, fontSize: 14 } },
     series: [
@@ -61,7 +61,7 @@ export function pictureRenderer(input: DeckInput): PictureRenderer {
     if (kind === 'trend' && input.trend) {
       option = buildTrendOption(input.trend, { palette, heading: trendHeading(input.controls), context, overallNps: input.overall.nps, animation: false });
     } else if (kind === 'split') {
-      option = splitOption(input);
+      option = splitOption(input.overall);
     } else if (kind === 'segments' && input.segments && input.segmentColumn) {
       option = buildSegmentOption(input.segments, { palette, column: input.segmentColumn, context, animation: false });
     } else if (kind === 'themes' && input.themes) {
