@@ -104,7 +104,7 @@ export function deckOutline(input: DeckInput, options: DeckOptions): DeckOutline
       slides.push({
         kind,
         title: `${trendHeading(input.controls)} · ${trendRange(points)}`,
-        subtitle: `${selection} · shaded lines: ${levelLabel(level)} interval`,
+        subtitle: `${selection} · light lines: the ${levelLabel(level)} interval`,
         footnote: foot,
         notes: points.map((p) => groupLine(p.label, p.group!, level)).join('\n'),
         picture: pictures,
@@ -285,8 +285,8 @@ export async function buildDeck(outline: DeckOutline, picture: PictureRenderer |
         dataLabelFontSize: 10,
         // A 100 % bar's axis runs 0–1; labels of other charts are in the data's own unit.
         valAxisLabelFormatCode: c.stacked === 'percent' ? '0%' : c.format,
-        // Category labels at the left edge, clear of negative bars.
-        catAxisLabelPos: c.horizontal ? 'low' : 'nextTo',
+        // Category labels at the low edge (left, or bottom), clear of negative bars and lines below zero.
+        catAxisLabelPos: 'low',
         catAxisLabelFontFace: FONT,
         catAxisLabelFontSize: 11,
         valAxisLabelFontSize: 10,
