@@ -30,7 +30,7 @@ async function sound(page: Page, errors: string[], name: string) {
 }
 
 const STATES: [string, string][] = [
-  ['dashboard', '[data-testid=headline-nps]'],
+  ['dashboard', '[data-testid=themes-summary-card] [data-theme-summary]'],
   ['empty', '[data-testid=empty-state]'],
   ['loading', '[data-testid=loading-state]'],
   ['fatal', '[data-testid=fatal-state]'],
@@ -70,6 +70,9 @@ test('views: Ctrl+2/3/4 switch to Themes, Comments and Accounts, each with its r
   await page.keyboard.press('Control+4');
   await expect(page.locator('[data-testid=accounts-table] tr[data-account]').first()).toBeVisible();
   await sound(page, errors, 'view-accounts');
+  await page.locator('[data-testid=accounts-table] tr[data-account]').first().click();
+  await expect(page.locator('[data-testid=account-comment-list] li').first()).toBeVisible();
+  await sound(page, errors, 'account-history');
   await page.keyboard.press('Control+1');
   await expect(page.locator('[data-testid=headline-nps]')).toBeVisible();
 });

@@ -5,7 +5,7 @@ import App from './App.svelte';
 import { AppState } from './lib/appState.svelte';
 import { emitDrag, emitProgress, installMockBackend, uninstallMockBackend, type MockHandlers } from './api/devMock';
 import { analyticsHandlers, columnWarning, dashboardFor, importReport, npsSurvey, overall, plainSurvey, qualtricsReport, workspace, WORKSPACE_PATH } from './mock/fixtures';
-import { computeAccounts, computeColumnValues, computeNps, mockRows, MockRuleStore, PLAN, REGION } from './mock/engine';
+import { ACCOUNT, computeAccounts, computeColumnValues, computeNps, mockRows, MockRuleStore, PLAN, REGION } from './mock/engine';
 import { DEFAULT_CONTROLS, queryFor } from './lib/analysis.svelte';
 import { formatPercent } from './lib/format';
 import { DEFAULT_SETTINGS, settings } from './lib/settings.svelte';
@@ -668,6 +668,28 @@ describe('App', () => {
     });
   });
 
+  describe('themes summary', () => {
+    it('shows the five most-mentioned themes on the Overview; a click opens that theme’s comments', async () => {
+      start({ ...base, ...analyticsHandlers() });
+      await until(() => $('[data-testid=headline-nps]'));
+      const rows = await until(() => {
+        const r = [...document.querySelectorAll<HTMLElement>('[data-theme-summary]')];
+        return r.length > 0 ? r : null;
+      });
+      const expected = new MockRuleStore()
+        .themes(mockRows(), queryFor(DEFAULT_CONTROLS, [], 'none'), null)
+        .themes.filter((t) => t.parent === null && t.mentions > 0)
+        .sort((a, b) => b.mentions - a.mentions)
+        .slice(0, 5);
+      expect(rows.map((r) => r.dataset['themeSummary'])).toEqual(expected.map((t) => t.theme));
+      expect(rows.map((r) => Number(r.dataset['mentions']))).toEqual(expected.map((t) => t.mentions));
+      rows[0]!.click();
+      const summary = await until(() => $('[data-testid=comments-summary]'));
+      expect($('[data-testid=tab-comments]')!.getAttribute('aria-selected')).toBe('true');
+      await until(() => Number(summary.dataset['total']) === expected[0]!.mentions);
+    });
+  });
+
   describe('export table', () => {
     it('Ctrl+E exports the table of the view on screen, with its filters, where the dialog says', async () => {
       const calls: { request: TableRequest; path: string }[] = [];
@@ -734,6 +756,34 @@ describe('App', () => {
       ($('[data-testid=accounts-risk-only]') as HTMLInputElement).click();
       flushSync();
       await until(() => document.querySelectorAll('[data-testid=accounts-table] tr[data-account]').length === expected.at_risk);
+    });
+
+    it('opens an account’s history: its latest scores and its comments, and can narrow every view to it', async () => {
+      const queries: NpsQuery[] = [];
+      const handlers = analyticsHandlers();
+      start({
+        ...base,
+        ...handlers,
+        nps: (id, q) => {
+          queries.push(q);
+          return handlers.nps!(id, q);
+        },
+      });
+      (await until(() => $('[data-testid=tab-accounts]'))).click();
+      flushSync();
+      const row = await until(() => $('[data-testid=accounts-table] tr[data-account]'));
+      const account = row.dataset['account']!;
+      row.click();
+      const detail = await until(() => $('[data-testid=account-detail]'));
+      const expected = computeAccounts(mockRows(), queryFor(DEFAULT_CONTROLS, [], 'none')).accounts.find((a) => a.account === account)!;
+      expect([...detail.querySelectorAll('.history .score')].map((e) => Number(e.textContent))).toEqual(expected.history);
+      const said = await until(() => $('[data-testid=account-comments]'));
+      const withComment = mockRows().filter((r) => r.values[ACCOUNT] === account && (r.comment ?? '').trim() !== '').length;
+      expect(Number(said.dataset['total'])).toBe(withComment);
+      $('[data-testid=account-filter]')!.click();
+      await until(() => queries.some((q) => q.filters.some((f) => f.column === ACCOUNT && f.value === account)));
+      row.click();
+      await until(() => !$('[data-testid=account-detail]'));
     });
   });
 
