@@ -248,6 +248,18 @@ async function main() {
   const appN = nAttr !== null ? Number(nAttr) : Number((/n\s*=\s*([\d,]+)/.exec(nText)?.[1] ?? '').replace(/,/g, ''));
   check('n equals the CLI', appN === cliReport.n, `app ${appN}, cli ${cliReport.n}; "${nText.replace(/\s+/g, ' ')}"`);
 
+  // The 0–10 distribution: every column's count equals the CLI's.
+  const dist = await withTimeout(
+    browser.execute(() => [...document.querySelectorAll('[data-testid=score-distribution] [data-score]')].map((c) => Number(c.getAttribute('data-count')))),
+    10_000,
+    'reading the distribution',
+  );
+  check(
+    'the 0–10 distribution equals the CLI’s, score by score',
+    Array.isArray(cliReport.distribution) && dist.length === 11 && dist.every((c, i) => c === cliReport.distribution[i]),
+    `app ${dist.join(',')}, cli ${(cliReport.distribution ?? []).join(',')}`,
+  );
+
   // 5. The quarterly chart is drawn (SVG renderer): 8 quarter labels, or at least some shapes.
   const chart = await browser.$('[data-testid=chart-trend]');
   const chartExists = await chart.waitForExist({ timeout: 15_000 }).then(() => true, () => false);

@@ -85,6 +85,21 @@ describe('App', () => {
     expect($('[data-testid=workspace-path]')?.title).toBe(`${WORKSPACE_PATH}\nOpen another workspace (Ctrl+O)`);
   });
 
+  it('draws the 0–10 distribution from the report: one column per score, its count, heights relative to the most', async () => {
+    start(base);
+    const cols = await until(() => {
+      const c = [...document.querySelectorAll<HTMLElement>('[data-testid=score-distribution] [data-score]')];
+      return c.length === 11 ? c : null;
+    });
+    const o = overall();
+    expect(cols.map((c) => Number(c.dataset['count']))).toEqual(o.distribution);
+    expect(o.distribution.reduce((x, y) => x + y, 0)).toBe(o.n);
+    const most = Math.max(...o.distribution);
+    const tallest = cols[o.distribution.indexOf(most)]!.querySelector<HTMLElement>('.fill')!;
+    expect(tallest.style.height).toBe('100.0%');
+    expect(cols[0]!.title).toMatch(/^Score 0: [\d,]+ of n = 5,110/);
+  });
+
   it('draws the split bar with widths that add up to 100 % and n on hover', async () => {
     start(base);
     const bar = await until(() => $('[data-testid=split-bar]'));
