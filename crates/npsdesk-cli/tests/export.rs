@@ -172,12 +172,32 @@ fn charts_are_the_apps_own_drawn_headless_as_svg_or_png_of_the_asked_size() {
         assert!(text.contains(label), "the segment {label} is labelled");
     }
     // The hostile account name is text in the picture, escaped, never markup.
-    assert!(text.contains("=HYPERLINK(&quot;http://evil&quot;") || text.contains("=HYPERLINK(\"http://evil\""), "kept as text");
+    assert!(
+        text.contains("=HYPERLINK(&quot;http://evil&quot;") || text.contains("=HYPERLINK(\"http://evil\""),
+        "kept as text"
+    );
     assert!(!text.contains("<script"));
     assert!(text.contains("n = 7 · 95 % CI"), "the footnote states n and the interval");
 
     let png = dir.path().join("trend.png");
-    ok(&ws, &["export", "chart", "trend", "--per", "month", "--width", "800", "--height", "450", "--scale", "3", "--out", png.to_str().unwrap()]);
+    ok(
+        &ws,
+        &[
+            "export",
+            "chart",
+            "trend",
+            "--per",
+            "month",
+            "--width",
+            "800",
+            "--height",
+            "450",
+            "--scale",
+            "3",
+            "--out",
+            png.to_str().unwrap(),
+        ],
+    );
     assert_eq!(png_size(&std::fs::read(&png).unwrap()), (2400, 1350));
 
     let plain = dir.path().join("split.svg");
@@ -193,6 +213,10 @@ fn charts_are_the_apps_own_drawn_headless_as_svg_or_png_of_the_asked_size() {
     ] {
         let out = npsdesk(&ws, &args);
         assert!(!out.status.success(), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains(says), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
