@@ -154,6 +154,28 @@ pub struct CommentPage {
 }
 
 impl SurveyFrame {
+    /// Every comment the explorer's filters select (its offset and limit are ignored), newest pages of
+    /// [`MAX_PAGE`] joined: what "Export table" and `npsdesk export table comments` write.
+    pub fn all_comments(
+        &mut self,
+        ws: &Workspace,
+        q: &NpsQuery,
+        matcher: &Matcher,
+        cq: &CommentQuery,
+    ) -> Result<CommentPage> {
+        let mut cq = CommentQuery { offset: 0, limit: MAX_PAGE, ..cq.clone() };
+        let mut page = self.comments(ws, q, matcher, &cq)?;
+        while (page.comments.len() as u32) < page.total {
+            cq.offset = page.comments.len() as u32;
+            let next = self.comments(ws, q, matcher, &cq)?;
+            if next.comments.is_empty() {
+                break;
+            }
+            page.comments.extend(next.comments);
+        }
+        Ok(page)
+    }
+
     /// The comments of `q`'s selection that pass `cq`'s filters, sorted and paged, tagged by `matcher`.
     pub fn comments(
         &mut self,

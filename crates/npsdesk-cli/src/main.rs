@@ -811,18 +811,8 @@ fn export_table(ws: &Workspace, what: ExportCommand) -> Result<ExitCode> {
         }
         TableKind::Comments => {
             let (m, _) = rules_for(ws, survey_id, rules.as_deref())?;
-            // The explorer's largest pages, until every comment of the selection is in.
-            let mut explorer =
-                npsdesk_analytics::CommentQuery { theme, limit: npsdesk_analytics::MAX_PAGE, ..Default::default() };
-            let mut page = frame.comments(ws, &query, &m, &explorer)?;
-            while (page.comments.len() as u32) < page.total {
-                explorer.offset = page.comments.len() as u32;
-                let next = frame.comments(ws, &query, &m, &explorer)?;
-                if next.comments.is_empty() {
-                    break;
-                }
-                page.comments.extend(next.comments);
-            }
+            let explorer = npsdesk_analytics::CommentQuery { theme, ..Default::default() };
+            let page = frame.all_comments(ws, &query, &m, &explorer)?;
             npsdesk_export::comments_table(&page)
         }
     };

@@ -88,7 +88,9 @@ pub fn to_csv(t: &Table) -> String {
     o
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+/// Writes beside the target and renames into place: a failed write never leaves half a file under the
+/// user's name (nor a part file).
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     let io = |source| ExportError::Io { path: path.to_path_buf(), source };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.part"));

@@ -54,14 +54,7 @@ pub fn write_export_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
             format!("{} bytes is more than a chart or deck can be", bytes.len()),
         ));
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.part"));
-    let io = |e: std::io::Error| AppError::new(ErrorCode::Workspace, format!("cannot write {}: {e}", path.display()));
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+    npsdesk_export::write_atomically(path, bytes).map_err(|e| AppError::new(ErrorCode::Workspace, e.to_string()))
 }
 
 impl Session {
@@ -80,16 +73,7 @@ impl Session {
                 npsdesk_export::accounts_table(&answer)
             }
             TableRequest::Comments { query, explorer, rules } => {
-                let mut explorer = CommentQuery { offset: 0, limit: npsdesk_analytics::MAX_PAGE, ..explorer.clone() };
-                let mut page = self.comments(survey_id, query, &explorer, rules.as_deref())?;
-                while (page.comments.len() as u32) < page.total {
-                    explorer.offset = page.comments.len() as u32;
-                    let next = self.comments(survey_id, query, &explorer, rules.as_deref())?;
-                    if next.comments.is_empty() {
-                        break;
-                    }
-                    page.comments.extend(next.comments);
-                }
+                let page = self.all_comments(survey_id, query, explorer, rules.as_deref())?;
                 npsdesk_export::comments_table(&page)
             }
         };

@@ -71,6 +71,23 @@ impl Session {
         })
     }
 
+    /// Every comment the explorer's filters select (for "Export table"), tagged by the given rules.
+    pub fn all_comments(
+        &self,
+        survey_id: Option<i64>,
+        query: &NpsQuery,
+        explorer: &CommentQuery,
+        rules: Option<&str>,
+    ) -> Result<CommentPage, AppError> {
+        let given = rules.map(checked_rules).transpose()?;
+        self.with_frame(survey_id, |frame, ws| {
+            let (matcher, label) = rules_in_use(ws, frame.survey_id(), given.map(|g| g.0))?;
+            let mut page = frame.all_comments(ws, query, &matcher, explorer)?;
+            page.rules = label;
+            Ok(page)
+        })
+    }
+
     /// The live preview of a rule text being edited. Never fails on the text itself: its problems are the
     /// answer. The selection's groups and periods are ignored, and theme impacts get no bootstrap interval
     /// (that is the slow part, and the preview runs on every pause in typing).
