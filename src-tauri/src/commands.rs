@@ -225,3 +225,69 @@ pub async fn export_table(
 pub async fn write_export_file(path: PathBuf, bytes: Vec<u8>) -> Result<(), AppError> {
     blocking(move || crate::session::write_export_file(&path, &bytes)).await
 }
+
+#[tauri::command]
+pub async fn followups(
+    state: State<'_, AppState>,
+    survey_id: Option<i64>,
+    query: npsdesk_core::FollowupQuery,
+) -> Result<npsdesk_core::FollowupList, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.followups(survey_id, &query)).await
+}
+
+#[tauri::command]
+pub async fn update_followup(
+    state: State<'_, AppState>,
+    id: i64,
+    update: npsdesk_core::FollowupUpdate,
+) -> Result<npsdesk_core::FollowupItem, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.update_followup(id, &update)).await
+}
+
+#[tauri::command]
+pub async fn followup_settings(state: State<'_, AppState>) -> Result<npsdesk_core::FollowupSettings, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.followup_settings()).await
+}
+
+#[tauri::command]
+pub async fn set_followup_settings(
+    state: State<'_, AppState>,
+    settings: npsdesk_core::FollowupSettings,
+) -> Result<npsdesk_core::FollowupSettings, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.set_followup_settings(settings)).await
+}
+
+#[tauri::command]
+pub async fn promoters(
+    state: State<'_, AppState>,
+    survey_id: Option<i64>,
+    ask: Vec<npsdesk_core::PromoterAsk>,
+    offset: u32,
+    limit: Option<u32>,
+) -> Result<npsdesk_core::PromoterList, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.promoters(survey_id, &ask, offset, limit)).await
+}
+
+#[tauri::command]
+pub async fn update_promoter(
+    state: State<'_, AppState>,
+    response_id: i64,
+    update: npsdesk_core::PromoterUpdate,
+) -> Result<npsdesk_core::PromoterRow, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.update_promoter(response_id, &update)).await
+}
+
+#[tauri::command]
+pub async fn import_accounts(
+    state: State<'_, AppState>,
+    path: PathBuf,
+) -> Result<npsdesk_core::AccountsImportReport, AppError> {
+    let session = state.inner().clone();
+    blocking(move || session.import_accounts(&path)).await
+}

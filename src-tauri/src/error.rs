@@ -48,7 +48,12 @@ impl From<StoreError> for AppError {
             StoreError::Import(npsdesk_import::ImportError::NpsScaleNeeded { .. }) => ErrorCode::NeedsMapping,
             StoreError::Import(_) | StoreError::Cancelled => ErrorCode::ImportFailed,
             StoreError::NoSurvey(_) | StoreError::Empty => ErrorCode::NotFound,
-            StoreError::UnknownColumn { .. } | StoreError::MappingConflict { .. } => ErrorCode::InvalidInput,
+            StoreError::NoFollowup(_) => ErrorCode::NotFound,
+            StoreError::UnknownColumn { .. }
+            | StoreError::MappingConflict { .. }
+            | StoreError::InvalidInput(_)
+            | StoreError::Transition { .. }
+            | StoreError::AccountsFile { .. } => ErrorCode::InvalidInput,
             StoreError::Sqlite(_)
             | StoreError::TooNew { .. }
             | StoreError::Migration(_)

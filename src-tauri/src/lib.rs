@@ -40,7 +40,14 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, launch: Launch) 
             commands::forget_workspace,
             commands::create_workspace,
             commands::export_table,
-            commands::write_export_file
+            commands::write_export_file,
+            commands::followups,
+            commands::update_followup,
+            commands::followup_settings,
+            commands::set_followup_settings,
+            commands::promoters,
+            commands::update_promoter,
+            commands::import_accounts
         ])
         .setup(|app| {
             restore_window_size(app.handle());

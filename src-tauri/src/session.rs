@@ -21,6 +21,7 @@ pub mod prefs;
 
 mod accounts;
 mod export;
+mod followups;
 mod themes;
 pub use export::{write_export_file, TableRequest};
 use prefs::{Prefs, RecentWorkspace};
@@ -29,6 +30,8 @@ pub use themes::{read_rules_file, write_rules_file, RulesPreview};
 /// The demo survey bundled with the app (synthetic, made by the project's SurveyMonkey generator), so a first
 /// launch shows a populated dashboard.
 const DEMO_EXPORT: &[u8] = include_bytes!("../../assets/demo/acme-nps-demo.csv");
+/// The demo's accounts file (ARR, renewal dates, CSMs), so the Accounts and Follow-ups tabs show revenue.
+const DEMO_ACCOUNTS: &[u8] = include_bytes!("../../assets/demo/acme-accounts.csv");
 
 /// Everything the dashboard draws, in one round trip.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -191,14 +194,24 @@ impl Session {
                 if ws.surveys()?.is_empty() {
                     drop(ws);
                     // Written under its display name: the survey is named after the file.
-                    let dir = std::env::temp_dir().join(format!("npsdesk-demo-{}", std::process::id()));
+                    // One folder per call: sessions of one process (tests) must not remove each other's files.
+                    static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+                    let call = CALLS.fetch_add(1, Ordering::SeqCst);
+                    let dir = std::env::temp_dir().join(format!("npsdesk-demo-{}-{call}", std::process::id()));
                     let file = dir.join("Acme NPS demo.csv");
                     std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, DEMO_EXPORT)).map_err(|e| {
                         AppError::new(ErrorCode::Workspace, format!("cannot write the demo export: {e}"))
                     })?;
                     let result = self.import_files(std::slice::from_ref(&file), progress);
+                    let accounts = dir.join("acme-accounts.csv");
+                    let crm = std::fs::write(&accounts, DEMO_ACCOUNTS)
+                        .map_err(|e| {
+                            AppError::new(ErrorCode::Workspace, format!("cannot write the demo accounts: {e}"))
+                        })
+                        .and_then(|()| self.import_accounts(&accounts));
                     let _ = std::fs::remove_dir_all(&dir);
                     imported = result?;
+                    crm?;
                 }
             }
             Some(Launch::Exports(files)) => {

@@ -48,6 +48,12 @@ const STATES: [string, string][] = [
   ['filters', '[data-testid=headline-nps]'],
   ['mapping', '[data-testid=mapping-dialog]'],
   ['mapping-scale', '[data-testid=mapping-dialog]'],
+  ['followups', '[data-testid=followup-detail] [data-testid=detail-history]'],
+  ['followups-overdue', '[data-testid=followup-table] tr[data-overdue=true]'],
+  ['followups-dark', '[data-testid=followup-detail] [data-testid=detail-comment]'],
+  ['promoters', '[data-testid=promoter-table] tr[data-response-id]'],
+  ['accounts-arr', '[data-testid=weighting-arr] [data-testid=weighting-ci]'],
+  ['accounts-none', '[data-testid=accounts-table] tr[data-account]'],
 ];
 
 for (const [scenario, selector] of STATES) {
@@ -75,6 +81,39 @@ test('views: Ctrl+2/3/4 switch to Themes, Comments and Accounts, each with its r
   await sound(page, errors, 'account-history');
   await page.keyboard.press('Control+1');
   await expect(page.locator('[data-testid=headline-nps]')).toBeVisible();
+});
+
+test('Follow-ups: Ctrl+5 opens the queue; a status button moves an item and the counts follow', async ({ page }) => {
+  const errors = await open(page, 'dashboard');
+  await expect(page.locator('[data-testid=headline-nps]')).toBeVisible();
+  await page.keyboard.press('Control+5');
+  const counts = page.locator('[data-testid=followup-counts]');
+  await expect(counts).toBeVisible();
+  const first = page.locator('[data-testid=followup-table] tr[data-status=open]').first();
+  await expect(first).toBeVisible();
+  const id = await first.getAttribute('data-followup-id');
+  const opened = Number((await page.locator('[data-testid=count-open] .value').textContent())?.replace(/,/g, ''));
+  const contacted = Number((await page.locator('[data-testid=count-contacted] .value').textContent())?.replace(/,/g, ''));
+  await first.click();
+  const detail = page.locator('[data-testid=followup-detail]');
+  await expect(detail).toHaveAttribute('data-followup-id', String(id));
+  // Only the moves the backend allows are offered: an open item cannot be reopened.
+  await expect(detail.locator('[data-testid=detail-move-open]')).toHaveCount(0);
+  await detail.locator('[data-testid=detail-note]').fill('Called, left a voicemail.');
+  await detail.locator('[data-testid=detail-add-note]').click();
+  await expect(detail.locator('[data-testid=detail-notes] li')).toContainText('Called, left a voicemail.');
+  await detail.locator('[data-testid=detail-move-contacted]').click();
+  await expect(detail.locator('[data-testid=detail-status]')).toHaveText('Contacted');
+  await expect(detail.locator('[data-testid=detail-move-contacted]')).toHaveCount(0);
+  await expect(page.locator('[data-testid=count-open] .value')).toHaveText((opened - 1).toLocaleString('en-US'));
+  await expect(page.locator('[data-testid=count-contacted] .value')).toHaveText((contacted + 1).toLocaleString('en-US'));
+  await sound(page, errors, 'followups-moved');
+  await page.locator('[data-testid=followups-mode-promoters]').click();
+  const row = page.locator('[data-testid=promoter-table] tr[data-ask=not_asked]').first();
+  const rid = await row.getAttribute('data-response-id');
+  await row.locator('[data-testid=promoter-ask]').selectOption('agreed');
+  await expect(page.locator(`[data-testid=promoter-table] tr[data-response-id="${rid}"]`)).toHaveAttribute('data-ask', 'agreed');
+  await sound(page, errors, 'promoters-asked');
 });
 
 test('Ctrl+F searches the comments; the search narrows the list', async ({ page }) => {

@@ -9,7 +9,10 @@ import { ACCOUNT, computeAccounts, computeColumnValues, computeNps, mockRows, Mo
 import { DEFAULT_CONTROLS, queryFor } from './lib/analysis.svelte';
 import { formatPercent } from './lib/format';
 import { DEFAULT_SETTINGS, settings } from './lib/settings.svelte';
-import type { ImportReport, NpsQuery, TableRequest } from './api';
+import type { FollowupQuery, FollowupSettings, ImportReport, NpsQuery, PromoterUpdate, TableRequest } from './api';
+import { MockLoop } from './mock/followups';
+import { DEFAULT_QUEUE, followupQuery, formatHours, formatMoney } from './lib/followups';
+import { formatInterval } from './lib/format';
 
 let app: ReturnType<typeof mount> | null = null;
 
@@ -933,3 +936,275 @@ describe('App', () => {
   });
 });
 
+
+describe('follow-ups', () => {
+  const rowsOf = () => [...document.querySelectorAll<HTMLElement>('[data-testid=followup-table] tr[data-followup-id]')];
+  const openTab = async () => {
+    await until(() => $('[data-testid=tab-followups]'));
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '5', ctrlKey: true }));
+    await until(() => rowsOf().length > 0);
+  };
+  const choose = (sel: string, value: string) => {
+    const el = $<HTMLSelectElement>(sel)!;
+    el.value = value;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+    flushSync();
+  };
+  const text = (sel: string) => $(sel)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+
+  it('Ctrl+5 shows the queue as the backend lists it, with the counts and the median time to first contact', async () => {
+    const loop = new MockLoop();
+    start({ ...base, ...analyticsHandlers(loop) });
+    await openTab();
+    expect($('[data-testid=tab-followups]')!.getAttribute('aria-selected')).toBe('true');
+    const expected = loop.followups(followupQuery(DEFAULT_QUEUE));
+    expect(rowsOf().map((r) => Number(r.dataset['followupId']))).toEqual(expected.items.map((i) => i.id));
+    expect(text('[data-testid=count-open] .value')).toBe(expected.counts.open.toLocaleString('en-US'));
+    expect(text('[data-testid=count-overdue] .value')).toBe(String(expected.counts.overdue));
+    expect(text('[data-testid=median-first-contact] .value')).toBe(formatHours(expected.counts.median_hours_to_first_contact));
+    expect($('[data-testid=queue-showing]')!.dataset['matching']).toBe(String(expected.matching));
+    expect(rowsOf()).toHaveLength(Math.min(50, expected.matching));
+    // 50 at a time: with the resolved items too there are more than that.
+    $('[data-testid=status-resolved]')!.click();
+    flushSync();
+    const wider = loop.followups(followupQuery({ ...DEFAULT_QUEUE, status: ['open', 'contacted', 'resolved'] }));
+    expect(wider.matching).toBeGreaterThan(100);
+    await until(() => $('[data-testid=queue-showing]')?.dataset['matching'] === String(wider.matching) && rowsOf().length === 50);
+    $('[data-testid=queue-more]')!.click();
+    await until(() => rowsOf().length === 100);
+    expect(rowsOf().map((r) => Number(r.dataset['followupId']))).toEqual(
+      loop.followups({ ...followupQuery({ ...DEFAULT_QUEUE, status: ['open', 'contacted', 'resolved'] }), limit: 100 }).items.map((i) => i.id),
+    );
+  });
+
+  it('highlights overdue items: red due date and an Overdue badge on exactly those rows', async () => {
+    start({ ...base, ...analyticsHandlers(new MockLoop()) });
+    await openTab();
+    const rows = rowsOf();
+    const late = rows.filter((r) => r.dataset['overdue'] === 'true');
+    expect(late.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const overdue = r.dataset['overdue'] === 'true';
+      expect(r.classList.contains('overdue')).toBe(overdue);
+      expect(Boolean(r.querySelector('[data-testid=overdue-badge]'))).toBe(overdue);
+    }
+    expect(late[0]!.querySelector('.due')!.textContent!.trim()).toMatch(/Overdue\s*\d+ days?$/);
+  });
+
+  it('sends the filters and the sort as the FollowupQuery', async () => {
+    const loop = new MockLoop();
+    const queries: FollowupQuery[] = [];
+    start({ ...base, ...analyticsHandlers(loop), followups: (_id, q) => (queries.push(q), loop.followups(q)) });
+    await openTab();
+    expect(queries.at(-1)).toEqual({ status: ['open', 'contacted'], owner: null, account: null, overdue_only: false, sort: 'oldest_open', offset: 0, limit: 50 });
+    $('[data-testid=status-contacted]')!.click();
+    $('[data-testid=status-resolved]')!.click();
+    flushSync();
+    choose('[data-testid=queue-sort]', 'account_value');
+    choose('[data-testid=queue-owner]', '__none__');
+    $<HTMLInputElement>('[data-testid=queue-overdue]')!.click();
+    flushSync();
+    await until(() => queries.at(-1)?.overdue_only === true && queries.at(-1)?.owner === '');
+    expect(queries.at(-1)).toEqual({ status: ['open', 'resolved'], owner: '', account: null, overdue_only: true, sort: 'account_value', offset: 0, limit: 50 });
+    const account = $<HTMLInputElement>('[data-testid=queue-account]')!;
+    account.value = 'ACME-0042';
+    account.dispatchEvent(new Event('input', { bubbles: true }));
+    await until(() => queries.at(-1)?.account === 'ACME-0042');
+  });
+
+  it('offers the moves in item.next only; a click sends that status and the list and counts are read again', async () => {
+    const loop = new MockLoop();
+    start({ ...base, ...analyticsHandlers(loop) });
+    await openTab();
+    const row = rowsOf().find((r) => r.dataset['status'] === 'open')!;
+    const id = Number(row.dataset['followupId']);
+    const before = loop.followups(followupQuery(DEFAULT_QUEUE)).counts;
+    row.click();
+    const detail = await until(() => $('[data-testid=followup-detail]'));
+    const item = loop.followups({ ...followupQuery({ ...DEFAULT_QUEUE, status: [] }, 0, null) }).items.find((i) => i.id === id)!;
+    expect(detail.textContent).toContain(item.comment ?? 'No comment.');
+    const moves = [...detail.querySelectorAll<HTMLElement>('[data-testid^=detail-move-]')].map((b) => b.dataset['testid']!.slice('detail-move-'.length));
+    expect(moves).toEqual(item.next);
+    $('[data-testid=detail-move-contacted]')!.click();
+    await until(() => loop.updates.length === 1);
+    expect(loop.updates[0]).toEqual({ id, update: { status: 'contacted', owner: null, due: null, note: null, outcome: null } });
+    await until(() => text('[data-testid=detail-status]') === 'Contacted');
+    await until(() => text('[data-testid=count-contacted] .value') === (before.contacted + 1).toLocaleString('en-US'));
+    expect(text('[data-testid=count-open] .value')).toBe((before.open - 1).toLocaleString('en-US'));
+    // Resolving with an outcome sends both at once; a note is its own change.
+    const outcome = $<HTMLTextAreaElement>('[data-testid=detail-outcome]')!;
+    outcome.value = 'Refunded';
+    outcome.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    $('[data-testid=detail-move-resolved]')!.click();
+    await until(() => loop.updates.length === 2);
+    expect(loop.updates[1]!.update).toEqual({ status: 'resolved', owner: null, due: null, note: null, outcome: 'Refunded' });
+    // Resolved leaves the filtered list; the panel keeps the item, now with its moves back to open only.
+    await until(() => text('[data-testid=detail-status]') === 'Resolved' && !$('[data-testid=followup-detail]')!.classList.contains('saving'));
+    expect($('[data-testid=detail-move-open]')).not.toBeNull();
+    const note = await until(() => $<HTMLTextAreaElement>('[data-testid=detail-note]'));
+    note.value = '<img src=x onerror=alert(1)> called back';
+    note.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    $('[data-testid=detail-add-note]')!.click();
+    await until(() => $('[data-testid=detail-notes]')?.textContent?.includes('<img src=x onerror=alert(1)> called back'));
+    expect($('[data-testid=followup-detail] img')).toBeNull();
+    expect(loop.updates[2]!.update.note).toBe('<img src=x onerror=alert(1)> called back');
+  });
+
+  it('shows a refused change in the error banner', async () => {
+    const loop = new MockLoop();
+    start({
+      ...base,
+      ...analyticsHandlers(loop),
+      updateFollowup: () => {
+        throw { code: 'invalid_input', message: "follow-up 3 cannot go from contacted to open; allowed: resolved, won't fix" };
+      },
+    });
+    await openTab();
+    rowsOf()[0]!.click();
+    (await until(() => $('[data-testid=detail-move-contacted]'))).click();
+    const banner = await until(() => $('[data-testid=error-banner][data-code=invalid_input]'));
+    expect(banner.textContent).toContain("allowed: resolved, won't fix");
+  });
+
+  it('changes a promoter’s ask from the Promoters view', async () => {
+    const loop = new MockLoop();
+    const calls: [number, PromoterUpdate][] = [];
+    start({ ...base, ...analyticsHandlers(loop), updatePromoter: (id, u) => (calls.push([id, u]), loop.updatePromoter(id, u)) });
+    await openTab();
+    $('[data-testid=followups-mode-promoters]')!.click();
+    const rows = await until(() => {
+      const r = [...document.querySelectorAll<HTMLElement>('[data-testid=promoter-table] tr[data-response-id]')];
+      return r.length > 0 ? r : null;
+    });
+    const counts = loop.promoters([], 0, 50).counts;
+    expect($('[data-testid=ask-agreed]')!.dataset['count']).toBe(String(counts.agreed));
+    const row = rows.find((r) => r.dataset['ask'] === 'not_asked')!;
+    const id = Number(row.dataset['responseId']);
+    const select = row.querySelector<HTMLSelectElement>('[data-testid=promoter-ask]')!;
+    select.value = 'agreed';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await until(() => calls.length === 1);
+    expect(calls[0]).toEqual([id, { ask: 'agreed', owner: null, note: null }]);
+    await until(() => $('[data-testid=ask-agreed]')!.dataset['count'] === String(counts.agreed + 1));
+    $('[data-testid=ask-agreed]')!.click();
+    await until(() => [...document.querySelectorAll<HTMLElement>('[data-testid=promoter-table] tr[data-response-id]')].every((r) => r.dataset['ask'] === 'agreed'));
+  });
+
+  it('Ctrl+E on the Follow-ups tab exports the queue with its filters', async () => {
+    const calls: TableRequest[] = [];
+    start({ ...base, ...analyticsHandlers(new MockLoop()), pickSave: () => '/home/cs/queue', exportTable: (_id, request) => (calls.push(request), 321) });
+    await openTab();
+    $<HTMLInputElement>('[data-testid=queue-overdue]')!.click();
+    flushSync();
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'e', ctrlKey: true }));
+    await until(() => calls.length === 1);
+    expect(calls[0]).toEqual({ table: 'followups', query: { status: ['open', 'contacted'], owner: null, account: null, overdue_only: true, sort: 'oldest_open', offset: 0, limit: null } });
+  });
+});
+
+describe('accounts file and weightings', () => {
+  const openAccounts = async () => {
+    (await until(() => $('[data-testid=tab-accounts]'))).click();
+    flushSync();
+    await until(() => $('[data-testid=accounts-table] tr[data-account]'));
+  };
+
+  it('imports an accounts file: the count line, then ARR, renewal and owner in the table and the revenue at risk', async () => {
+    const loop = new MockLoop({ accounts: false });
+    const paths: string[] = [];
+    start({
+      ...base,
+      ...analyticsHandlers(loop),
+      pickFiles: () => ['/home/cs/crm/accounts.csv'],
+      importAccounts: (path) => (paths.push(path), loop.importAccounts(path)),
+    });
+    await openAccounts();
+    expect($('[data-testid=revenue-at-risk]')!.textContent).toContain('import an accounts file');
+    $('[data-testid=accounts-import]')!.click();
+    const result = await until(() => $('[data-testid=accounts-import-result]'));
+    expect(paths).toEqual(['/home/cs/crm/accounts.csv']);
+    expect(result.textContent).toBe('420 accounts read (420 added, 0 updated)');
+    expect($('[data-testid=error-banner][data-tone=info]')!.textContent).toContain('420 accounts read (420 added, 0 updated)');
+    const expected = computeAccounts(mockRows(), queryFor(DEFAULT_CONTROLS, [], 'none'), (a) => loop.info(a));
+    await until(() => $('[data-testid=revenue-at-risk]')!.dataset['value'] === String(expected.revenue_at_risk));
+    const first = $('[data-testid=accounts-table] tr[data-account]')!;
+    const row = expected.accounts.find((a) => a.account === first.dataset['account'])!;
+    expect(first.querySelector('[data-testid=account-arr]')!.textContent).toBe(formatMoney(row.arr));
+    expect(first.textContent).toContain(row.name!);
+    expect(first.textContent).toContain(row.owner ?? '–');
+  });
+
+  it('a bad accounts file shows its line in the error banner and changes nothing', async () => {
+    const loop = new MockLoop({ accounts: false });
+    start({ ...base, ...analyticsHandlers(loop), pickFiles: () => ['/home/cs/bad.csv'] });
+    await openAccounts();
+    $('[data-testid=accounts-import]')!.click();
+    const banner = await until(() => $('[data-testid=error-banner][data-code=invalid_input]'));
+    expect(banner.textContent).toContain('line 37');
+    expect(loop.accounts.size).toBe(0);
+  });
+
+  it('shows respondent, account- and ARR-weighted NPS, each with its 95 % CI and units', async () => {
+    const loop = new MockLoop();
+    start({ ...base, ...analyticsHandlers(loop) });
+    await openAccounts();
+    const w = computeAccounts(mockRows(), queryFor(DEFAULT_CONTROLS, [], 'none'), (a) => loop.info(a)).weightings;
+    for (const [key, unit] of [['respondent', 'responses'], ['account', 'accounts'], ['arr', 'accounts']] as const) {
+      const tile = await until(() => $(`[data-testid=weighting-${key}]`));
+      const x = w[key]!;
+      expect(Number(tile.dataset['nps'])).toBe(x.nps);
+      expect(tile.querySelector('[data-testid=weighting-ci]')!.textContent).toBe(`95 % CI ${formatInterval(x.ci95!)}`);
+      expect(tile.textContent?.replace(/\s+/g, ' ')).toContain(`over ${x.units.toLocaleString('en-US')} ${unit}`);
+      expect(tile.title.length).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('follow-up settings', () => {
+  afterEach(() => {
+    settings.save({ ...DEFAULT_SETTINGS });
+  });
+
+  it('saves the SLA and passives to the workspace (checked 0–60), not to local storage', async () => {
+    const loop = new MockLoop();
+    const saved: FollowupSettings[] = [];
+    start({ ...base, ...analyticsHandlers(loop), setFollowupSettings: (s) => (saved.push(s), loop.setSettings(s)) });
+    await until(() => $('[data-testid=headline-nps]'));
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: ',', ctrlKey: true }));
+    const sla = await until(() => $<HTMLInputElement>('[data-testid=set-sla]'));
+    expect(sla.value).toBe('2');
+    sla.value = '61';
+    sla.dispatchEvent(new Event('input', { bubbles: true }));
+    await until(() => $('[data-testid=problem-sla]'));
+    expect($<HTMLButtonElement>('[data-testid=settings-save]')!.disabled).toBe(true);
+    sla.value = '5';
+    sla.dispatchEvent(new Event('input', { bubbles: true }));
+    $<HTMLInputElement>('[data-testid=set-passives]')!.click();
+    await until(() => !$('[data-testid=problem-sla]'));
+    $<HTMLButtonElement>('[data-testid=settings-save]')!.click();
+    await until(() => !$('[data-testid=settings-dialog]'));
+    expect(saved).toEqual([{ sla_business_days: 5, include_passives: true }]);
+    expect(loop.settings).toEqual({ sla_business_days: 5, include_passives: true });
+    expect(localStorage.getItem('npsdesk.settings') ?? '').not.toContain('sla');
+  });
+
+  it('keeps the dialog open with the workspace’s refusal', async () => {
+    start({
+      ...base,
+      ...analyticsHandlers(new MockLoop()),
+      setFollowupSettings: () => {
+        throw { code: 'workspace', message: 'the workspace is read-only' };
+      },
+    });
+    await until(() => $('[data-testid=headline-nps]'));
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: ',', ctrlKey: true }));
+    (await until(() => $<HTMLInputElement>('[data-testid=set-passives]'))).click();
+    flushSync();
+    $<HTMLButtonElement>('[data-testid=settings-save]')!.click();
+    const problem = await until(() => $('[data-testid=problem-followups]'));
+    expect(problem.textContent).toContain('read-only');
+    expect($('[data-testid=settings-dialog]')).not.toBeNull();
+  });
+});

@@ -8,8 +8,8 @@
 //! of the account count.
 
 use chrono::DateTime;
-use npsdesk_core::{NpsCounts, NpsQuery, Score};
-use npsdesk_store::Workspace;
+use npsdesk_core::{NpsCounts, NpsQuery, NpsWeightings, Score, WeightedNps};
+use npsdesk_store::{AccountBook, Workspace};
 use polars::prelude::*;
 use serde::Serialize;
 use ts_rs::TS;
@@ -60,6 +60,12 @@ pub struct AccountRow {
     pub history: Vec<u8>,
     /// The text of the account's latest non-empty comment (when the survey has a comment column).
     pub last_comment: Option<String>,
+    /// From the accounts file (`npsdesk accounts import`), matched by id or name.
+    pub name: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub renewal_date: Option<String>,
+    pub arr: Option<f64>,
+    pub owner: Option<String>,
 }
 
 /// `npsdesk accounts`: every account of the selection, at-risk first, then by latest response (newest first).
@@ -73,6 +79,14 @@ pub struct AccountsAnswer {
     pub at_risk: u32,
     /// Responses whose account cell is empty (not in any row).
     pub without_account: u32,
+    /// Sum of the ARR of the listed accounts that have one (`None`: no account has an ARR).
+    pub arr_total: Option<f64>,
+    /// Sum of the ARR of the at-risk accounts among them.
+    pub revenue_at_risk: Option<f64>,
+    /// Accounts of the selection matched to a line of the accounts file.
+    pub matched_accounts: u32,
+    /// Respondent NPS beside the account- and ARR-weighted NPS of the same selection.
+    pub weightings: NpsWeightings,
 }
 
 #[derive(Default)]
@@ -110,9 +124,13 @@ impl SurveyFrame {
         let coded = self.coded(pos);
         let mut per: Vec<Acc> = (0..coded.radix()).map(|_| Acc::default()).collect();
         let mut without_account = 0u32;
+        let mut everyone = NpsCounts::default();
         // Rows are in time order (undated first), so pushing keeps each account's scores in time order.
         for i in 0..rows.height() {
             let a = accounts[i] as usize;
+            if let Some(score) = scores[i].and_then(|s| Score::new(s as u8)) {
+                everyone.add(score);
+            }
             if a == 0 {
                 without_account += 1;
                 continue;
@@ -128,6 +146,7 @@ impl SurveyFrame {
             }
         }
         let comment_text = |code: u32| comment.and_then(|c| self.coded(c).text(code));
+        let book = AccountBook::load(ws)?;
         let mut out: Vec<AccountRow> = Vec::new();
         for (code, acc) in per.iter().enumerate().skip(1) {
             if acc.responses == 0 {
@@ -150,8 +169,10 @@ impl SurveyFrame {
                 }
             }
             let n = acc.counts.n();
+            let account = coded.text(code as u32).unwrap_or_default();
+            let info = book.find(&account);
             out.push(AccountRow {
-                account: coded.text(code as u32).unwrap_or_default(),
+                account,
                 responses: acc.responses,
                 n,
                 promoters: acc.counts.promoters,
@@ -170,12 +191,36 @@ impl SurveyFrame {
                 reasons,
                 history: acc.scores[acc.scores.len().saturating_sub(HISTORY)..].iter().map(|s| s.1).collect(),
                 last_comment: (acc.comment != 0).then(|| comment_text(acc.comment)).flatten(),
+                name: info.and_then(|i| i.name.clone()).or_else(|| info.map(|i| i.id.clone())),
+                renewal_date: info.and_then(|i| i.renewal_date.clone()),
+                arr: info.and_then(|i| i.arr),
+                owner: info.and_then(|i| i.owner.clone()),
             });
         }
         out.sort_by(|a, b| {
             b.at_risk.cmp(&a.at_risk).then(b.latest_at.cmp(&a.latest_at)).then(a.account.cmp(&b.account))
         });
+        let answered: Vec<&AccountRow> = out.iter().filter(|a| a.n > 0).collect();
+        let per_account = |weight: &dyn Fn(&AccountRow) -> f64| {
+            let points: Vec<(f64, f64)> = answered.iter().map(|a| (a.nps.unwrap_or(0.0) / 100.0, weight(a))).collect();
+            WeightedNps::over_accounts(&points)
+        };
+        let weightings = NpsWeightings {
+            respondent: (everyone.n() > 0).then(|| WeightedNps {
+                nps: everyone.nps(),
+                ci95: Some(everyone.ci95()),
+                units: everyone.n(),
+            }),
+            account: per_account(&|_| 1.0),
+            arr: per_account(&|a| a.arr.unwrap_or(0.0)),
+        };
+        let with_arr: Vec<&AccountRow> = out.iter().filter(|a| a.arr.is_some()).collect();
+        let sum = |rows: &mut dyn Iterator<Item = &&AccountRow>| rows.map(|a| a.arr.unwrap_or(0.0)).sum::<f64>();
         Ok(AccountsAnswer {
+            arr_total: (!with_arr.is_empty()).then(|| sum(&mut with_arr.iter())),
+            revenue_at_risk: (!with_arr.is_empty()).then(|| sum(&mut with_arr.iter().filter(|a| a.at_risk))),
+            matched_accounts: out.iter().filter(|a| a.name.is_some()).count() as u32,
+            weightings,
             column,
             at_risk: out.iter().filter(|a| a.at_risk).count() as u32,
             accounts: out,

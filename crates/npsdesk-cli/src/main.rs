@@ -2,6 +2,7 @@
 
 mod chart;
 mod demo;
+mod followups;
 mod maintenance;
 mod output;
 
@@ -171,6 +172,8 @@ enum Command {
     /// Data 1): responses, latest score and its change, NPS with its interval, last comment, and an at-risk flag
     /// (latest is a detractor, fell by 3 points or more, or fell a category).
     Accounts {
+        #[command(subcommand)]
+        action: Option<AccountsCommand>,
         /// Only the accounts at risk.
         #[arg(long)]
         at_risk: bool,
@@ -179,6 +182,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// The follow-up queue: one item per detractor (and passive, with `followups config --passives on`) with
+    /// status, owner, due date (SLA in business days from the import), notes and outcome. Items survive
+    /// re-imports; a later wave that changes a worked item's score flags it "score changed".
+    Followups(followups::FollowupsArgs),
+    /// Promoters who left a comment, for testimonial and reference asks (not asked, asked, agreed, declined).
+    Promoters(followups::PromotersArgs),
     /// Write a table to a file for a spreadsheet or a deck: CSV (UTF-8 with BOM) or XLSX (real numbers and
     /// dates), text cells neutralised against formula injection.
     Export {
@@ -222,9 +231,21 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum AccountsCommand {
+    /// Read a CSV of accounts from the CRM (columns id, name, renewal date, ARR, owner; matched to the
+    /// survey's account cells by id or name). All lines or none: a bad line is reported with its number.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
 enum ExportCommand {
-    /// `nps` (groups with counts, NPS, intervals and tests), `themes`, `accounts` or `comments` (every
-    /// comment of the selection) with the same options as those commands, to FILE.csv or FILE.xlsx.
+    /// `nps` (groups with counts, NPS, intervals and tests), `themes`, `accounts`, `comments` (every
+    /// comment of the selection) or `followups` (the whole queue with notes) with the same options as those commands, to FILE.csv or FILE.xlsx.
     Table {
         #[arg(value_enum)]
         table: TableKind,
@@ -301,6 +322,7 @@ enum TableKind {
     Themes,
     Accounts,
     Comments,
+    Followups,
 }
 
 #[derive(Subcommand)]
@@ -794,9 +816,17 @@ fn export_table(ws: &Workspace, what: ExportCommand) -> Result<ExitCode> {
         unreachable!("charts are handled above")
     };
     let survey_id = ws.resolve_survey(select.survey)?;
+    if table == TableKind::Followups {
+        let list = ws.followups(survey_id, &Default::default(), chrono::Local::now().date_naive())?;
+        let t = npsdesk_export::followups_table(&list);
+        npsdesk_export::write_table(&t, &out)?;
+        eprintln!("wrote {} rows to {}", t.rows.len(), out.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut frame = SurveyFrame::load(ws, survey_id)?;
     let query = survey_query(ws, survey_id, &select, by, per.map(Period::from), None)?;
     let t = match table {
+        TableKind::Followups => unreachable!("written above"),
         TableKind::Nps => npsdesk_export::nps_table(&frame.nps(ws, &query)?, &query),
         TableKind::Themes => {
             let (m, _) = rules_for(ws, survey_id, rules.as_deref())?;
@@ -908,7 +938,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Accounts { at_risk, select, format } => {
+        Command::Accounts { action: Some(AccountsCommand::Import { file, format }), .. } => {
+            followups::import_accounts(&mut ws, file, format)
+        }
+        Command::Followups(args) => followups::followups(&mut ws, args),
+        Command::Promoters(args) => followups::promoters(&mut ws, args),
+        Command::Accounts { action: None, at_risk, select, format } => {
             let survey_id = ws.resolve_survey(select.survey)?;
             let mut frame = SurveyFrame::load(&ws, survey_id)?;
             let query = survey_query(&ws, survey_id, &select, vec![], None, None)?;

@@ -465,23 +465,50 @@ pub fn accounts(a: &npsdesk_analytics::AccountsAnswer) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} accounts in \"{}\", {} at risk; {} responses without an account\n",
+        "{} accounts in \"{}\", {} at risk; {} responses without an account",
         thousands(a.accounts.len() as u64),
         a.column,
         thousands(a.at_risk.into()),
         thousands(a.without_account.into())
     );
+    let estimate = |label: &str, w: &Option<npsdesk_core::WeightedNps>, unit: &str| match w {
+        Some(w) => format!(
+            "{label} {:.1} ({}; {} {unit})",
+            w.nps,
+            w.ci95.map_or_else(|| "no interval".to_string(), |[lo, hi]| format!("95 % CI {lo:.1} to {hi:.1}")),
+            thousands(w.units.into())
+        ),
+        None => format!("{label} –"),
+    };
     let _ = writeln!(
         o,
-        "  {:<28} {:>9} {:>6} {:>7} {:>7} {:>16}  {:<10}  risk",
-        "account", "responses", "latest", "change", "NPS", "95 % CI", "latest at"
+        "NPS: {}; {}; {}",
+        estimate("respondent", &a.weightings.respondent, "responses"),
+        estimate("account-weighted", &a.weightings.account, "accounts"),
+        estimate("ARR-weighted", &a.weightings.arr, "accounts with ARR")
+    );
+    if let (Some(total), Some(risk)) = (a.arr_total, a.revenue_at_risk) {
+        let _ = writeln!(
+            o,
+            "revenue at risk: {} of {} ARR ({:.1} %); {} accounts matched to the accounts file",
+            thousands(risk.round() as u64),
+            thousands(total.round() as u64),
+            if total > 0.0 { 100.0 * risk / total } else { 0.0 },
+            thousands(a.matched_accounts.into())
+        );
+    }
+    o.push('\n');
+    let _ = writeln!(
+        o,
+        "  {:<28} {:>9} {:>6} {:>7} {:>7} {:>16}  {:<10} {:>12}  {:<10}  risk",
+        "account", "responses", "latest", "change", "NPS", "95 % CI", "latest at", "ARR", "renewal"
     );
     let clean = |s: &str| -> String { s.chars().map(|c| if c.is_control() { ' ' } else { c }).take(28).collect() };
     for r in &a.accounts {
         let reasons: Vec<&str> = r.reasons.iter().map(reason).collect();
         let _ = writeln!(
             o,
-            "{} {:<28} {:>9} {:>6} {:>7} {:>7} {:>16}  {:<10}  {}",
+            "{} {:<28} {:>9} {:>6} {:>7} {:>7} {:>16}  {:<10} {:>12}  {:<10}  {}",
             if r.at_risk { "!" } else { " " },
             clean(&r.account),
             thousands(r.responses.into()),
@@ -490,6 +517,8 @@ pub fn accounts(a: &npsdesk_analytics::AccountsAnswer) -> String {
             opt(r.nps),
             r.ci95.map_or_else(String::new, |[lo, hi]| format!("{lo:.1} to {hi:.1}")),
             r.latest_at.as_deref().map_or("", |d| &d[..10.min(d.len())]),
+            r.arr.map_or_else(String::new, |v| thousands(v.round() as u64)),
+            r.renewal_date.as_deref().unwrap_or(""),
             reasons.join(", ")
         );
     }

@@ -112,3 +112,74 @@ fn account_health_by_hand() {
     assert_eq!(account(&early, "Acme")["latest_score"], 10);
     assert_eq!(account(&early, "Acme")["at_risk"], false);
 }
+
+/// The weighted NPS of ARCHITECTURE.md ("Weighted NPS"), written out: the weighted mean of the accounts' NPS
+/// and its cluster-robust interval, SE² = k/(k−1) · Σ w²(x − m)² / (Σ w)².
+fn weighted(points: &[(f64, f64)]) -> (f64, [f64; 2]) {
+    const Z: f64 = 1.959964;
+    let sw: f64 = points.iter().map(|p| p.1).sum();
+    let m = points.iter().map(|p| p.0 * p.1).sum::<f64>() / sw;
+    let k = points.len() as f64;
+    let se = (k / (k - 1.0) * points.iter().map(|(x, w)| w * w * (x - m) * (x - m)).sum::<f64>()).sqrt() / sw;
+    (100.0 * m, [(100.0 * (m - Z * se)).max(-100.0), (100.0 * (m + Z * se)).min(100.0)])
+}
+
+fn close(v: &Value, want: f64) -> bool {
+    (v.as_f64().unwrap() - want).abs() < 1e-6
+}
+
+#[test]
+fn accounts_file_arr_revenue_at_risk_and_weighted_nps_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = survey(dir.path());
+    // Before any accounts file: respondent and account-weighted NPS, no ARR figures.
+    let a = json(&ws, &["accounts", "--format", "json"]);
+    // Respondents: 6 9 10 7 9 9 7 8 3 → 4 promoters, 2 detractors of 9 = 22.2; adjusted-Wald interval.
+    let w = &a["weightings"];
+    assert!(close(&w["respondent"]["nps"], 200.0 / 9.0) && w["respondent"]["units"] == 9);
+    let ci = wald(4.0, 3.0, 2.0);
+    assert!(close(&w["respondent"]["ci95"][0], ci[0]) && close(&w["respondent"]["ci95"][1], ci[1]));
+    // Accounts once each (Elm has no answer): Acme 1/3, Birch 1/2, Cedar 1/2, Dune 0 → mean 1/3.
+    let (m, ci) = weighted(&[(1.0 / 3.0, 1.0), (0.5, 1.0), (0.5, 1.0), (0.0, 1.0)]);
+    assert!(close(&w["account"]["nps"], m) && (m - 100.0 / 3.0).abs() < 1e-9 && w["account"]["units"] == 4);
+    assert!(close(&w["account"]["ci95"][0], ci[0]) && close(&w["account"]["ci95"][1], ci[1]));
+    assert!(w["arr"].is_null() && a["revenue_at_risk"].is_null() && a["arr_total"].is_null());
+
+    // The CRM file: Acme by name (its id is ACC-1), Birch and Dune by id; Cedar has no ARR.
+    let crm = dir.path().join("crm.csv");
+    std::fs::write(
+        &crm,
+        "Account ID,Account Name,Renewal Date,ARR,Owner\nACC-1,Acme,2026-03-31,\"100,000\",Dana\nBirch,,2026-06-30,300000,Sam\nCedar,,,,\nDune,,2027-01-15,$600k,Dana\n",
+    )
+    .unwrap();
+    let out = npsdesk(&ws, &["accounts", "import", crm.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("4 accounts read (4 added, 0 updated)"));
+    let a = json(&ws, &["accounts", "--format", "json"]);
+    let acme = account(&a, "Acme");
+    assert_eq!(
+        (acme["renewal_date"].as_str(), acme["arr"].as_f64(), acme["owner"].as_str()),
+        (Some("2026-03-31"), Some(100_000.0), Some("Dana"))
+    );
+    assert!(account(&a, "Cedar")["arr"].is_null());
+    assert!(account(&a, "Elm")["name"].is_null(), "Elm is not in the file");
+    assert_eq!(a["matched_accounts"], 4);
+    // ARR 1,000,000 in all; at risk are Acme (100k) and Cedar (no ARR): 100,000 at risk.
+    assert!(close(&a["arr_total"], 1_000_000.0) && close(&a["revenue_at_risk"], 100_000.0));
+    // ARR-weighted over the three accounts with ARR: (1/3·0.1 + 1/2·0.3 + 0·0.6) = 0.18333.
+    let (m, ci) = weighted(&[(1.0 / 3.0, 100_000.0), (0.5, 300_000.0), (0.0, 600_000.0)]);
+    assert!((m - 18.333_333).abs() < 1e-4);
+    let arr = &a["weightings"]["arr"];
+    assert!(close(&arr["nps"], m) && close(&arr["ci95"][0], ci[0]) && close(&arr["ci95"][1], ci[1]), "{arr}");
+    assert_eq!(arr["units"], 3);
+    let table = String::from_utf8(npsdesk(&ws, &["accounts"]).stdout).unwrap();
+    assert!(table.contains("revenue at risk: 100,000 of 1,000,000 ARR (10.0 %)"), "{table}");
+
+    // A bad line stops the whole file, with its line number; nothing changes.
+    std::fs::write(&crm, "id,arr\nAcme,5\nBirch,plenty\n").unwrap();
+    let out = npsdesk(&ws, &["accounts", "import", crm.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("crm.csv, line 3: ARR \"plenty\" is not an amount; no account was imported"), "{err}");
+    assert!(close(&account(&json(&ws, &["accounts", "--format", "json"]), "Acme")["arr"], 100_000.0));
+}

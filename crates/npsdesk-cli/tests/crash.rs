@@ -1,4 +1,5 @@
-//! Kill -9 at random moments: `npsdesk import` of a 200,000-row export, and `npsdesk rules save`, each into a
+//! Kill -9 at random moments: `npsdesk import` of a 200,000-row export, `npsdesk rules save` and `npsdesk
+//! followups set` (a status, owner and note), each into a
 //! copy of a workspace that already holds one import, killed with SIGKILL after a seeded random delay. After
 //! every kill the workspace must open, pass `PRAGMA integrity_check` and `foreign_key_check`, and hold exactly
 //! the data of before or of after (same fingerprint: every stored value, see
@@ -202,7 +203,7 @@ fn kill_trials(
 }
 
 #[test]
-fn a_killed_import_or_rules_save_leaves_the_workspace_as_before_or_after() {
+fn a_killed_import_rules_save_or_followup_edit_leaves_the_workspace_as_before_or_after() {
     let trials = env_u64("NPSDESK_KILL_TRIALS", 6);
     let seed = env_u64("NPSDESK_KILL_SEED", 20_261_123);
     let mut rng = Rng(seed);
@@ -254,6 +255,39 @@ fn a_killed_import_or_rules_save_leaves_the_workspace_as_before_or_after() {
     eprintln!(
         "kill -9 during rules save (seed {seed}, full run {:.0} ms, WAL up to {} KB): {} trials, {} killed ({} with a non-empty WAL), \
          {} finished first; found before {} times, after {} times, mixed 0",
+        full.as_secs_f64() * 1000.0,
+        wal >> 10,
+        t.trials,
+        t.killed,
+        t.killed_with_wal,
+        t.finished_first,
+        t.before,
+        t.after
+    );
+    assert_eq!(u64::from(t.killed), trials.max(20), "{t:?}");
+
+    // A follow-up edit: status, owner and a note on the oldest open item, in one transaction.
+    let list = Command::new(bin())
+        .arg("--workspace")
+        .arg(&base)
+        .args(["followups", "--status", "open", "--limit", "1", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let id = list["items"][0]["id"].to_string();
+    // The base file changed only in its WAL checkpoint: read it again so "before" is its state now.
+    let before = verify(&base, "base before the follow-up edit");
+    let edit_args =
+        ["followups", "set", &id, "--status", "contacted", "--owner", "Dana", "--note", "Called back; crash test"];
+    let edited = d.join("edited.npsdesk");
+    let (full, wal) = measure(&base, &edited, &edit_args);
+    let after_edit = verify(&edited, "follow-up edited");
+    assert_ne!(before, after_edit);
+    let t = kill_trials(d, &base, &edit_args, &before, &after_edit, (full, wal), trials.max(20), &mut rng);
+    eprintln!(
+        "kill -9 during a follow-up edit (seed {seed}, full run {:.0} ms, WAL up to {} KB): {} trials, {} killed ({} with a \
+         non-empty WAL), {} finished first; found before {} times, after {} times, mixed 0",
         full.as_secs_f64() * 1000.0,
         wal >> 10,
         t.trials,

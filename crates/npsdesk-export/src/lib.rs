@@ -12,7 +12,7 @@ mod tables;
 mod write;
 
 pub use table::{Cell, Table};
-pub use tables::{accounts_table, comments_table, nps_table, risk_reason, themes_table};
+pub use tables::{accounts_table, comments_table, followups_table, nps_table, risk_reason, themes_table};
 pub use write::{
     is_hazardous, neutralise, to_csv, write_atomically, write_csv, write_table, write_xlsx, ExportError, FileKind,
 };

@@ -6,7 +6,8 @@ pub enum Cell {
     Int(i64),
     Num(f64),
     Bool(bool),
-    /// A local date-time as the engine gives it (`YYYY-MM-DDTHH:MM:SS`, no zone; see ARCHITECTURE.md).
+    /// A local date-time as the engine gives it (`YYYY-MM-DDTHH:MM:SS`, no zone; see ARCHITECTURE.md), or a
+    /// date alone (`YYYY-MM-DD`).
     DateTime(String),
 }
 

@@ -1,7 +1,7 @@
 //! The engine's answers as tables. Column names are stable (scripts read them); new columns go at the end.
 
 use npsdesk_analytics::{AccountsAnswer, CommentPage, RiskReason, ThemesAnswer};
-use npsdesk_core::{NpsQuery, NpsReport};
+use npsdesk_core::{FollowupList, NpsQuery, NpsReport};
 
 use crate::table::{Cell, Table};
 
@@ -197,6 +197,10 @@ pub fn accounts_table(a: &AccountsAnswer) -> Table {
         "at_risk",
         "reasons",
         "last_comment",
+        "name",
+        "renewal_date",
+        "arr",
+        "owner",
     ];
     let mut t = Table::new("Accounts", columns.map(String::from).to_vec());
     for r in &a.accounts {
@@ -218,6 +222,58 @@ pub fn accounts_table(a: &AccountsAnswer) -> Table {
             Cell::Bool(r.at_risk),
             Cell::text(reasons.join("; ")),
             r.last_comment.clone().map_or(Cell::Empty, Cell::Text),
+            r.name.clone().map_or(Cell::Empty, Cell::Text),
+            r.renewal_date.clone().map_or(Cell::Empty, Cell::DateTime),
+            Cell::opt_num(r.arr),
+            r.owner.clone().map_or(Cell::Empty, Cell::Text),
+        ]);
+    }
+    t
+}
+
+/// The follow-up queue: one row per listed item, its notes joined oldest first (`time: text`).
+pub fn followups_table(list: &FollowupList) -> Table {
+    let columns = [
+        "id",
+        "respondent_id",
+        "account",
+        "arr",
+        "score",
+        "score_at_creation",
+        "score_changed",
+        "responded_at",
+        "comment",
+        "status",
+        "owner",
+        "due",
+        "overdue",
+        "created_at",
+        "first_contact_at",
+        "outcome",
+        "notes",
+    ];
+    let mut t = Table::new("Follow-ups", columns.map(String::from).to_vec());
+    for i in &list.items {
+        let notes: Vec<String> =
+            i.notes.iter().map(|n| format!("{}: {}", n.at.replacen('T', " ", 1), n.text)).collect();
+        t.push(vec![
+            Cell::Int(i.id),
+            Cell::text(i.respondent_id.clone()),
+            i.account.clone().map_or(Cell::Empty, Cell::Text),
+            Cell::opt_num(i.arr),
+            Cell::opt_int(i.score.map(i64::from)),
+            Cell::Int(i.score_at_creation.into()),
+            Cell::Bool(i.score_changed),
+            i.responded_at.clone().map_or(Cell::Empty, Cell::DateTime),
+            i.comment.clone().map_or(Cell::Empty, Cell::Text),
+            Cell::text(i.status.label()),
+            i.owner.clone().map_or(Cell::Empty, Cell::Text),
+            Cell::DateTime(i.due.clone()),
+            Cell::Bool(i.overdue),
+            Cell::DateTime(i.created_at.clone()),
+            i.first_contact_at.clone().map_or(Cell::Empty, Cell::DateTime),
+            i.outcome.clone().map_or(Cell::Empty, Cell::Text),
+            if notes.is_empty() { Cell::Empty } else { Cell::Text(notes.join("\n")) },
         ]);
     }
     t

@@ -128,6 +128,7 @@ pub fn write_xlsx(t: &Table, path: &Path) -> Result<(), ExportError> {
     let bold = Format::new().set_bold();
     let quoted = Format::new().set_quote_prefix();
     let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let day = Format::new().set_num_format("yyyy-mm-dd");
     let mut widths: Vec<usize> = t.columns.iter().map(|c| c.chars().count()).collect();
     for (c, name) in t.columns.iter().enumerate() {
         let c = c as u16;
@@ -166,7 +167,9 @@ pub fn write_xlsx(t: &Table, path: &Path) -> Result<(), ExportError> {
                 }
                 Cell::DateTime(d) => match ExcelDateTime::parse_from_str(d) {
                     Ok(dt) => {
-                        ws.write_datetime_with_format(r, col, &dt, &date).map_err(x)?;
+                        // A date alone (a due or renewal date) is shown without a time.
+                        let f = if d.len() == 10 { &day } else { &date };
+                        ws.write_datetime_with_format(r, col, &dt, f).map_err(x)?;
                         16
                     }
                     // Not a date after all: keep the text.

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/20261124090000_survey_mapping.sql"),
     include_str!("../migrations/20261124100000_rule_set.sql"),
     include_str!("../migrations/20261125090000_cell_values.sql"),
+    include_str!("../migrations/20261126090000_followups.sql"),
 ];
 
 const NPS: &str = "How likely is it that you would recommend Acme to a friend or colleague?";
@@ -115,6 +116,22 @@ fn write(version: usize, path: &Path) -> rusqlite::Result<()> {
             "INSERT INTO rule_set (id, survey_id, format, text, note, saved_at) VALUES
                  (1, NULL, 'toml', 'version = 1\n', 'workspace rules', '2025-04-02T08:00:00Z'),
                  (2, 1, 'json', '{\"version\": 1}', NULL, '2025-04-03T08:00:00Z');",
+        )?;
+    }
+    if version >= 5 {
+        // Respondent 1002 (a 3) has a worked follow-up; 1001 (a 9) was asked for a testimonial.
+        c.execute_batch(
+            "INSERT INTO followup (id, response_id, survey_id, created_at, score_at_creation, status, owner, due,
+                                   outcome, first_contact_at)
+                 VALUES (1, 2, 1, '2025-04-01T09:00:00', 3, 'contacted', 'Dana', '2025-04-03', NULL,
+                         '2025-04-02T10:30:00');
+             INSERT INTO followup_event (followup_id, at, kind, text) VALUES
+                 (1, '2025-04-02T10:30:00', 'status', 'open → contacted'),
+                 (1, '2025-04-02T10:31:00', 'note', 'Called: pricing worry, sent the annual plan');
+             INSERT INTO promoter_ask (response_id, ask, owner, note, updated_at)
+                 VALUES (1, 'agreed', 'Sam', 'Case study in May', '2025-04-05T12:00:00');
+             INSERT INTO account_info (id, name, renewal_date, arr, owner, imported_at)
+                 VALUES ('ACC-1', 'Globex', '2025-09-30', 120000.0, 'Dana', '2025-04-01T08:00:00');",
         )?;
     }
     c.execute_batch("VACUUM")?;

@@ -8,6 +8,8 @@
 //! - WAL journal, `synchronous=NORMAL`, foreign keys on, a busy timeout (see [`Workspace::open`]).
 //! - An import is one transaction: all rows or none (see [`import`]).
 
+mod accounts;
+mod followups;
 mod import;
 pub mod maintenance;
 pub mod pack;
@@ -20,6 +22,7 @@ use std::sync::LazyLock;
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
+pub use accounts::AccountBook;
 pub use import::ImportControl;
 pub use maintenance::{backup_file, check_file, CheckReport, Fingerprint};
 pub use read::{resolve_column, unknown_column, ResponseCells};
@@ -30,7 +33,11 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/20261124090000_survey_mapping.sql"),
     include_str!("../migrations/20261124100000_rule_set.sql"),
     include_str!("../migrations/20261125090000_cell_values.sql"),
+    include_str!("../migrations/20261126090000_followups.sql"),
 ];
+
+/// The schema version that added follow-ups.
+const FOLLOWUPS_SCHEMA: i64 = 5;
 
 /// How long a writer waits for another process's write to finish before giving up with [`StoreError::Busy`].
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -79,6 +86,14 @@ pub enum StoreError {
     Empty,
     #[error("survey {survey:?} already maps {flag} to {stored}; a later wave is read with the first wave's mapping, so import it without {flag} (or into another workspace)")]
     MappingConflict { survey: String, flag: &'static str, stored: String },
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("no follow-up item with id {0} in this workspace")]
+    NoFollowup(i64),
+    #[error("follow-up {id} is {from}; it cannot go to {to} (it can go to: {allowed})")]
+    Transition { id: i64, from: &'static str, to: &'static str, allowed: String },
+    #[error("{file}, line {line}: {reason}; no account was imported")]
+    AccountsFile { file: String, line: u64, reason: String },
     #[error("no column {name:?} in survey {survey:?}; columns are: {available}")]
     UnknownColumn { name: String, survey: String, available: String },
 }
@@ -146,7 +161,20 @@ impl Workspace {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::Sqlite(err),
             e => StoreError::Migration(e.to_string()),
         })?;
-        Ok(Workspace { conn, path })
+        let mut ws = Workspace { conn, path };
+        // A workspace from before follow-ups (schema < 5) gets the items of its existing responses now, as
+        // an import would have made them, so the queue is not empty until the next wave.
+        if (1..FOLLOWUPS_SCHEMA).contains(&found) {
+            let now = chrono::Local::now().naive_local();
+            let tx = ws.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let surveys: Vec<i64> =
+                tx.prepare("SELECT id FROM survey")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            for id in surveys {
+                followups::sync_followups(&tx, id, followups::SyncScope::All, now)?;
+            }
+            tx.commit()?;
+        }
+        Ok(ws)
     }
 
     pub fn path(&self) -> Option<&Path> {

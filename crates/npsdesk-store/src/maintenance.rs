@@ -20,8 +20,17 @@ use crate::{migration_count, Result, StoreError, Workspace};
 
 /// Columns whose value records when something happened rather than what is stored; the fingerprint skips
 /// them (`import.report` carries the elapsed time of the import).
-const VOLATILE: &[(&str, &str)] =
-    &[("survey", "created_at"), ("import", "imported_at"), ("import", "report"), ("rule_set", "saved_at")];
+const VOLATILE: &[(&str, &str)] = &[
+    ("survey", "created_at"),
+    ("import", "imported_at"),
+    ("import", "report"),
+    ("rule_set", "saved_at"),
+    ("followup", "created_at"),
+    ("followup", "first_contact_at"),
+    ("followup_event", "at"),
+    ("promoter_ask", "updated_at"),
+    ("account_info", "imported_at"),
+];
 
 /// What `npsdesk check` reports.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -189,7 +189,7 @@ impl Workspace {
 impl Workspace {
     /// How a survey's cells are packed: the comment's position, and the survey's coded values when its
     /// `cells` are in format 2 (`None`: format 1).
-    fn packing(&self, survey_id: i64) -> Result<(Option<usize>, Option<Vec<String>>)> {
+    pub(crate) fn packing(&self, survey_id: i64) -> Result<(Option<usize>, Option<Vec<String>>)> {
         let (comment_pos, format): (Option<i64>, i64) = self.conn().query_row(
             "SELECT comment_position, cells_format FROM survey WHERE id = ?1",
             [survey_id],
@@ -208,7 +208,7 @@ impl Workspace {
     }
 }
 
-fn packing<'a>(values: &'a Option<Vec<String>>, key: &'a str) -> pack::Packing<'a> {
+pub(crate) fn packing<'a>(values: &'a Option<Vec<String>>, key: &'a str) -> pack::Packing<'a> {
     match values {
         None => pack::Packing::Inline,
         Some(values) => pack::Packing::Coded { values, key },

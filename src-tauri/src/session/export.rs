@@ -27,6 +27,10 @@ pub enum TableRequest {
         query: NpsQuery,
         at_risk: bool,
     },
+    /// Every follow-up item the queue's filters select (its paging is ignored).
+    Followups {
+        query: npsdesk_core::FollowupQuery,
+    },
     /// Every comment the explorer's filters select (its paging is ignored).
     Comments {
         query: NpsQuery,
@@ -71,6 +75,9 @@ impl Session {
                     answer.accounts.retain(|a| a.at_risk);
                 }
                 npsdesk_export::accounts_table(&answer)
+            }
+            TableRequest::Followups { query } => {
+                npsdesk_export::followups_table(&self.all_followups(survey_id, query)?)
             }
             TableRequest::Comments { query, explorer, rules } => {
                 let page = self.all_comments(survey_id, query, explorer, rules.as_deref())?;

@@ -3,6 +3,16 @@ import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { AppError } from './errors';
 import type {
   AccountsAnswer,
+  AccountsImportReport,
+  FollowupItem,
+  FollowupList,
+  FollowupQuery,
+  FollowupSettings,
+  FollowupUpdate,
+  PromoterAsk,
+  PromoterList,
+  PromoterRow,
+  PromoterUpdate,
   CommentPage,
   CommentQuery,
   RulesPreview,
@@ -160,6 +170,50 @@ export function writeRulesFile(path: string, text: string): Promise<void> {
 /** Account health over the query's selection: one row per account, at-risk first. */
 export function accounts(surveyId: number | null, query: NpsQuery): Promise<AccountsAnswer> {
   return call<AccountsAnswer>('accounts', { surveyId, query });
+}
+
+/**
+ * Reads an accounts file (CSV: id, name, renewal date, ARR, owner) into the workspace, all or nothing; a bad
+ * line rejects with `invalid_input` naming the file, the line and why.
+ */
+export function importAccounts(path: string): Promise<AccountsImportReport> {
+  return call<AccountsImportReport>('import_accounts', { path });
+}
+
+/**
+ * The survey's follow-up queue: the page `query` selects (`matching` counts every match), the counts over all
+ * of the survey's items, the workspace's settings and the date overdue is judged against.
+ */
+export function followups(surveyId: number | null, query: FollowupQuery): Promise<FollowupList> {
+  return call<FollowupList>('followups', { surveyId, query });
+}
+
+/**
+ * Changes one item (status, owner, due date, outcome, a note), each change logged. A move the item's status
+ * does not allow (see `FollowupItem.next`) rejects with `invalid_input` naming the allowed ones.
+ */
+export function updateFollowup(id: number, update: FollowupUpdate): Promise<FollowupItem> {
+  return call<FollowupItem>('update_followup', { id, update });
+}
+
+/** How the workspace makes follow-up items (SLA in business days, passives or not). */
+export function followupSettings(): Promise<FollowupSettings> {
+  return call<FollowupSettings>('followup_settings');
+}
+
+/** Saves the workspace's follow-up settings; every survey's items are re-synced (passives on makes theirs). */
+export function setFollowupSettings(settings: FollowupSettings): Promise<FollowupSettings> {
+  return call<FollowupSettings>('set_followup_settings', { settings });
+}
+
+/** Promoters (9–10) with a comment, newest first; `ask` empty = every ask status; `limit: null` = all. */
+export function promoters(surveyId: number | null, ask: PromoterAsk[], offset: number, limit: number | null): Promise<PromoterList> {
+  return call<PromoterList>('promoters', { surveyId, ask, offset, limit });
+}
+
+/** Records a promoter's testimonial or reference ask (`""` clears the owner or note). */
+export function updatePromoter(responseId: number, update: PromoterUpdate): Promise<PromoterRow> {
+  return call<PromoterRow>('update_promoter', { responseId, update });
 }
 
 /** Asks the running import to stop. It rolls back; the import's promise rejects with code `cancelled`. */

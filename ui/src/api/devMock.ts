@@ -4,6 +4,16 @@ import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import type {
   AccountsAnswer,
+  AccountsImportReport,
+  FollowupItem,
+  FollowupList,
+  FollowupQuery,
+  FollowupSettings,
+  FollowupUpdate,
+  PromoterAsk,
+  PromoterList,
+  PromoterRow,
+  PromoterUpdate,
   CommentPage,
   CommentQuery,
   RulesPreview,
@@ -72,6 +82,13 @@ export type MockHandlers = {
   ) => RulesPreview | Promise<RulesPreview>;
   rulesText?: () => string | Promise<string>;
   accounts?: (surveyId: number | null, query: NpsQuery) => AccountsAnswer | Promise<AccountsAnswer>;
+  importAccounts?: (path: string) => AccountsImportReport | Promise<AccountsImportReport>;
+  followups?: (surveyId: number | null, query: FollowupQuery) => FollowupList | Promise<FollowupList>;
+  updateFollowup?: (id: number, update: FollowupUpdate) => FollowupItem | Promise<FollowupItem>;
+  followupSettings?: () => FollowupSettings | Promise<FollowupSettings>;
+  setFollowupSettings?: (settings: FollowupSettings) => FollowupSettings | Promise<FollowupSettings>;
+  promoters?: (surveyId: number | null, ask: PromoterAsk[], offset: number, limit: number | null) => PromoterList | Promise<PromoterList>;
+  updatePromoter?: (responseId: number, update: PromoterUpdate) => PromoterRow | Promise<PromoterRow>;
 };
 
 /** Installs a fake `window.__TAURI_INTERNALS__` answering npsdesk's commands with the given handlers. */
@@ -154,6 +171,34 @@ export function installMockBackend(h: MockHandlers): void {
           break;
         case 'accounts':
           if (h.accounts) return h.accounts((args['surveyId'] as number | null | undefined) ?? null, args['query'] as NpsQuery);
+          break;
+        case 'import_accounts':
+          if (h.importAccounts) return h.importAccounts(String(args['path']));
+          break;
+        case 'followups':
+          if (h.followups) return h.followups((args['surveyId'] as number | null | undefined) ?? null, args['query'] as FollowupQuery);
+          break;
+        case 'update_followup':
+          if (h.updateFollowup) return h.updateFollowup(Number(args['id']), args['update'] as FollowupUpdate);
+          break;
+        case 'followup_settings':
+          if (h.followupSettings) return h.followupSettings();
+          break;
+        case 'set_followup_settings':
+          if (h.setFollowupSettings) return h.setFollowupSettings(args['settings'] as FollowupSettings);
+          break;
+        case 'promoters':
+          if (h.promoters) {
+            return h.promoters(
+              (args['surveyId'] as number | null | undefined) ?? null,
+              (args['ask'] as PromoterAsk[] | undefined) ?? [],
+              Number(args['offset'] ?? 0),
+              (args['limit'] as number | null | undefined) ?? null,
+            );
+          }
+          break;
+        case 'update_promoter':
+          if (h.updatePromoter) return h.updatePromoter(Number(args['responseId']), args['update'] as PromoterUpdate);
           break;
         case 'rules_text':
           if (h.rulesText) return h.rulesText();

@@ -95,6 +95,21 @@ export async function pickRulesFile(): Promise<string | null> {
   }
 }
 
+/** The open-file dialog for an accounts file (CSV from the CRM); `null` when cancelled. */
+export async function pickAccountsFile(): Promise<string | null> {
+  try {
+    const chosen = await open({
+      title: 'Import accounts (id, name, renewal date, ARR, owner)',
+      multiple: false,
+      directory: false,
+      filters: [{ name: 'Accounts file (CSV)', extensions: ['csv'] }],
+    });
+    return Array.isArray(chosen) ? (chosen[0] ?? null) : chosen;
+  } catch (reason) {
+    throw AppError.from(reason);
+  }
+}
+
 /** The save-file dialog for exporting a rule set; `null` when cancelled. */
 export async function pickRulesTarget(suggested: string): Promise<string | null> {
   try {

@@ -2,6 +2,7 @@
 export * from './types';
 export { AppError, errorTitle } from './errors';
 export { inspectFile, importWithMapping, cancelImport, recentWorkspaces, forgetWorkspace, createWorkspace, exportTable, writeExportFile } from './backend';
+export { importAccounts, followups, updateFollowup, followupSettings, setFollowupSettings, promoters, updatePromoter } from './backend';
 export { accounts, comments, previewRules, rulesText, readRulesFile, writeRulesFile } from './backend';
 export { startup, dashboard, importFiles, openWorkspace, nps, columnValues, explain, themes, saveRules, ruleHistory } from './backend';
 export {
@@ -9,6 +10,7 @@ export {
   onFileDrop,
   pickExportFiles,
   pickRulesFile,
+  pickAccountsFile,
   pickWorkspaceFile,
   pickNewWorkspace,
   pickTableTarget,

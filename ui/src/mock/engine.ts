@@ -2,7 +2,9 @@
 // `column_values` and `explain` honestly: every figure is computed from the rows (same formulas as the Rust
 // side: adjusted-Wald intervals, two-sample z tests), nothing is typed in. Never in the production build.
 import type {
+  AccountInfo,
   AccountRow,
+  WeightedNps,
   AccountsAnswer,
   RiskReason,
   Band,
@@ -697,8 +699,27 @@ export function computePreview(rows: Row[], q: NpsQuery, text: string, e: Commen
   };
 }
 
-/** `accounts`: account health over the rows that pass the query (the Rust rules: see analytics/accounts.rs). */
-export function computeAccounts(all: Row[], q: NpsQuery): AccountsAnswer {
+/** `WeightedNps::over_accounts`: weighted mean of per-account NPS (proportions) with a cluster-robust interval. */
+export function overAccounts(accounts: Array<[number, number]>): WeightedNps | null {
+  const used = accounts.filter(([, w]) => w > 0 && Number.isFinite(w));
+  const k = used.length;
+  const sw = used.reduce((a, [, w]) => a + w, 0);
+  if (k === 0 || sw <= 0) return null;
+  const m = used.reduce((a, [x, w]) => a + x * w, 0) / sw;
+  let ci95: [number, number] | null = null;
+  if (k >= 2) {
+    const ss = used.reduce((a, [x, w]) => a + w * w * (x - m) * (x - m), 0);
+    const se = Math.sqrt((k / (k - 1)) * ss) / sw;
+    ci95 = [Math.max(-1, m - Z95 * se) * 100, Math.min(1, m + Z95 * se) * 100];
+  }
+  return { nps: m * 100, ci95, units: k };
+}
+
+/**
+ * `accounts`: account health over the rows that pass the query (the Rust rules: see analytics/accounts.rs),
+ * with what the accounts file says about each (`info`: by id or name) and the three weightings of the NPS.
+ */
+export function computeAccounts(all: Row[], q: NpsQuery, info: (account: string) => AccountInfo | undefined = () => undefined): AccountsAnswer {
   const rows = all
     .map((r, i) => ({ r, i }))
     .filter(({ r }) => passes(r, q))
@@ -741,8 +762,28 @@ export function computeAccounts(all: Row[], q: NpsQuery): AccountsAnswer {
       reasons,
       history: scores.slice(-12),
       last_comment: commented.at(-1)?.comment ?? null,
+      name: info(account)?.name ?? null,
+      renewal_date: info(account)?.renewal_date ?? null,
+      arr: info(account)?.arr ?? null,
+      owner: info(account)?.owner ?? null,
     };
   });
   accounts.sort((a, b) => Number(b.at_risk) - Number(a.at_risk) || (b.latest_at ?? '').localeCompare(a.latest_at ?? '') || a.account.localeCompare(b.account));
-  return { column: ACCOUNT, accounts, at_risk: accounts.filter((a) => a.at_risk).length, without_account: without };
+  const withArr = accounts.filter((a) => a.arr !== null);
+  const answered = tally(rows.map(({ r }) => r.score));
+  const share = (a: AccountRow) => (a.promoters - a.detractors) / a.n;
+  return {
+    column: ACCOUNT,
+    accounts,
+    at_risk: accounts.filter((a) => a.at_risk).length,
+    without_account: without,
+    arr_total: withArr.length > 0 ? withArr.reduce((s, a) => s + a.arr!, 0) : null,
+    revenue_at_risk: withArr.length > 0 ? withArr.filter((a) => a.at_risk).reduce((s, a) => s + a.arr!, 0) : null,
+    matched_accounts: accounts.filter((a) => info(a.account) !== undefined).length,
+    weightings: {
+      respondent: nOf(answered) > 0 ? { nps: npsOf(answered), ci95: adjustedWald(answered, Z95), units: nOf(answered) } : null,
+      account: overAccounts(accounts.filter((a) => a.n > 0).map((a) => [share(a), 1])),
+      arr: overAccounts(accounts.filter((a) => a.n > 0 && a.arr !== null).map((a) => [share(a), a.arr!])),
+    },
+  };
 }

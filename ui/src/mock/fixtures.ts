@@ -10,6 +10,7 @@ import type {
 } from '../api';
 import { computeAccounts, computeColumnValues, computeExplain, computeNps, computePreview, mockQuery, mockRows, MockRuleStore } from './engine';
 import type { MockHandlers } from '../api/devMock';
+import { MockLoop } from './followups';
 
 /** The dashboard's quarterly report, computed from the mocked rows (whose quarters have `QUARTER_COUNTS`). */
 export function byQuarter(): NpsReport {
@@ -188,17 +189,54 @@ export function qualtricsReport(overrides: Partial<ImportReport> = {}): ImportRe
   });
 }
 
-/** `nps`, `column_values`, `explain` and the themes commands answered from the mocked survey's rows (see engine.ts). */
-export function analyticsHandlers(): Pick<
+/** The follow-up queue, promoter asks, accounts file and follow-up settings of one mocked workspace (see followups.ts). */
+export function loopHandlers(
+  loop: MockLoop = new MockLoop(),
+): Pick<MockHandlers, 'followups' | 'updateFollowup' | 'followupSettings' | 'setFollowupSettings' | 'promoters' | 'updatePromoter' | 'importAccounts'> {
+  return {
+    followups: (_id, query) => loop.followups(query),
+    updateFollowup: (id, update) => loop.update(id, update),
+    followupSettings: () => ({ ...loop.settings }),
+    setFollowupSettings: (s) => loop.setSettings(s),
+    promoters: (_id, ask, offset, limit) => loop.promoters(ask, offset, limit),
+    updatePromoter: (id, update) => loop.updatePromoter(id, update),
+    importAccounts: (path) => loop.importAccounts(path),
+  };
+}
+
+/**
+ * `nps`, `column_values`, `explain`, the themes commands and accounts answered from the mocked survey's rows
+ * (see engine.ts), and the follow-up commands over `loop` (its accounts file feeds `accounts` too).
+ */
+export function analyticsHandlers(
+  loop: MockLoop = new MockLoop(),
+): Pick<
   MockHandlers,
-  'nps' | 'columnValues' | 'explain' | 'themes' | 'saveRules' | 'ruleHistory' | 'comments' | 'previewRules' | 'rulesText' | 'accounts'
+  | 'nps'
+  | 'columnValues'
+  | 'explain'
+  | 'themes'
+  | 'saveRules'
+  | 'ruleHistory'
+  | 'comments'
+  | 'previewRules'
+  | 'rulesText'
+  | 'accounts'
+  | 'followups'
+  | 'updateFollowup'
+  | 'followupSettings'
+  | 'setFollowupSettings'
+  | 'promoters'
+  | 'updatePromoter'
+  | 'importAccounts'
 > {
   const rules = new MockRuleStore();
   return {
+    ...loopHandlers(loop),
     comments: (_id, query, explorer, text) => rules.comments(mockRows(), query, explorer, text),
     previewRules: (_id, query, text, explorer) => computePreview(mockRows(), query, text, explorer),
     rulesText: () => rules.text(),
-    accounts: (_id, query) => computeAccounts(mockRows(), query),
+    accounts: (_id, query) => computeAccounts(mockRows(), query, (a) => loop.info(a)),
     themes: (_id, query, text) => rules.themes(mockRows(), query, text),
     saveRules: (text, note) => rules.save(text, note),
     ruleHistory: () => rules.history(),

@@ -2,6 +2,8 @@
 import { emitDrag, emitProgress, installMockBackend } from '../api/devMock';
 import { echarts } from '../charts/echarts';
 import type { AppState } from '../lib/appState.svelte';
+import { settings } from '../lib/settings.svelte';
+import { MockLoop } from './followups';
 import type { ImportReport } from '../api';
 import { PLAN, REGION } from './engine';
 import { genericInspection, recodedInspection } from '../lib/mappingFixtures';
@@ -30,6 +32,12 @@ export const SCENARIOS = [
   'left-empty',
   'mapping',
   'mapping-scale',
+  'followups',
+  'followups-overdue',
+  'followups-dark',
+  'promoters',
+  'accounts-arr',
+  'accounts-none',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -52,6 +60,28 @@ async function slowImport(paths: string[], stopAt = 1): Promise<ImportReport[]> 
     if (f >= stopAt && stopAt < 1) return never();
   }
   return [importReport({ file })];
+}
+
+/** Waits for an element of the window (the dashboard renders after the mocked startup). */
+async function element<T extends HTMLElement = HTMLElement>(selector: string, tries = 100): Promise<T | null> {
+  for (let i = 0; i < tries; i++) {
+    const el = document.querySelector<T>(selector);
+    if (el) return el;
+    await sleep(50);
+  }
+  return null;
+}
+
+/** Ctrl+<key> as the user presses it (the window listens on `window`). */
+function press(key: string): void {
+  window.dispatchEvent(new KeyboardEvent('keydown', { key, ctrlKey: true, bubbles: true }));
+}
+
+/** The Follow-ups tab (Ctrl+5) once the dashboard is there. */
+async function openFollowups(): Promise<void> {
+  await element('[data-testid=tab-followups]');
+  press('5');
+  await element('[data-testid=followup-table] tr[data-followup-id]');
 }
 
 export function runScenario(s: Scenario, app: AppState): { afterMount: () => Promise<void> } {
@@ -236,6 +266,45 @@ export function runScenario(s: Scenario, app: AppState): { afterMount: () => Pro
         }
       };
       break;
+    case 'followups':
+    case 'followups-dark':
+      if (s === 'followups-dark') {
+        settings.save({ ...settings.value, appearance: 'dark' });
+      }
+      installMockBackend(base);
+      afterMount = async () => {
+        await openFollowups();
+        // An item with a log and an account: the panel beside the list shows every part.
+        const rows = [...document.querySelectorAll<HTMLElement>('[data-testid=followup-table] tr[data-followup-id]')];
+        (rows.find((r) => r.querySelector('.acct')) ?? rows[0])?.click();
+      };
+      break;
+    case 'followups-overdue':
+      installMockBackend(base);
+      afterMount = async () => {
+        await openFollowups();
+        (await element('[data-testid=count-overdue]'))?.click();
+      };
+      break;
+    case 'promoters':
+      installMockBackend(base);
+      afterMount = async () => {
+        await element('[data-testid=tab-followups]');
+        press('5');
+        (await element('[data-testid=followups-mode-promoters]'))?.click();
+      };
+      break;
+    case 'accounts-arr':
+    case 'accounts-none': {
+      // accounts-none: a workspace without an accounts file yet (the Import accounts… button fills it).
+      const loop = new MockLoop({ accounts: s === 'accounts-arr' });
+      installMockBackend({ ...base, ...analyticsHandlers(loop), pickFiles: () => ['/home/dana/Documents/CRM/accounts-2026-10.csv'] });
+      afterMount = async () => {
+        await element('[data-testid=tab-accounts]');
+        press('4');
+      };
+      break;
+    }
     case 'startup-import':
       installMockBackend({
         ...base,

@@ -32,4 +32,12 @@ history: Array<number>,
 /**
  * The text of the account's latest non-empty comment (when the survey has a comment column).
  */
-last_comment: string | null, };
+last_comment: string | null, 
+/**
+ * From the accounts file (`npsdesk accounts import`), matched by id or name.
+ */
+name: string | null, 
+/**
+ * `YYYY-MM-DD`.
+ */
+renewal_date: string | null, arr: number | null, owner: string | null, };
