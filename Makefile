@@ -183,7 +183,7 @@ BENCH_ARGS ?=
 bench:
 	python3 bench/run.py --cache $(BENCH_CACHE) $(BENCH_ARGS)
 
-# The full kill -9 runs (100 trials of import and of rules save) and the 1 GB single line.
+# The full kill -9 runs (100 trials of import, of rules save and of a follow-up edit) and the 1 GB single line.
 reliability:
 	NPSDESK_KILL_TRIALS=100 cargo test -p npsdesk-cli --test crash -- --nocapture
 	NPSDESK_LONG_LINE_MB=1024 cargo test -p npsdesk-cli --test broken -- --nocapture

@@ -165,7 +165,7 @@ pub fn followups(ws: &mut Workspace, args: FollowupsArgs) -> Result<ExitCode> {
                     sla_business_days: sla_days.unwrap_or(s.sla_business_days),
                     include_passives: passives.unwrap_or(s.include_passives),
                 };
-                s = ws.set_followup_settings(s, now)?;
+                s = ws.set_followup_settings(s)?;
             }
             println!(
                 "SLA: {} business day(s) from the import; passives get follow-ups: {}",

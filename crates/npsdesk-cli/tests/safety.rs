@@ -84,8 +84,11 @@ fn check_reports_and_backup_copies_the_same_data() {
     // copy is checked (the original is kept for the rest of the test).
     let damaged = dir.path().join("damaged.npsdesk");
     let mut bytes = std::fs::read(&copy).unwrap();
-    let page = 4096.max(bytes.len() / 4 / 4096 * 4096);
-    bytes[page..page + 4096].iter_mut().enumerate().for_each(|(i, b)| *b = (i * 7) as u8);
+    // A whole 16 KiB page (the workspace's page size) in the middle of the file: the response table's pages
+    // hold most of it, so the damage lands in data whatever the schema's other (small) tables are.
+    const PAGE: usize = 16 * 1024;
+    let page = PAGE.max(bytes.len() / 2 / PAGE * PAGE);
+    bytes[page..page + PAGE].iter_mut().enumerate().for_each(|(i, b)| *b = (i * 7) as u8);
     std::fs::write(&damaged, bytes).unwrap();
     let out = npsdesk(&damaged, &["check"]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));

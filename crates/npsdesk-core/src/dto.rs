@@ -388,10 +388,6 @@ pub struct ImportReport {
     /// Excel damage found per column (also summarised in `warnings`).
     #[serde(default)]
     pub column_warnings: Vec<ColumnWarning>,
-    /// Follow-up items this import made and removed (absent in reports of older versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub followups: Option<crate::followup::FollowupSync>,
 }
 
 /// A problem found in one column of an import (e.g. Excel turned `6-25` into `25-Jun`).

@@ -134,16 +134,6 @@ impl FollowupSettings {
     }
 }
 
-/// What an import (or a settings change) did to a survey's follow-up items.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct FollowupSync {
-    /// Items made for responses newly in the follow-up range.
-    pub created: u32,
-    /// Untouched items whose response left the range.
-    pub removed: u32,
-}
-
 /// One entry of an item's log: a note, or a change of status, owner, due date or outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -190,7 +180,7 @@ pub struct FollowupEvent {
     pub text: String,
 }
 
-/// One follow-up item: a response whose score was in the follow-up range when it was imported.
+/// One follow-up item: a response whose score is in the follow-up range, or one someone has worked on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct FollowupItem {
@@ -220,7 +210,7 @@ pub struct FollowupItem {
     pub due: String,
     /// Still open after its due date.
     pub overdue: bool,
-    /// Local time the item was made (its import), `YYYY-MM-DDTHH:MM:SS`.
+    /// Local time the item was made (the import of its response), `YYYY-MM-DDTHH:MM:SS`.
     pub created_at: String,
     /// When it first left "open".
     pub first_contact_at: Option<String>,

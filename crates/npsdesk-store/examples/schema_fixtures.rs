@@ -121,13 +121,13 @@ fn write(version: usize, path: &Path) -> rusqlite::Result<()> {
     if version >= 5 {
         // Respondent 1002 (a 3) has a worked follow-up; 1001 (a 9) was asked for a testimonial.
         c.execute_batch(
-            "INSERT INTO followup (id, response_id, survey_id, created_at, score_at_creation, status, owner, due,
+            "INSERT INTO followup (response_id, survey_id, created_at, score_at_creation, status, owner, due,
                                    outcome, first_contact_at)
-                 VALUES (1, 2, 1, '2025-04-01T09:00:00', 3, 'contacted', 'Dana', '2025-04-03', NULL,
+                 VALUES (2, 1, '2025-04-01T09:00:00', 3, 'contacted', 'Dana', '2025-04-03', NULL,
                          '2025-04-02T10:30:00');
              INSERT INTO followup_event (followup_id, at, kind, text) VALUES
-                 (1, '2025-04-02T10:30:00', 'status', 'open → contacted'),
-                 (1, '2025-04-02T10:31:00', 'note', 'Called: pricing worry, sent the annual plan');
+                 (2, '2025-04-02T10:30:00', 'status', 'open → contacted'),
+                 (2, '2025-04-02T10:31:00', 'note', 'Called: pricing worry, sent the annual plan');
              INSERT INTO promoter_ask (response_id, ask, owner, note, updated_at)
                  VALUES (1, 'agreed', 'Sam', 'Case study in May', '2025-04-05T12:00:00');
              INSERT INTO account_info (id, name, renewal_date, arr, owner, imported_at)

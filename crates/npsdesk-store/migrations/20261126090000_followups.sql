@@ -1,6 +1,6 @@
 -- Closing the loop (issue 8): follow-up work on detractors (and optionally passives), promoter asks, and the
 -- accounts file. This is the only data in a workspace a person types by hand, so it is never derived again:
--- re-imports keep it (see store/followups.rs for the sync rules).
+-- re-imports keep it (see store/followups.rs).
 
 -- One row: how items are made.
 CREATE TABLE followup_setting (
@@ -10,13 +10,14 @@ CREATE TABLE followup_setting (
 );
 INSERT INTO followup_setting (id) VALUES (1);
 
--- One item per response whose score was in the follow-up range when an import (or a settings change) saw it.
--- The response row is stable across waves (a re-import updates it in place), so the item follows it.
+-- The follow-up items a person has worked on. An item is a response whose score is in the follow-up range
+-- (0–6, or 0–8 with passives); it gets a row here the first time someone changes it (status, owner, due date,
+-- outcome or a note), so an import writes nothing here and an untouched item needs no row. The item's id is its
+-- response's id, which a re-import keeps (the response row is updated in place).
 CREATE TABLE followup (
-    id                INTEGER PRIMARY KEY,
-    response_id       INTEGER NOT NULL UNIQUE REFERENCES response (id) ON DELETE CASCADE,
+    response_id       INTEGER PRIMARY KEY REFERENCES response (id) ON DELETE CASCADE,
     survey_id         INTEGER NOT NULL REFERENCES survey (id) ON DELETE CASCADE,
-    -- Local time `YYYY-MM-DDTHH:MM:SS`.
+    -- Local time `YYYY-MM-DDTHH:MM:SS` the item was made (the import of its response).
     created_at        TEXT    NOT NULL,
     score_at_creation INTEGER NOT NULL CHECK (score_at_creation BETWEEN 0 AND 10),
     status            TEXT    NOT NULL DEFAULT 'open'
@@ -28,10 +29,10 @@ CREATE TABLE followup (
     first_contact_at  TEXT
 );
 
--- The log of an item: notes and every change. An item with no event is "untouched".
+-- The log of a worked item: notes and every change.
 CREATE TABLE followup_event (
     id          INTEGER PRIMARY KEY,
-    followup_id INTEGER NOT NULL REFERENCES followup (id) ON DELETE CASCADE,
+    followup_id INTEGER NOT NULL REFERENCES followup (response_id) ON DELETE CASCADE,
     at          TEXT    NOT NULL,
     kind        TEXT    NOT NULL CHECK (kind IN ('note', 'status', 'owner', 'due', 'outcome')),
     text        TEXT    NOT NULL

@@ -1,22 +1,25 @@
 //! Follow-up work kept in the workspace: the detractor (and optionally passive) queue and promoter asks.
 //!
-//! Items are made by [`sync_followups`], which runs inside every import's transaction (and when the
-//! settings change), so a workspace never holds a wave without its items:
+//! An item is a response of the survey whose current score is in the follow-up range (0–6, or 0–8 with
+//! passives), or a response someone has already worked on. Its id is the response's id. Items are not written
+//! at import: an untouched item is read from its response (made at the time of the import that wrote the
+//! response, due [`add_business_days`] later by the workspace's SLA), and it gets a `followup` row the first
+//! time a person changes it ([`Workspace::update_followup`], one transaction that also appends to its log).
+//! So, with no work at import time (an earlier design that wrote every item in the import's transaction cost
+//! 3.5 s of a 1M-row import):
 //!
-//! - a response of the survey whose current score is in the range (0–6, or 0–8 with passives) and has no
-//!   item gets one: created now, due [`add_business_days`] after today by the workspace's SLA;
-//! - an item whose response has left the range (a later wave, or passives switched off) disappears when it
-//!   is untouched (open, no owner, nothing in its log); a worked item stays and reads "score changed";
-//! - nothing else is touched, so a re-import of the same file (or a new wave) keeps every status and note.
-//!
-//! Every change made by a person ([`Workspace::update_followup`]) is one transaction that also appends to
-//! the item's log, which is how "untouched" is known.
+//! - a re-import of the same file, or a new wave, keeps every status, owner and note (the rows are keyed by
+//!   the response, which a re-import updates in place);
+//! - when a later wave (or switching passives off) moves a respondent out of the range, an untouched item is
+//!   no longer an item, and a worked one stays and reads "score changed" (its score when first worked on is
+//!   kept);
+//! - a later wave that replaces an untouched response restarts its clock (made at that import).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use npsdesk_core::{
     add_business_days, FollowupCounts, FollowupEvent, FollowupEventKind, FollowupItem, FollowupList, FollowupQuery,
-    FollowupSettings, FollowupSort, FollowupStatus, FollowupSync, FollowupUpdate, PromoterAsk, PromoterCounts,
-    PromoterList, PromoterRow, PromoterUpdate,
+    FollowupSettings, FollowupSort, FollowupStatus, FollowupUpdate, PromoterAsk, PromoterCounts, PromoterList,
+    PromoterRow, PromoterUpdate,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -41,53 +44,16 @@ pub(crate) fn settings(conn: &Connection) -> Result<FollowupSettings> {
     })?)
 }
 
-/// Which responses a sync looks at.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum SyncScope {
-    /// Every response of the survey (a settings change, an upgraded workspace).
-    All,
-    /// The responses an import wrote (inserted or replaced: their `import_id` is this import's); the others
-    /// were synced by the import that wrote them. A survey the import created has no items yet, so nothing
-    /// is looked up or removed.
-    Import { import_id: i64, new_survey: bool },
+/// `import.imported_at` (UTC, as SQLite's `datetime('now')` writes it) as local time.
+fn import_time_local(utc: &str) -> Option<NaiveDateTime> {
+    let t = NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M:%S").ok()?;
+    Some(t.and_utc().with_timezone(&chrono::Local).naive_local())
 }
 
-/// Makes and removes the items of `survey_id` as the module documentation says. Runs on the caller's
-/// transaction.
-pub(crate) fn sync_followups(
-    conn: &Connection,
-    survey_id: i64,
-    scope: SyncScope,
-    now: NaiveDateTime,
-) -> Result<FollowupSync> {
-    let s = settings(conn)?;
-    let max = s.max_score();
-    let due = add_business_days(now.date(), s.sla_business_days).format("%Y-%m-%d").to_string();
-    let (import_id, fresh) = match scope {
-        SyncScope::All => (None, false),
-        SyncScope::Import { import_id, new_survey } => (Some(import_id), new_survey),
-    };
-    let created = conn.execute(
-        "INSERT INTO followup (response_id, survey_id, created_at, score_at_creation, due)
-         SELECT r.id, r.survey_id, ?2, r.score, ?3 FROM response r
-         WHERE r.survey_id = ?1 AND r.score <= ?4 AND (?5 IS NULL OR r.import_id = ?5)
-           AND (?6 OR NOT EXISTS (SELECT 1 FROM followup f WHERE f.response_id = r.id))",
-        params![survey_id, local_time(now), due, max, import_id, fresh],
-    )?;
-    let removed = if fresh {
-        0
-    } else {
-        conn.execute(
-            "DELETE FROM followup
-             WHERE response_id IN (SELECT r.id FROM response r
-                                   WHERE r.survey_id = ?1 AND (?3 IS NULL OR r.import_id = ?3)
-                                     AND (r.score IS NULL OR r.score > ?2))
-               AND status = 'open' AND owner IS NULL AND outcome IS NULL
-               AND NOT EXISTS (SELECT 1 FROM followup_event e WHERE e.followup_id = followup.id)",
-            params![survey_id, max, import_id],
-        )?
-    };
-    Ok(FollowupSync { created: created as u32, removed: removed as u32 })
+/// When an untouched item was made (its response's import, local time) and when it is due.
+fn made_and_due(imported_at: Option<&str>, sla: u32) -> (String, String) {
+    let made = imported_at.and_then(import_time_local).unwrap_or_else(|| chrono::Local::now().naive_local());
+    (local_time(made), add_business_days(made.date(), sla).format("%Y-%m-%d").to_string())
 }
 
 /// How to read the account cell of a survey's responses.
@@ -144,9 +110,9 @@ impl Workspace {
         settings(self.conn())
     }
 
-    /// Saves the settings and re-syncs every survey's items in the same transaction (so switching passives
-    /// on makes their items at once, and off removes the untouched ones).
-    pub fn set_followup_settings(&mut self, s: FollowupSettings, now: NaiveDateTime) -> Result<FollowupSettings> {
+    /// Saves the settings. Items are read through them, so switching passives on lists their items at once
+    /// and switching it off drops the untouched ones (worked ones stay); a new SLA applies to untouched items.
+    pub fn set_followup_settings(&mut self, s: FollowupSettings) -> Result<FollowupSettings> {
         if s.sla_business_days > FollowupSettings::MAX_SLA {
             return Err(invalid(format!(
                 "the follow-up SLA is 0 to {} business days, not {}",
@@ -154,74 +120,87 @@ impl Workspace {
                 s.sla_business_days
             )));
         }
-        let path = self.path.clone();
-        let run = |conn: &mut Connection| -> Result<()> {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            tx.execute(
+        self.conn()
+            .execute(
                 "UPDATE followup_setting SET sla_business_days = ?1, include_passives = ?2 WHERE id = 1",
                 params![s.sla_business_days, s.include_passives],
-            )?;
-            let surveys: Vec<i64> =
-                tx.prepare("SELECT id FROM survey")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-            for id in surveys {
-                sync_followups(&tx, id, SyncScope::All, now)?;
-            }
-            tx.commit()?;
-            Ok(())
-        };
-        run(&mut self.conn).map_err(|e| crate::classify_store(e, path.as_deref()))?;
+            )
+            .map_err(|e| crate::classify_store(e.into(), self.path()))?;
         self.followup_settings()
     }
 
-    /// Every item of the survey joined with its response, in no particular order (the log not read yet).
+    /// Every item of the survey (or the one of response `only`) with its response, in no particular order
+    /// (the log not read yet): responses in the range, and responses with a `followup` row whatever their score.
     fn followup_rows(&self, survey_id: i64, only: Option<i64>, today: NaiveDate) -> Result<Vec<Row>> {
         let cells = AccountCells::of(self, survey_id)?;
         let book = AccountBook::load(self)?;
+        let s = settings(self.conn())?;
         let today = today_string(today);
+        // One scan of the survey's responses, a primary-key probe of `followup` and `import` each.
         let mut stmt = self.conn().prepare_cached(
-            "SELECT f.id, f.response_id, r.respondent_key, r.score, f.score_at_creation, r.comment, r.responded_at,
-                    f.status, f.owner, f.due, f.created_at, f.first_contact_at, f.outcome, r.cells
-             FROM followup f JOIN response r ON r.id = f.response_id
-             WHERE f.survey_id = ?1 AND (?2 IS NULL OR f.id = ?2)",
+            "SELECT r.id, r.respondent_key, r.score, f.score_at_creation, r.comment, r.responded_at,
+                    f.status, f.owner, f.due, f.created_at, f.first_contact_at, f.outcome, r.cells, i.imported_at,
+                    f.response_id IS NOT NULL
+             FROM response r
+             LEFT JOIN followup f ON f.response_id = r.id
+             LEFT JOIN import i ON i.id = r.import_id
+             WHERE r.survey_id = ?1 AND (?2 IS NULL OR r.id = ?2)
+               AND (r.score <= ?3 OR f.response_id IS NOT NULL)",
         )?;
-        let mut rows = stmt.query(params![survey_id, only])?;
+        let mut rows = stmt.query(params![survey_id, only, s.max_score()])?;
         let mut out = Vec::new();
+        // Untouched items of one import share their times: worked out once per import, not per item.
+        let mut times: std::collections::HashMap<Option<String>, (String, String)> = Default::default();
         while let Some(r) = rows.next()? {
-            let key: String = r.get(2)?;
-            let blob: &[u8] = match r.get_ref(13)? {
+            let key: String = r.get(1)?;
+            let blob: &[u8] = match r.get_ref(12)? {
                 rusqlite::types::ValueRef::Blob(b) => b,
                 _ => &[],
             };
             let account = cells.read(blob, &key);
-            let status_text: String = r.get(7)?;
-            let status = FollowupStatus::parse(&status_text).unwrap_or(FollowupStatus::Open);
-            let score: Option<u8> = r.get(3)?;
-            let score_at_creation: u8 = r.get(4)?;
-            let due: String = r.get(9)?;
-            let created_at: String = r.get(10)?;
-            let first_contact_at: Option<String> = r.get(11)?;
+            let worked: bool = r.get(14)?;
+            let score: Option<u8> = r.get(2)?;
+            let (status, owner, due, created_at, first_contact_at, outcome, score_at_creation) = if worked {
+                let status_text: String = r.get(6)?;
+                (
+                    FollowupStatus::parse(&status_text).unwrap_or(FollowupStatus::Open),
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, String>(8)?,
+                    r.get::<_, String>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                    r.get::<_, Option<String>>(11)?,
+                    r.get::<_, u8>(3)?,
+                )
+            } else {
+                let imported_at: Option<String> = r.get(13)?;
+                let (made, due) = times
+                    .entry(imported_at)
+                    .or_insert_with_key(|at| made_and_due(at.as_deref(), s.sla_business_days))
+                    .clone();
+                (FollowupStatus::Open, None, due, made, None, None, score.unwrap_or(0))
+            };
             out.push(Row {
                 created: parse_local(&created_at),
                 first_contact: first_contact_at.as_deref().and_then(parse_local),
                 item: FollowupItem {
                     id: r.get(0)?,
-                    response_id: r.get(1)?,
+                    response_id: r.get(0)?,
                     respondent_id: key,
                     arr: account.as_deref().and_then(|a| book.find(a)).and_then(|i| i.arr),
                     account,
                     score,
                     score_at_creation,
                     score_changed: score != Some(score_at_creation),
-                    comment: r.get(5)?,
-                    responded_at: iso_ts(r.get(6)?),
+                    comment: r.get(4)?,
+                    responded_at: iso_ts(r.get(5)?),
                     status,
                     next: status.next(),
-                    owner: r.get(8)?,
+                    owner,
                     overdue: status.is_waiting() && due < today,
                     due,
                     created_at,
                     first_contact_at,
-                    outcome: r.get(12)?,
+                    outcome,
                     notes: Vec::new(),
                     events: Vec::new(),
                 },
@@ -317,11 +296,11 @@ impl Workspace {
         })
     }
 
-    /// One item with its log.
+    /// One item with its log (`id` is its response's id).
     pub fn followup(&self, id: i64, today: NaiveDate) -> Result<FollowupItem> {
         let survey_id: i64 = self
             .conn()
-            .query_row("SELECT survey_id FROM followup WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT survey_id FROM response WHERE id = ?1", [id], |r| r.get(0))
             .optional()?
             .ok_or(StoreError::NoFollowup(id))?;
         let mut item = self.followup_rows(survey_id, Some(id), today)?.pop().ok_or(StoreError::NoFollowup(id))?.item;
@@ -361,11 +340,19 @@ impl Workspace {
         };
         let at = local_time(now);
         let path = self.path.clone();
+        // The item as it reads now (an untouched one has no row yet): its row is written with these values.
+        let before = self.followup(id, now.date())?;
         let run = |conn: &mut Connection| -> Result<()> {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT INTO followup (response_id, survey_id, created_at, score_at_creation, due)
+                 SELECT r.id, r.survey_id, ?2, ?3, ?4 FROM response r WHERE r.id = ?1
+                 ON CONFLICT (response_id) DO NOTHING",
+                params![id, before.created_at, before.score_at_creation, before.due],
+            )?;
             let current: Option<Current> = tx
                 .query_row(
-                    "SELECT status, owner, due, outcome, first_contact_at FROM followup WHERE id = ?1",
+                    "SELECT status, owner, due, outcome, first_contact_at FROM followup WHERE response_id = ?1",
                     [id],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
                 )
@@ -391,7 +378,7 @@ impl Workspace {
                 }
                 let first = if from == FollowupStatus::Open && first_contact.is_none() { Some(&at) } else { None };
                 tx.execute(
-                    "UPDATE followup SET status = ?2, first_contact_at = coalesce(first_contact_at, ?3) WHERE id = ?1",
+                    "UPDATE followup SET status = ?2, first_contact_at = coalesce(first_contact_at, ?3) WHERE response_id = ?1",
                     params![id, to.as_str(), first],
                 )?;
                 log(FollowupEventKind::Status, &format!("{} → {}", from.label(), to.label()))?;
@@ -399,18 +386,21 @@ impl Workspace {
             if let Some(o) =
                 owner.filter(|o| Some(*o) != old_owner.as_deref() && !(o.is_empty() && old_owner.is_none()))
             {
-                tx.execute("UPDATE followup SET owner = ?2 WHERE id = ?1", params![id, (!o.is_empty()).then_some(o)])?;
+                tx.execute(
+                    "UPDATE followup SET owner = ?2 WHERE response_id = ?1",
+                    params![id, (!o.is_empty()).then_some(o)],
+                )?;
                 log(FollowupEventKind::Owner, if o.is_empty() { "owner cleared" } else { o })?;
             }
             if let Some(d) = due.as_deref().filter(|d| *d != old_due) {
-                tx.execute("UPDATE followup SET due = ?2 WHERE id = ?1", params![id, d])?;
+                tx.execute("UPDATE followup SET due = ?2 WHERE response_id = ?1", params![id, d])?;
                 log(FollowupEventKind::Due, &format!("due {old_due} → {d}"))?;
             }
             if let Some(o) =
                 outcome.filter(|o| Some(*o) != old_outcome.as_deref() && !(o.is_empty() && old_outcome.is_none()))
             {
                 tx.execute(
-                    "UPDATE followup SET outcome = ?2 WHERE id = ?1",
+                    "UPDATE followup SET outcome = ?2 WHERE response_id = ?1",
                     params![id, (!o.is_empty()).then_some(o)],
                 )?;
                 log(FollowupEventKind::Outcome, if o.is_empty() { "outcome cleared" } else { o })?;

@@ -424,9 +424,6 @@ impl Workspace {
                 insert.execute(params![survey_id, code, value])?;
             }
         }
-        // In the same transaction as the rows: a wave never lands without its follow-up items.
-        let scope = crate::followups::SyncScope::Import { import_id, new_survey: created };
-        let followups = crate::followups::sync_followups(&tx, survey_id, scope, chrono::Local::now().naive_local())?;
         let (dropped_test, dropped_unfinished) = reader.dropped();
         let report = ImportReport {
             file: file.clone(),
@@ -467,7 +464,6 @@ impl Workspace {
                 .into_iter()
                 .map(|(column, message)| ColumnWarning { column, message })
                 .collect(),
-            followups: Some(followups),
         };
         tx.execute(
             "UPDATE import SET encoding = ?2, rows_read = ?3, new = ?4, updated = ?5, unchanged = ?6, skipped = ?7, report = ?8

@@ -36,9 +36,6 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/20261126090000_followups.sql"),
 ];
 
-/// The schema version that added follow-ups.
-const FOLLOWUPS_SCHEMA: i64 = 5;
-
 /// How long a writer waits for another process's write to finish before giving up with [`StoreError::Busy`].
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -161,20 +158,7 @@ impl Workspace {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::Sqlite(err),
             e => StoreError::Migration(e.to_string()),
         })?;
-        let mut ws = Workspace { conn, path };
-        // A workspace from before follow-ups (schema < 5) gets the items of its existing responses now, as
-        // an import would have made them, so the queue is not empty until the next wave.
-        if (1..FOLLOWUPS_SCHEMA).contains(&found) {
-            let now = chrono::Local::now().naive_local();
-            let tx = ws.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let surveys: Vec<i64> =
-                tx.prepare("SELECT id FROM survey")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-            for id in surveys {
-                followups::sync_followups(&tx, id, followups::SyncScope::All, now)?;
-            }
-            tx.commit()?;
-        }
-        Ok(ws)
+        Ok(Workspace { conn, path })
     }
 
     pub fn path(&self) -> Option<&Path> {

@@ -66,8 +66,7 @@ fn at(item: &npsdesk_core::FollowupItem, hours: i64) -> NaiveDateTime {
 fn detractors_get_items_due_after_the_sla_in_business_days() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = Workspace::open(&dir.path().join("w.npsdesk")).unwrap();
-    let report = import(&mut ws, &export(dir.path(), "w1.csv", WAVE_1));
-    assert_eq!(report.followups.map(|f| (f.created, f.removed)), Some((3, 0)));
+    import(&mut ws, &export(dir.path(), "w1.csv", WAVE_1));
     let items = all(&ws, today());
     let mut who: Vec<&str> = items.iter().map(|i| i.respondent_id.as_str()).collect();
     who.sort();
@@ -82,22 +81,29 @@ fn detractors_get_items_due_after_the_sla_in_business_days() {
     assert_eq!(r1.responded_at.as_deref(), Some("2025-03-01T09:05:00"));
     assert_eq!(r1.next, [FollowupStatus::Contacted, FollowupStatus::Resolved, FollowupStatus::WontFix]);
 
-    // A 3-day SLA applies to items made from then on.
-    ws.set_followup_settings(
-        FollowupSettings { sla_business_days: 3, include_passives: false },
-        Local::now().naive_local(),
-    )
-    .unwrap();
+    // Work on r1 fixes its due date; a 3-day SLA then applies to the untouched items.
+    let r1_id = r1.id;
+    let note = FollowupUpdate { note: Some("seen".into()), ..Default::default() };
+    ws.update_followup(r1_id, &note, Local::now().naive_local()).unwrap();
+    ws.set_followup_settings(FollowupSettings { sla_business_days: 3, include_passives: false }).unwrap();
     import(&mut ws, &export(dir.path(), "w2.csv", &[("r7", "Hooli", 4, "Meh")]));
-    let r7 = by_respondent(&all(&ws, today()), "r7").cloned().unwrap();
-    assert_eq!(r7.due, add_business_days(today(), 3).format("%Y-%m-%d").to_string());
+    let items = all(&ws, today());
+    let three = add_business_days(today(), 3).format("%Y-%m-%d").to_string();
+    assert_eq!(by_respondent(&items, "r7").unwrap().due, three);
+    assert_eq!(by_respondent(&items, "r2").unwrap().due, three);
+    assert_eq!(by_respondent(&items, "r1").unwrap().due, due, "a worked item keeps its due date");
     // An SLA beyond the bound is refused.
-    let e = ws.set_followup_settings(FollowupSettings { sla_business_days: 61, include_passives: false }, r7_now());
+    let e = ws.set_followup_settings(FollowupSettings { sla_business_days: 61, include_passives: false });
     assert!(matches!(e, Err(StoreError::InvalidInput(_))), "{e:?}");
+    // Nothing to follow up: a promoter's response is not an item.
+    let e = ws.update_followup(by_respondent_response(&ws, "r4"), &note, Local::now().naive_local());
+    assert!(matches!(e, Err(StoreError::NoFollowup(_))), "{e:?}");
 }
 
-fn r7_now() -> NaiveDateTime {
-    Local::now().naive_local()
+/// The response id of a promoter with a comment.
+fn by_respondent_response(ws: &Workspace, id: &str) -> i64 {
+    let p = ws.promoters(1, &[], 0, None).unwrap();
+    p.items.iter().find(|p| p.respondent_id == id).map(|p| p.response_id).unwrap()
 }
 
 #[test]
@@ -231,10 +237,15 @@ fn reimports_and_later_waves_keep_the_work() {
         )
         .unwrap();
 
-    // The same file again: nothing made, nothing removed, the work intact.
-    let again = import(&mut ws, &w1);
-    assert_eq!(again.followups.map(|f| (f.created, f.removed)), Some((0, 0)));
+    // The same file again: the same items, the work intact.
+    let before: Vec<_> = all(&ws, today());
+    import(&mut ws, &w1);
     assert_eq!(ws.followup(r1.id, today()).unwrap(), worked);
+    let mut again = all(&ws, today());
+    let mut before = before;
+    before.sort_by_key(|i| i.id);
+    again.sort_by_key(|i| i.id);
+    assert_eq!(again, before);
     drop(ws);
 
     // A later wave (reopened from the file): r1 (worked) and r2 (untouched) become promoters, r5 stays a
@@ -251,18 +262,20 @@ fn reimports_and_later_waves_keep_the_work() {
             ("r8", "Hooli", 5, ""),
         ],
     );
-    let report = import(&mut ws, &w2);
-    assert_eq!(report.followups.map(|f| (f.created, f.removed)), Some((1, 1)));
+    import(&mut ws, &w2);
     let items = all(&ws, today());
+    assert_eq!(items.len(), 3, "r1 (worked), r5, r8");
     let r1_now = by_respondent(&items, "r1").expect("a worked item stays");
     assert!(r1_now.score_changed && r1_now.score == Some(10) && r1_now.score_at_creation == 3);
     assert_eq!(r1_now.notes, worked.notes);
     assert_eq!(r1_now.owner.as_deref(), Some("Dana"));
     assert!(by_respondent(&items, "r2").is_none(), "an untouched item whose respondent left the range disappears");
     let r5 = by_respondent(&items, "r5").unwrap();
-    assert!(r5.score_changed && r5.score == Some(2), "0 → 2: still a detractor, the change is shown");
+    // 0 → 2, untouched: the item reads the new answer (and its clock restarts at this import); only worked
+    // items keep the score they were worked on with.
+    assert!(!r5.score_changed && r5.score == Some(2) && r5.score_at_creation == 2, "{r5:?}");
     assert!(by_respondent(&items, "r8").is_some());
-    assert_eq!(ws.followups(1, &FollowupQuery::default(), today()).unwrap().counts.score_changed, 2);
+    assert_eq!(ws.followups(1, &FollowupQuery::default(), today()).unwrap().counts.score_changed, 1);
     assert!(ws.check().unwrap().ok);
 }
 
@@ -271,13 +284,12 @@ fn passives_get_items_when_the_setting_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = Workspace::open(&dir.path().join("w.npsdesk")).unwrap();
     import(&mut ws, &export(dir.path(), "w1.csv", WAVE_1));
-    let now = Local::now().naive_local();
-    ws.set_followup_settings(FollowupSettings { sla_business_days: 2, include_passives: true }, now).unwrap();
+    ws.set_followup_settings(FollowupSettings { sla_business_days: 2, include_passives: true }).unwrap();
     let items = all(&ws, today());
     assert_eq!(items.len(), 4);
     assert_eq!(by_respondent(&items, "r3").unwrap().score, Some(7));
     // Off again: the untouched passive item goes, the detractors stay.
-    ws.set_followup_settings(FollowupSettings::default(), now).unwrap();
+    ws.set_followup_settings(FollowupSettings::default()).unwrap();
     let items = all(&ws, today());
     assert_eq!(items.len(), 3);
     assert!(by_respondent(&items, "r3").is_none());

@@ -40,7 +40,7 @@ impl Session {
     }
 
     pub fn set_followup_settings(&self, settings: FollowupSettings) -> Result<FollowupSettings, AppError> {
-        Ok(self.open()?.set_followup_settings(settings, Local::now().naive_local())?)
+        Ok(self.open()?.set_followup_settings(settings)?)
     }
 
     pub fn promoters(

@@ -1,7 +1,9 @@
 // Closing the loop in the mocked preview and the App tests: the follow-up queue over the mocked survey's
 // detractors (and passives when switched on), the promoter asks, and the accounts file. A test double of
-// store/followups.rs: the same sort orders, counts, sync and transition rules (spelled out here because a
-// double has no Rust to ask; the window itself only ever reads `FollowupItem.next`). Never in the build.
+// store/followups.rs: the same sort orders, counts and transition rules (spelled out here because a double has
+// no Rust to ask; the window itself only ever reads `FollowupItem.next`). Unlike the store, which reads
+// untouched items from their responses and writes a row only when an item is first worked on, the double keeps
+// every item in a list (`#sync`); what the window sees is the same. Never in the build.
 import type {
   AccountInfo,
   AccountsImportReport,
@@ -146,8 +148,8 @@ export class MockLoop {
   }
 
   /**
-   * `sync_followups`: items for responses in range that have none; untouched items whose response left the
-   * range go. The first sync also plays out months of work on the older items (`worked`), so the preview
+   * The items the store would read: responses in range that have none yet; untouched items whose response
+   * left the range go. The first sync also plays out months of work on the older items (`worked`), so the preview
    * shows a queue a team has been using.
    */
   #sync(worked = false): void {

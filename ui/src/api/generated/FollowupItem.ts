@@ -3,7 +3,7 @@ import type { FollowupEvent } from "./FollowupEvent";
 import type { FollowupStatus } from "./FollowupStatus";
 
 /**
- * One follow-up item: a response whose score was in the follow-up range when it was imported.
+ * One follow-up item: a response whose score is in the follow-up range, or one someone has worked on.
  */
 export type FollowupItem = { id: number, response_id: number, respondent_id: string, 
 /**
@@ -43,7 +43,7 @@ due: string,
  */
 overdue: boolean, 
 /**
- * Local time the item was made (its import), `YYYY-MM-DDTHH:MM:SS`.
+ * Local time the item was made (the import of its response), `YYYY-MM-DDTHH:MM:SS`.
  */
 created_at: string, 
 /**
