@@ -34,10 +34,6 @@ pub(crate) fn local_time(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
-fn iso_ts(ts: Option<i64>) -> Option<String> {
-    ts.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map(|d| local_time(d.naive_utc()))
-}
-
 pub(crate) fn settings(conn: &Connection) -> Result<FollowupSettings> {
     Ok(conn.query_row("SELECT sla_business_days, include_passives FROM followup_setting WHERE id = 1", [], |r| {
         Ok(FollowupSettings { sla_business_days: r.get(0)?, include_passives: r.get(1)? })
@@ -137,16 +133,17 @@ impl Workspace {
         let s = settings(self.conn())?;
         let today = today_string(today);
         // One scan of the survey's responses, a primary-key probe of `followup` and `import` each.
-        let mut stmt = self.conn().prepare_cached(
+        // One item is found by its primary key; `?2 IS NULL OR r.id = ?2` would scan the survey for it.
+        let which = if only.is_some() { "r.id = ?2 AND r.survey_id = ?1" } else { "r.survey_id = ?1 AND ?2 IS NULL" };
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT r.id, r.respondent_key, r.score, f.score_at_creation, r.comment, r.responded_at,
                     f.status, f.owner, f.due, f.created_at, f.first_contact_at, f.outcome, r.cells, i.imported_at,
                     f.response_id IS NOT NULL
              FROM response r
              LEFT JOIN followup f ON f.response_id = r.id
              LEFT JOIN import i ON i.id = r.import_id
-             WHERE r.survey_id = ?1 AND (?2 IS NULL OR r.id = ?2)
-               AND (r.score <= ?3 OR f.response_id IS NOT NULL)",
-        )?;
+             WHERE {which} AND (r.score <= ?3 OR f.response_id IS NOT NULL)"
+        ))?;
         let mut rows = stmt.query(params![survey_id, only, s.max_score()])?;
         let mut out = Vec::new();
         // Untouched items of one import share their times: worked out once per import, not per item.
@@ -192,7 +189,7 @@ impl Workspace {
                     score_at_creation,
                     score_changed: score != Some(score_at_creation),
                     comment: r.get(4)?,
-                    responded_at: iso_ts(r.get(5)?),
+                    responded_at: crate::read::iso(r.get(5)?),
                     status,
                     next: status.next(),
                     owner,
@@ -423,17 +420,31 @@ impl Workspace {
         offset: u32,
         limit: Option<u32>,
     ) -> Result<PromoterList> {
+        self.promoter_list(survey_id, asks, offset, limit, None)
+    }
+
+    /// [`Workspace::promoters`], or only the promoter of response `only` (found by its primary key; the
+    /// counts are then of that one row).
+    fn promoter_list(
+        &self,
+        survey_id: i64,
+        asks: &[PromoterAsk],
+        offset: u32,
+        limit: Option<u32>,
+        only: Option<i64>,
+    ) -> Result<PromoterList> {
         self.survey(survey_id)?;
         let cells = AccountCells::of(self, survey_id)?;
         let book = AccountBook::load(self)?;
-        let mut stmt = self.conn().prepare_cached(
+        let which = if only.is_some() { "r.id = ?2 AND r.survey_id = ?1" } else { "r.survey_id = ?1 AND ?2 IS NULL" };
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT r.id, r.respondent_key, r.score, r.comment, r.responded_at,
                     coalesce(p.ask, 'not_asked'), p.owner, p.note, p.updated_at, r.cells
              FROM response r LEFT JOIN promoter_ask p ON p.response_id = r.id
-             WHERE r.survey_id = ?1 AND r.score >= 9 AND trim(coalesce(r.comment, '')) <> ''
-             ORDER BY r.responded_at IS NULL, r.responded_at DESC, r.id DESC",
-        )?;
-        let mut rows = stmt.query([survey_id])?;
+             WHERE {which} AND r.score >= 9 AND trim(coalesce(r.comment, '')) <> ''
+             ORDER BY r.responded_at IS NULL, r.responded_at DESC, r.id DESC"
+        ))?;
+        let mut rows = stmt.query(params![survey_id, only])?;
         let mut counts = PromoterCounts::default();
         let mut items = Vec::new();
         let mut matching = 0u32;
@@ -468,7 +479,7 @@ impl Workspace {
                 account,
                 score: r.get(2)?,
                 comment: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                responded_at: iso_ts(r.get(4)?),
+                responded_at: crate::read::iso(r.get(4)?),
                 ask,
                 owner: r.get(6)?,
                 note: r.get(7)?,
@@ -524,7 +535,7 @@ impl Workspace {
                 ],
             )
             .map_err(|e| crate::classify_store(e.into(), path.as_deref()))?;
-        let list = self.promoters(survey_id, &[], 0, None)?;
+        let list = self.promoter_list(survey_id, &[], 0, None, Some(response_id))?;
         list.items.into_iter().find(|p| p.response_id == response_id).ok_or_else(|| invalid("the promoter vanished"))
     }
 }

@@ -15,7 +15,8 @@ pub struct ResponseCells<'a> {
     pub values: &'a [Option<String>],
 }
 
-fn iso(ts: Option<i64>) -> Option<String> {
+/// Seconds since 1970 of a naive local time, as `YYYY-MM-DDTHH:MM:SS`.
+pub(crate) fn iso(ts: Option<i64>) -> Option<String> {
     ts.and_then(|t| DateTime::from_timestamp(t, 0)).map(|d| d.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string())
 }
 
