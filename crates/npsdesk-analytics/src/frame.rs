@@ -14,8 +14,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use chrono::{DateTime, NaiveDate};
 use npsdesk_core::stats::{compare, mean_interval, parse_rating, proportion_interval, z_for_level};
 use npsdesk_core::{
-    ColumnInfo, ColumnRole, CountMode, GroupKey, MetricGroup, MetricKind, MetricReport, MetricSpec, NpsCounts,
-    NpsGroup, NpsQuery, NpsReport, Period, ValueCount,
+    ColumnInfo, CountMode, GroupKey, MetricGroup, MetricKind, MetricReport, MetricSpec, NpsCounts, NpsGroup, NpsQuery,
+    NpsReport, Period, ValueCount,
 };
 use npsdesk_store::Workspace;
 use polars::prelude::*;
@@ -38,7 +38,9 @@ pub(crate) const DAY_MS: i64 = 86_400_000;
 pub(crate) struct Coded {
     pub frame: String,
     pub values: Vec<String>,
-    index: HashMap<String, u32>,
+    /// Text → code, made on the first lookup (filters): most columns are only grouped by, and a comment or
+    /// e-mail column has hundreds of thousands of values.
+    index: std::sync::OnceLock<HashMap<String, u32>>,
 }
 
 impl Coded {
@@ -56,7 +58,8 @@ impl Coded {
         if t.is_empty() {
             Some(0)
         } else {
-            self.index.get(t).copied()
+            let index = self.index.get_or_init(|| self.values.iter().zip(1..).map(|(v, c)| (v.clone(), c)).collect());
+            index.get(t).copied()
         }
     }
 }
@@ -173,9 +176,13 @@ impl Hasher for MixHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
         }
+        let mut last = [0u8; 8];
+        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.write_u64(u64::from_le_bytes(last) ^ (bytes.len() as u64) << 56);
     }
 
     fn write_u64(&mut self, x: u64) {
@@ -264,31 +271,28 @@ pub(crate) struct RawGroup {
     pub distribution: Vec<u32>,
 }
 
-impl SurveyFrame {
-    /// Reads every response's time, score and identity. [`AnalyticsError::NoNps`] for a survey without NPS.
-    pub fn load(ws: &Workspace, survey_id: i64) -> Result<SurveyFrame> {
-        let summary = ws.survey(survey_id)?;
-        if summary.nps_column.is_none() {
-            return Err(AnalyticsError::NoNps(summary.name));
-        }
-        let data_version = ws.data_version()?;
-        let email: Vec<u32> = summary
-            .columns
-            .iter()
-            .filter(|c| {
-                c.role == ColumnRole::Metadata && matches!(squash(&c.question).as_str(), "emailaddress" | "email")
-            })
-            .map(|c| c.position)
-            .take(1)
-            .collect();
-        let rows = summary.responses as usize;
+/// Time, score and identity of every response, in scan order (the frame sorts them by time).
+struct Identities {
+    tsi: Vec<Option<i64>>,
+    score: Vec<Option<u32>>,
+    /// Identity code: the same for responses of one e-mail address (case and spaces ignored), else one per
+    /// respondent key; numbered in first-seen order.
+    who: Vec<u32>,
+    who_radix: usize,
+    keys: String,
+    key_ends: Vec<u32>,
+}
+
+impl Identities {
+    /// From the rows: one scan of the workspace, decoding the e-mail cell (if any) of each.
+    fn scan(ws: &Workspace, survey_id: i64, email: &[u32], rows: usize) -> Result<Identities> {
         let mut tsi: Vec<Option<i64>> = Vec::with_capacity(rows);
         let mut score: Vec<Option<u32>> = Vec::with_capacity(rows);
         let mut who: Vec<u32> = Vec::with_capacity(rows);
         let mut identities: HashMap<String, u32> = HashMap::with_capacity(rows);
         let mut keys = String::with_capacity(rows * 12);
         let mut key_ends: Vec<u32> = Vec::with_capacity(rows);
-        ws.scan_responses(survey_id, &email, |r| {
+        ws.scan_responses(survey_id, email, |r| {
             keys.push_str(r.respondent_key);
             key_ends.push(keys.len() as u32);
             tsi.push(r.responded_at.map(|s| s * 1000));
@@ -300,6 +304,81 @@ impl SurveyFrame {
             let next = identities.len() as u32;
             who.push(*identities.entry(id).or_insert(next));
         })?;
+        Ok(Identities { tsi, score, who, who_radix: identities.len(), keys, key_ends })
+    }
+
+    /// From the import's columnar copy, numbering identities as [`Identities::scan`] does. `None` when the
+    /// copy (or the e-mail column's) is missing or stale.
+    fn cached(ws: &Workspace, survey_id: i64, email: &[u32]) -> Result<Option<Identities>> {
+        let Some(base) = ws.cached_base(survey_id)? else { return Ok(None) };
+        let n = base.key_ends.len();
+        let email = match email.first() {
+            None => None,
+            Some(&p) => match ws.cached_column(survey_id, p)? {
+                Some(c) if c.codes.len() == n => Some(c),
+                _ => return Ok(None),
+            },
+        };
+        let mut who: Vec<u32> = Vec::with_capacity(n);
+        let mut next = 0u32;
+        match email {
+            // Keys are unique in a survey: each response without an address is an identity of its own.
+            None => who.extend(0..n as u32),
+            Some(column) => {
+                let lowered: Vec<String> = column.values.iter().map(|v| v.to_lowercase()).collect();
+                // A lowercased address could only equal a key identity ("id:<key>") if it starts so; then
+                // the general path keeps the numbering exact.
+                if lowered.iter().any(|v| v.starts_with("id:")) {
+                    return Ok(None);
+                }
+                let mut by_address: HashMap<&str, u32, BuildHasherDefault<MixHasher>> =
+                    HashMap::with_capacity_and_hasher(lowered.len(), BuildHasherDefault::default());
+                let mut of_code = vec![u32::MAX; lowered.len() + 1];
+                for &code in &column.codes {
+                    let id = if code == 0 {
+                        next += 1;
+                        next - 1
+                    } else if of_code[code as usize] != u32::MAX {
+                        of_code[code as usize]
+                    } else {
+                        let id = *by_address.entry(lowered[code as usize - 1].as_str()).or_insert_with(|| {
+                            next += 1;
+                            next - 1
+                        });
+                        of_code[code as usize] = id;
+                        id
+                    };
+                    who.push(id);
+                }
+            }
+        }
+        let who_radix = if next == 0 { n } else { next as usize };
+        Ok(Some(Identities {
+            tsi: base.responded_at.iter().map(|t| t.map(|s| s * 1000)).collect(),
+            score: base.score.iter().map(|s| s.map(u32::from)).collect(),
+            who,
+            who_radix,
+            keys: base.keys,
+            key_ends: base.key_ends,
+        }))
+    }
+}
+
+impl SurveyFrame {
+    /// Reads every response's time, score and identity. [`AnalyticsError::NoNps`] for a survey without NPS.
+    pub fn load(ws: &Workspace, survey_id: i64) -> Result<SurveyFrame> {
+        let summary = ws.survey(survey_id)?;
+        if summary.nps_column.is_none() {
+            return Err(AnalyticsError::NoNps(summary.name));
+        }
+        let data_version = ws.data_version()?;
+        let email: Vec<u32> =
+            summary.columns.iter().filter(|c| c.role.is_email(&c.question)).map(|c| c.position).take(1).collect();
+        let Identities { tsi, score, who, who_radix, keys, key_ends } = match Identities::cached(ws, survey_id, &email)?
+        {
+            Some(cached) => cached,
+            None => Identities::scan(ws, survey_id, &email, summary.responses as usize)?,
+        };
         // Sort by time once (stable: equal times keep import order; undated first).
         let mut order: Vec<u32> = (0..tsi.len() as u32).collect();
         order.sort_by_key(|&i| tsi[i as usize]);
@@ -333,7 +412,7 @@ impl SurveyFrame {
             periods: HashMap::new(),
             first_day,
             day_radix: (last_day - first_day + 2) as u64,
-            who_radix: identities.len().max(1) as u64,
+            who_radix: who_radix.max(1) as u64,
         })
     }
 
@@ -373,6 +452,15 @@ impl SurveyFrame {
         let mut missing: Vec<u32> = infos.iter().map(|c| c.1).filter(|p| !self.coded.contains_key(p)).collect();
         missing.sort_unstable();
         missing.dedup();
+        // The import's columnar copy first (a few milliseconds a column); what it lacks is scanned.
+        let mut scan = Vec::with_capacity(missing.len());
+        for pos in missing {
+            match ws.cached_column(self.survey_id, pos)? {
+                Some(c) if c.codes.len() == self.order.len() => self.add_coded(pos, c.values, &c.codes, None),
+                _ => scan.push(pos),
+            }
+        }
+        let missing = scan;
         if !missing.is_empty() {
             let mut dicts: Vec<(Vec<String>, HashMap<String, u32>)> = vec![(vec![], HashMap::new()); missing.len()];
             let mut codes: Vec<Vec<u32>> = vec![Vec::with_capacity(self.df.height()); missing.len()];
@@ -401,13 +489,26 @@ impl SurveyFrame {
                         "the workspace changed while reading it: run the query again".into(),
                     ));
                 }
-                let frame = format!("c{pos}");
-                let sorted: Vec<u32> = self.order.iter().map(|&i| scan_codes[i as usize]).collect();
-                self.df.with_column(Series::new(frame.as_str().into(), sorted).into())?;
-                self.coded.insert(*pos, Coded { frame, values, index });
+                self.add_coded(*pos, values, &scan_codes, Some(index));
             }
         }
         Ok(infos)
+    }
+
+    /// Adds the coded column at `position` from its values and its codes in scan order.
+    fn add_coded(
+        &mut self,
+        position: u32,
+        values: Vec<String>,
+        scan_codes: &[u32],
+        index: Option<HashMap<String, u32>>,
+    ) {
+        let frame = format!("c{position}");
+        let sorted: Vec<u32> = self.order.iter().map(|&i| scan_codes[i as usize]).collect();
+        // Replacing or adding a column of the frame's height cannot fail.
+        let _ = self.df.with_column(Series::new(frame.as_str().into(), sorted).into());
+        let index = index.map_or_else(std::sync::OnceLock::new, std::sync::OnceLock::from);
+        self.coded.insert(position, Coded { frame, values, index });
     }
 
     pub(crate) fn coded(&self, position: u32) -> &Coded {
@@ -880,10 +981,6 @@ pub(crate) fn parse_date(text: Option<&str>, flag: &str) -> Result<Option<NaiveD
 
 pub(crate) fn day_start_ms(d: NaiveDate) -> i64 {
     d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis())
-}
-
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
 #[cfg(test)]

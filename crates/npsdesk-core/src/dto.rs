@@ -32,6 +32,13 @@ pub enum ColumnRole {
 }
 
 impl ColumnRole {
+    /// Whether a column of this role and question holds the respondent's e-mail address: the identity that
+    /// "latest per respondent" counts by (else the respondent id). One rule for the import and the analytics.
+    pub fn is_email(self, question: &str) -> bool {
+        let squashed: String = question.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+        self == ColumnRole::Metadata && matches!(squashed.as_str(), "emailaddress" | "email")
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ColumnRole::RespondentId => "respondent_id",

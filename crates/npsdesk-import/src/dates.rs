@@ -191,6 +191,9 @@ impl DateParser {
         let list = if year_first { ISO_DATETIME } else { datetimes };
         let last = self.last.get();
         if let Some(f) = list.get(last) {
+            if let Some(d) = fixed_width(t, f) {
+                return Some(d);
+            }
             if let Ok(d) = NaiveDateTime::parse_from_str(t, f) {
                 return Some(d);
             }
@@ -208,6 +211,54 @@ impl DateParser {
         }
         DateTime::parse_from_rfc3339(text.trim()).ok().map(|d| d.naive_local())
     }
+}
+
+/// The layouts a large export repeats on every row, read without chrono's format interpreter (which re-reads
+/// the format string for every value: 5 % of a 1M-row import). Only text laid out exactly as `format` with
+/// two-digit fields and a four-digit year is taken, and any unusual value (hour 0 on a 12-hour clock, a leap
+/// second, lower-case am/pm) is left to chrono: whenever this returns a time, it is the one chrono would
+/// (a test compares both on every layout).
+fn fixed_width(t: &str, format: &str) -> Option<NaiveDateTime> {
+    let b = t.as_bytes();
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b.get(from..to)?.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    // Separators at the positions of "..-..-.... ..:..:.." (every layout below shares the time's place).
+    let at = |i: usize, c: u8| b.get(i) == Some(&c);
+    let time24 = |from: usize| -> Option<(u32, u32, u32)> {
+        (at(from + 2, b':') && at(from + 5, b':')).then_some(())?;
+        Some((num(from, from + 2)?, num(from + 3, from + 5)?, num(from + 6, from + 8)?))
+    };
+    let (y, m, d, (h, min, sec)) = match format {
+        "%m/%d/%Y %I:%M:%S %p" if b.len() == 22 && at(2, b'/') && at(5, b'/') && at(10, b' ') && at(19, b' ') => {
+            let (h12, min, sec) = time24(11)?;
+            let pm = match &b[20..] {
+                b"AM" => false,
+                b"PM" => true,
+                _ => return None,
+            };
+            if !(1..=12).contains(&h12) {
+                return None;
+            }
+            (num(6, 10)?, num(0, 2)?, num(3, 5)?, (h12 % 12 + if pm { 12 } else { 0 }, min, sec))
+        }
+        "%m/%d/%Y %H:%M:%S" if b.len() == 19 && at(2, b'/') && at(5, b'/') && at(10, b' ') => {
+            (num(6, 10)?, num(0, 2)?, num(3, 5)?, time24(11)?)
+        }
+        "%d/%m/%Y %H:%M:%S" if b.len() == 19 && at(2, b'/') && at(5, b'/') && at(10, b' ') => {
+            (num(6, 10)?, num(3, 5)?, num(0, 2)?, time24(11)?)
+        }
+        "%Y-%m-%d %H:%M:%S" | "%Y-%m-%dT%H:%M:%S"
+            if b.len() == 19
+                && at(4, b'-')
+                && at(7, b'-')
+                && at(10, if format.contains('T') { b'T' } else { b' ' }) =>
+        {
+            (num(0, 4)?, num(5, 7)?, num(8, 10)?, time24(11)?)
+        }
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(y as i32, m, d)?.and_hms_opt(h, min, sec)
 }
 
 /// Drops a trailing zone after the time: `Z`, `GMT+5:30`, `GMT-3`, `UTC`, `UTC+01:00`, or a named
@@ -267,6 +318,44 @@ mod tests {
 
     fn dt(s: &str) -> String {
         fmt(parse_datetime(s))
+    }
+
+    #[test]
+    fn fixed_width_layouts_read_as_chrono_does() {
+        // Every layout with valid and invalid fields (month 13, day 31 of a short month, 29 February, hour 0
+        // and 13 on a 12-hour clock, minute 60, a leap second, lower-case pm, a wrong separator).
+        type Write = fn(u32, u32, u32, u32, u32, u32, &str) -> String;
+        let layouts: [(&str, Write); 5] = [
+            ("%m/%d/%Y %I:%M:%S %p", |y, m, d, h, mi, s, p| format!("{m:02}/{d:02}/{y:04} {h:02}:{mi:02}:{s:02} {p}")),
+            ("%m/%d/%Y %H:%M:%S", |y, m, d, h, mi, s, _| format!("{m:02}/{d:02}/{y:04} {h:02}:{mi:02}:{s:02}")),
+            ("%d/%m/%Y %H:%M:%S", |y, m, d, h, mi, s, _| format!("{d:02}/{m:02}/{y:04} {h:02}:{mi:02}:{s:02}")),
+            ("%Y-%m-%d %H:%M:%S", |y, m, d, h, mi, s, _| format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}")),
+            ("%Y-%m-%dT%H:%M:%S", |y, m, d, h, mi, s, _| format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}")),
+        ];
+        let mut seen = 0;
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) % n) as u32
+        };
+        for (format, write) in layouts {
+            for _ in 0..20_000 {
+                let (y, m, d) = ([1999, 2000, 2024, 2025, 2100][next(5) as usize], next(14), next(33));
+                let (h, mi, s) = (next(25), next(61), next(61));
+                let p = ["AM", "PM", "pm", "XM"][next(4) as usize];
+                let mut text = write(y, m, d, h, mi, s, p);
+                if next(50) == 0 {
+                    text = text.replacen(':', ".", 1);
+                }
+                let fast = fixed_width(&text, format);
+                let chrono = NaiveDateTime::parse_from_str(&text, format).ok();
+                if fast.is_some() {
+                    seen += 1;
+                    assert_eq!(fast, chrono, "{format} {text}");
+                }
+            }
+        }
+        assert!(seen > 30_000, "the fast path takes most valid values ({seen})");
     }
 
     #[test]

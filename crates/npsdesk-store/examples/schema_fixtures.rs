@@ -19,6 +19,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/20261124100000_rule_set.sql"),
     include_str!("../migrations/20261125090000_cell_values.sql"),
     include_str!("../migrations/20261126090000_followups.sql"),
+    // Version 6 adds the frame copy (derived data): the fixture leaves it empty, as a file whose survey came
+    // from a later wave would be.
+    include_str!("../migrations/20261127090000_frame_cache.sql"),
 ];
 
 const NPS: &str = "How likely is it that you would recommend Acme to a friend or colleague?";

@@ -19,6 +19,7 @@ use npsdesk_core::{ColumnRole, ColumnWarning, ImportProgress, ImportReport, Skip
 use npsdesk_import::{DateOrder, ExportReader, ImportError, ImportOptions, Mapping, NpsScale, RowRefOutcome};
 use rusqlite::{params, OptionalExtension, Transaction};
 
+use crate::frame_cache::FrameBuilder;
 use crate::pack::{self, CellCoder};
 use crate::{Result, StoreError, Workspace};
 
@@ -65,10 +66,11 @@ enum Item {
 fn parse_batches(
     mut reader: ExportReader,
     mut coder: Option<CellCoder>,
+    mut frame: Option<FrameBuilder>,
     comment_pos: Option<usize>,
     full: &mpsc::SyncSender<Batch>,
     free: &mpsc::Receiver<Batch>,
-) -> (ExportReader, Option<CellCoder>) {
+) -> Parsed {
     loop {
         let mut batch = free.try_recv().unwrap_or_default();
         batch.text.clear();
@@ -99,17 +101,21 @@ fn parse_batches(
                     let bytes = &mut batch.bytes;
                     let start = bytes.len();
                     match coder.as_mut() {
-                        Some(coder) => coder.pack_append(row.cells.iter(), comment_pos, row.respondent_key, bytes),
+                        Some(coder) => {
+                            let codes = frame.as_mut().map(|f| &mut f.cells);
+                            coder.pack_append_noting(row.cells.iter(), comment_pos, row.respondent_key, bytes, codes)
+                        }
                         None => pack::pack_append(row.cells.iter(), comment_pos, bytes),
                     }
-                    Item::Row {
-                        key,
-                        comment,
-                        cells: start..bytes.len(),
-                        responded_at: row.responded_at.map(|d| d.and_utc().timestamp()),
-                        score: row.score.map(|s| s.value()),
-                        bytes_read: 0,
+                    let responded_at = row.responded_at.map(|d| d.and_utc().timestamp());
+                    let score = row.score.map(|s| s.value());
+                    if let Some(f) = frame.as_mut() {
+                        let cells = &row.cells;
+                        if !f.push(row.respondent_key, responded_at, score, |p| cells.get(p).unwrap_or_default()) {
+                            frame = None;
+                        }
                     }
+                    Item::Row { key, comment, cells: start..bytes.len(), responded_at, score, bytes_read: 0 }
                 }
             };
             batch.items.push(item);
@@ -118,9 +124,17 @@ fn parse_batches(
             }
         }
         if full.send(batch).is_err() || done {
-            return (reader, coder);
+            return Parsed { reader, coder, frame };
         }
     }
+}
+
+/// What the parsing thread hands back: the reader (for its report), the coder (for the new values) and the
+/// columnar copy, if one is being made.
+struct Parsed {
+    reader: ExportReader,
+    coder: Option<CellCoder>,
+    frame: Option<FrameBuilder>,
 }
 
 /// Rows per multi-row INSERT: one statement's fixed costs (cursors, foreign-key lookups, its journal) are
@@ -361,10 +375,13 @@ impl Workspace {
         let mut conflicts: (u32, Vec<String>) = (0, Vec::new());
         // Reading and decoding run on a second thread, a few batches ahead of the inserts on this one (bounded:
         // memory does not grow with the file). Progress, cancellation and every write stay on this thread.
-        let (reader, coder) = std::thread::scope(|scope| -> Result<(ExportReader, Option<CellCoder>)> {
+        // A survey this import creates also gets its columnar copy (frame_cache.rs), built while parsing.
+        let email = layout.columns.iter().find(|c| c.role.is_email(&c.question)).map(|c| c.position);
+        let frame = (created && coder.is_some()).then(|| FrameBuilder::new(layout.columns.len(), comment_pos, email));
+        let Parsed { reader, coder, frame } = std::thread::scope(|scope| -> Result<Parsed> {
             let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
             let (free_tx, free_rx) = mpsc::channel::<Batch>();
-            let parser = scope.spawn(move || parse_batches(reader, coder, comment_pos, &full_tx, &free_rx));
+            let parser = scope.spawn(move || parse_batches(reader, coder, frame, comment_pos, &full_tx, &free_rx));
 
             let mut writer = Writer::new(&tx, survey_id, import_id)?;
             for mut batch in full_rx.iter() {
@@ -422,6 +439,14 @@ impl Workspace {
                 tx.prepare("INSERT INTO survey_cell_value (survey_id, code, value) VALUES (?1, ?2, ?3)")?;
             for (code, value) in coder.added() {
                 insert.execute(params![survey_id, code, value])?;
+            }
+        }
+        // Any import changes the survey's rows: its old copy goes. A new one is written only when every row
+        // read was inserted, in file order (a duplicate within the file would leave a gap in it).
+        tx.execute("DELETE FROM frame_cache WHERE survey_id = ?1", [survey_id])?;
+        if let (Some(frame), Some(coder)) = (frame, &coder) {
+            if new == accepted && updated == 0 {
+                frame.write(&tx, survey_id, import_id, coder)?;
             }
         }
         let (dropped_test, dropped_unfinished) = reader.dropped();

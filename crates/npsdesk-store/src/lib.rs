@@ -10,6 +10,7 @@
 
 mod accounts;
 mod followups;
+mod frame_cache;
 mod import;
 pub mod maintenance;
 pub mod pack;
@@ -34,6 +35,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/20261124100000_rule_set.sql"),
     include_str!("../migrations/20261125090000_cell_values.sql"),
     include_str!("../migrations/20261126090000_followups.sql"),
+    include_str!("../migrations/20261127090000_frame_cache.sql"),
 ];
 
 /// How long a writer waits for another process's write to finish before giving up with [`StoreError::Busy`].

@@ -150,7 +150,7 @@ pub fn unpack_as(
 /// FxHash (rustc's hasher): the dictionary is probed for several cells of every row, with short keys that
 /// are no attack surface (they come from the file being imported).
 #[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -231,19 +231,49 @@ impl CellCoder {
         key: &str,
         out: &mut Vec<u8>,
     ) {
+        self.pack_append_noting(cells, skip, key, out, None);
+    }
+
+    /// [`CellCoder::pack_append`], also appending to `codes` what each packed cell became: its code, 0 for an
+    /// empty cell, [`crate::frame_cache::CODE_INLINE`] for other text written inline or the respondent key
+    /// (the import's columnar copy is made of these).
+    pub(crate) fn pack_append_noting<'a>(
+        &mut self,
+        cells: impl IntoIterator<Item = &'a str>,
+        skip: Option<usize>,
+        key: &str,
+        out: &mut Vec<u8>,
+        mut codes: Option<&mut Vec<u16>>,
+    ) {
+        use crate::frame_cache::CODE_INLINE;
         for (i, c) in cells.into_iter().enumerate() {
             if Some(i) == skip {
                 continue;
             }
-            if Some(i) == self.key_position && !c.is_empty() && c == key {
+            let noted = if Some(i) == self.key_position && !c.is_empty() && c == key {
                 out.push(1);
+                CODE_INLINE
             } else if let Some(code) = self.code(i, c) {
                 put_varint(out, u64::from(code) << 1 | 1);
+                code as u16
             } else {
                 put_varint(out, (c.len() as u64) << 1);
                 out.extend_from_slice(c.as_bytes());
+                if c.is_empty() {
+                    0
+                } else {
+                    CODE_INLINE
+                }
+            };
+            if let Some(codes) = codes.as_mut() {
+                codes.push(noted);
             }
         }
+    }
+
+    /// The values given a code by this import, in code order (from code `known + 1`).
+    pub(crate) fn added_values(&self) -> &[Box<str>] {
+        &self.added
     }
 
     /// The values given a code by this import, with their codes.

@@ -67,13 +67,16 @@ impl Workspace {
             })
             .optional()?;
         let (name, source, nps_pos, comment_pos) = row.ok_or(StoreError::NoSurvey(id))?;
-        let (responses, answered, first, last): (u32, u32, Option<i64>, Option<i64>) = self.conn().query_row(
-            // A sequential scan: the (survey_id, respondent_key) index would visit the table in random order.
-            "SELECT count(*), count(score), min(responded_at), max(responded_at) FROM response NOT INDEXED \
-             WHERE survey_id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+        let (responses, answered, first, last): (u32, u32, Option<i64>, Option<i64>) = match self.cached_counts(id)? {
+            Some(c) => (c.responses, c.answered, c.first, c.last),
+            None => self.conn().query_row(
+                // A sequential scan: the (survey_id, respondent_key) index would visit the table in random order.
+                "SELECT count(*), count(score), min(responded_at), max(responded_at) FROM response NOT INDEXED \
+                 WHERE survey_id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?,
+        };
         let columns = self.columns(id)?;
         let name_at = |p: Option<i64>| {
             p.and_then(|p| columns.iter().find(|c| i64::from(c.position) == p)).map(|c| c.name.clone())

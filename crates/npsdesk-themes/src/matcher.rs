@@ -468,8 +468,48 @@ const REGEX_CACHE_CAP: usize = 1024;
 
 const NEGATOR_FLAG: u32 = 1 << 31;
 
+/// Comments below this many are split into words on one thread (two threads cost more than they save).
+const CORPUS_PARALLEL_MIN: usize = 20_000;
+
 impl Corpus {
-    pub fn new<S: AsRef<str>>(comments: &[S]) -> Corpus {
+    /// Splits `comments` into words. Large sets are split in two halves on two threads, each with its own
+    /// vocabulary; the second half's words are then renumbered into the first's, which gives exactly the ids
+    /// of one pass (first-seen order), so the result does not depend on the split.
+    pub fn new<S: AsRef<str> + Sync>(comments: &[S]) -> Corpus {
+        if comments.len() < CORPUS_PARALLEL_MIN {
+            return Corpus::one_pass(comments).0;
+        }
+        let (head, tail) = comments.split_at(comments.len() / 2);
+        let ((mut c, mut index), (t, _)) = std::thread::scope(|scope| {
+            let tail = scope.spawn(|| Corpus::one_pass(tail));
+            let head = Corpus::one_pass(head);
+            (head, tail.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        });
+        let renumber: Vec<u32> = (0..t.ends.len())
+            .map(|w| {
+                let norm = t.word(w as u32);
+                match index.get(norm) {
+                    Some(&id) => id,
+                    None => {
+                        let id = c.ends.len() as u32;
+                        c.buf.push_str(norm);
+                        c.ends.push(c.buf.len() as u32);
+                        index.insert(norm.into(), id);
+                        id
+                    }
+                }
+            })
+            .collect();
+        let offset = c.toks.len() as u32;
+        c.toks.extend(
+            t.toks.iter().map(|&(w, sentence)| (renumber[(w & !NEGATOR_FLAG) as usize] | (w & NEGATOR_FLAG), sentence)),
+        );
+        c.comment_ends.extend(t.comment_ends.iter().map(|e| e + offset));
+        c
+    }
+
+    /// One thread's pass: the corpus of `comments` and its word index.
+    fn one_pass<S: AsRef<str>>(comments: &[S]) -> (Corpus, FxMap<Box<str>, u32>) {
         let mut c = Corpus::default();
         let mut index: FxMap<Box<str>, u32> = FxMap::default();
         let (mut buf, mut tokens) = (String::new(), Vec::new());
@@ -491,7 +531,7 @@ impl Corpus {
             }
             c.comment_ends.push(c.toks.len() as u32);
         }
-        c
+        (c, index)
     }
 
     /// For each pattern, the bitset of the comments (`texts`, the corpus's own) it matches: from the cache,
@@ -859,5 +899,33 @@ impl Tagger<'_> {
             }
         }
         Some(last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corpus_split_over_two_threads_equals_one_pass() {
+        // Above the threshold, with words first seen in either half, negated forms and repeats.
+        let words = ["slow", "Billing", "isn't", "great", "refund", "app", "support", "crashes", "ñandú", "price"];
+        let comments: Vec<String> = (0..CORPUS_PARALLEL_MIN as u64 + 501)
+            .map(|i| {
+                let k = i.wrapping_mul(2654435761) % 9973;
+                let mut text = format!("{} {}. ", words[(k % 10) as usize], words[(k / 10 % 10) as usize]);
+                if i > CORPUS_PARALLEL_MIN as u64 / 2 {
+                    text.push_str(&format!("late{} word{}", k % 37, i % 3));
+                }
+                text
+            })
+            .collect();
+        let split = Corpus::new(&comments);
+        let (one, _) = Corpus::one_pass(&comments);
+        assert_eq!(split.buf, one.buf);
+        assert_eq!(split.ends, one.ends);
+        assert_eq!(split.toks, one.toks);
+        assert_eq!(split.comment_ends, one.comment_ends);
+        assert!(one.toks.iter().any(|(w, _)| w & NEGATOR_FLAG != 0), "the set has a negated form");
     }
 }

@@ -1,0 +1,149 @@
+//! The frame read from the import's columnar copy (store/frame_cache.rs) against the frame scanned from the
+//! rows: every answer must be the same, whichever path loaded it.
+
+use std::path::Path;
+
+use npsdesk_analytics::{CommentQuery, CommentSort, SurveyFrame};
+use npsdesk_core::{CountMode, Filter, NpsQuery, Period};
+use npsdesk_import::ImportOptions;
+use npsdesk_store::{ImportControl, Workspace};
+use npsdesk_themes::{ImpactOptions, Matcher};
+
+const HEADER: &str = "Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,How likely is it that you would recommend Acme to a friend or colleague?,Why?,Plan,Region\r\n,,,,,,,,,Response,Open-Ended Response,Response,Response\r\n";
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// A survey with what the copy must get right: addresses differing in case and spaces (one identity), empty
+/// and blank cells, values that differ only by surrounding spaces, repeated and unique comments, undated rows.
+fn survey(seed: u64, rows: u32) -> String {
+    let mut rng = Lcg(seed);
+    let mut out = String::from(HEADER);
+    for id in 1..=rows {
+        let date = if rng.next(25) == 0 {
+            String::new()
+        } else {
+            format!("202{}-{:02}-{:02} 10:00:00", 4 + rng.next(2), 1 + rng.next(12), 1 + rng.next(28))
+        };
+        let score = if rng.next(20) == 0 { String::new() } else { rng.next(11).to_string() };
+        let email = match rng.next(4) {
+            0 => String::new(),
+            1 => format!(" P{}@X.com", rng.next(40)),
+            _ => format!("p{}@x.com", rng.next(40)),
+        };
+        let plan = ["Free", "Pro", " Pro ", "Enterprise", "", "  "][rng.next(6) as usize];
+        let region = ["EU", "US", "APAC"][rng.next(3) as usize];
+        let why = match rng.next(5) {
+            0 => String::new(),
+            1 => format!("\"slow sync, support {id} helped\""),
+            2 => " Too expensive ".to_string(),
+            3 => "too expensive".to_string(),
+            _ => "Great support".to_string(),
+        };
+        out.push_str(&format!(
+            "{id},7,{date},{date},,{email},,,Acct {},{score},{why},{plan},{region}\r\n",
+            rng.next(9)
+        ));
+    }
+    out
+}
+
+fn import(dir: &Path, text: &str) -> (Workspace, i64) {
+    let file = dir.join("survey.csv");
+    std::fs::write(&file, text).unwrap();
+    let mut ws = Workspace::open(&dir.join("w.npsdesk")).unwrap();
+    let r = ws.import_file(&file, &ImportOptions::default(), &mut |_| ImportControl::Continue).unwrap();
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    (ws, r.survey_id)
+}
+
+/// Every kind of answer the app and the CLI give, as text.
+fn answers(ws: &Workspace, survey: i64) -> Vec<String> {
+    let mut f = SurveyFrame::load(ws, survey).unwrap();
+    let q = |by: &[&str], per: Option<Period>| NpsQuery {
+        by: by.iter().map(|s| s.to_string()).collect(),
+        per,
+        min_n: 0,
+        ..NpsQuery::default()
+    };
+    let mut out = vec![];
+    for query in [
+        q(&[], None),
+        q(&["Plan"], Some(Period::Quarter)),
+        q(&["Region", "Plan"], Some(Period::Month)),
+        NpsQuery { count: CountMode::LatestPerRespondent, ..q(&["Plan"], Some(Period::Quarter)) },
+        NpsQuery { count: CountMode::PerAccount, ..q(&["Region"], None) },
+        NpsQuery {
+            filters: vec![Filter { column: "Plan".into(), value: "Pro".into(), negate: false }],
+            ..q(&["Region"], None)
+        },
+    ] {
+        out.push(format!("{:?}", f.nps(ws, &query).unwrap()));
+    }
+    out.push(format!("{:?}", f.values(ws, "Plan", 100).unwrap()));
+    out.push(format!("{:?}", f.values(ws, "Email Address", 100).unwrap()));
+    let matcher = Matcher::builtin();
+    let opts = ImpactOptions { resamples: 50, ..ImpactOptions::default() };
+    out.push(format!("{:?}", f.themes(ws, &q(&["Plan"], None), &matcher, &opts).unwrap()));
+    let cq =
+        CommentQuery { sort: CommentSort::Lowest, show: vec!["Plan".into()], limit: 500, ..CommentQuery::default() };
+    out.push(format!("{:?}", f.comments(ws, &q(&[], None), &matcher, &cq).unwrap()));
+    out.push(format!("{:?}", f.accounts(ws, &q(&[], None)).unwrap()));
+    out
+}
+
+#[test]
+fn the_copy_and_the_rows_give_the_same_answers() {
+    for seed in 1..=4u64 {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, survey) = import(dir.path(), &survey(seed, 300 + 97 * seed as u32));
+        assert!(ws.cached_base(survey).unwrap().is_some(), "a new survey gets its copy");
+        let plan = ws.find_column(survey, "Plan").unwrap();
+        let copied = ws.cached_column(survey, plan.position).unwrap().expect("Plan is a coded column");
+        let mut plans = copied.values.clone();
+        plans.sort();
+        assert_eq!(plans, ["Enterprise", "Free", "Pro"], "trimmed (\" Pro \" is Pro), blanks are empty");
+        let from_copy = answers(&ws, survey);
+        ws.drop_frame_cache(survey).unwrap();
+        assert!(ws.cached_base(survey).unwrap().is_none());
+        let from_rows = answers(&ws, survey);
+        for (a, b) in from_copy.iter().zip(&from_rows) {
+            assert_eq!(a, b, "seed {seed}");
+        }
+        assert_eq!(from_copy.len(), from_rows.len());
+    }
+}
+
+#[test]
+fn a_later_wave_makes_the_copy_stale_and_the_rows_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = survey(9, 400);
+    let (mut ws, survey) = import(dir.path(), &text);
+    let first = answers(&ws, survey);
+    // The same survey again with one answer changed on a later date: an update, so no new copy.
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    let mut later = lines[..2].join("\r\n");
+    later.push_str("\r\n1,7,2027-01-01 10:00:00,2027-01-01 10:00:00,,,,,Acct 1,0,Too expensive,Pro,EU\r\n");
+    let file = dir.path().join("wave2.csv");
+    std::fs::write(&file, later).unwrap();
+    let r = ws.import_file(&file, &ImportOptions::default(), &mut |_| ImportControl::Continue).unwrap();
+    assert_eq!((r.new, r.updated), (0, 1));
+    assert!(ws.cached_base(survey).unwrap().is_none(), "the copy is gone with the wave");
+    let second = answers(&ws, survey);
+    assert_ne!(first[0], second[0], "the overall NPS moved with the changed answer");
+}
+
+#[test]
+fn duplicates_within_the_file_leave_no_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = survey(3, 50);
+    text.push_str("5,7,2025-01-01 10:00:00,2025-01-01 10:00:00,,,,,Acct 1,9,ok,Pro,EU\r\n");
+    let (ws, survey) = import(dir.path(), &text);
+    assert!(ws.cached_base(survey).unwrap().is_none());
+}

@@ -1,0 +1,513 @@
+//! A columnar copy of a survey's responses (table `frame_cache`), so that a report started in a new process
+//! reads a few blobs instead of decoding every packed row again.
+//!
+//! Why: at 1M responses, loading the analytics frame from the rows took ~2.5 s (time, score, identity) plus
+//! ~1.5 s per batch of segment columns, in every CLI process and at every launch of the app, while the query
+//! itself takes 10–20 ms. The import that creates a survey has all of it in hand (time, score, key, and the
+//! dictionary code of every repeated answer), so it writes this copy in its own transaction.
+//!
+//! Parts, every array in scan order (response id order, as [`Workspace::scan_responses`] yields rows):
+//! - **base** (part −1): the response count n, how many have a score, the first and last `responded_at`
+//!   (the survey summary's figures, so it need not scan either); `responded_at` (n × i64, `i64::MIN` for
+//!   none); `score` (n × u8, 255 for none); the end offset of each respondent key (n × u32) and the keys.
+
+//! - **a column** (part = its export position): its distinct trimmed non-empty values in first-seen order,
+//!   and one code per response (0: empty; c: `values[c − 1]`), 1, 2 or 4 bytes wide. This is exactly the
+//!   analytics' dictionary-coded column, so the analytics takes it as is.
+//!
+//! A part is read only while its `import_id` is the survey's latest import: a later wave (which may replace
+//! rows or add them between others) makes the copy stale, and readers fall back to scanning the rows. Only
+//! the import that creates a survey writes the copy, and only when every row it read was inserted (so the
+//! copy's order is the rows' id order); every import of a survey first drops the old copy.
+
+use std::collections::HashMap;
+use std::hash::Hasher;
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::pack::{CellCoder, FxHasher};
+use crate::{Result, Workspace};
+
+const PART_BASE: i64 = -1;
+const NO_TIME: i64 = i64::MIN;
+const NO_SCORE: u8 = 255;
+
+/// A cell the coder wrote inline (not empty) or as the respondent key: its column gets no copy.
+pub(crate) const CODE_INLINE: u16 = u16::MAX;
+
+/// An import gives the copy up when the builder holds more than this: its memory grows with the rows (about
+/// 200 bytes a response at the generator's 21 columns with comments), and an import must stay within a fixed
+/// memory bound. A 1M-row export fits; a larger one is imported without a copy (reports then scan the rows).
+const MAX_BUILDER_BYTES: usize = 256 << 20;
+
+/// Texts of a [`TextColumn`] are kept in chunks of this size (a single growing string would double its
+/// memory at each reallocation).
+const TEXT_CHUNK: usize = 1 << 20;
+
+/// Time, score and respondent key of every response of a survey, in scan order.
+pub struct CachedBase {
+    pub responded_at: Vec<Option<i64>>,
+    pub score: Vec<Option<u8>>,
+    /// Every respondent key back to back; key i ends at `key_ends[i]`.
+    pub keys: String,
+    pub key_ends: Vec<u32>,
+}
+
+/// A dictionary-coded column in scan order: `codes[i]` is 0 for an empty cell, else `values[code − 1]`
+/// (trimmed, non-empty, in first-seen order).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CachedColumn {
+    pub values: Vec<String>,
+    pub codes: Vec<u32>,
+}
+
+/// Collects the copy while an import reads its rows (on the parsing thread).
+pub(crate) struct FrameBuilder {
+    cells_per_row: usize,
+    comment_pos: Option<usize>,
+    responded_at: Vec<i64>,
+    score: Vec<u8>,
+    keys: String,
+    key_ends: Vec<u32>,
+    /// Row-major: the coder's code of each packed cell (0 empty, [`CODE_INLINE`], else a dictionary code).
+    pub(crate) cells: Vec<u16>,
+    /// Columns coded by their own dictionary, whatever their number of values: the comment (themes and the
+    /// explorer read it) and the e-mail address (the respondent identity), by export position.
+    texts: Vec<(usize, TextColumn)>,
+}
+
+impl FrameBuilder {
+    /// `email`: the position of the e-mail column, if the survey has one.
+    pub(crate) fn new(columns: usize, comment_pos: Option<usize>, email: Option<usize>) -> FrameBuilder {
+        FrameBuilder {
+            cells_per_row: columns - usize::from(comment_pos.is_some()),
+            comment_pos,
+            responded_at: Vec::new(),
+            score: Vec::new(),
+            keys: String::new(),
+            key_ends: Vec::new(),
+            cells: Vec::new(),
+            texts: comment_pos.into_iter().chain(email).map(|p| (p, TextColumn::default())).collect(),
+        }
+    }
+
+    /// Records one accepted row (its cells' codes were appended to `cells` by the coder); `cell(p)` is the
+    /// text at export position p. Returns false when the copy is given up (too many rows, or a row with
+    /// another number of cells).
+    pub(crate) fn push<'a>(
+        &mut self,
+        key: &str,
+        responded_at: Option<i64>,
+        score: Option<u8>,
+        cell: impl Fn(usize) -> &'a str,
+    ) -> bool {
+        let rows = self.key_ends.len() + 1;
+        if self.cells.len() != rows * self.cells_per_row
+            || (rows.is_multiple_of(4096) && self.bytes() > MAX_BUILDER_BYTES)
+        {
+            return false;
+        }
+        self.responded_at.push(responded_at.unwrap_or(NO_TIME));
+        self.score.push(score.unwrap_or(NO_SCORE));
+        self.keys.push_str(key);
+        self.key_ends.push(self.keys.len() as u32);
+        for (p, column) in &mut self.texts {
+            column.push(cell(*p));
+        }
+        true
+    }
+
+    /// The memory held, about.
+    fn bytes(&self) -> usize {
+        self.cells.capacity() * 2
+            + self.responded_at.capacity() * 8
+            + self.score.capacity()
+            + self.keys.capacity()
+            + self.key_ends.capacity() * 4
+            + self.texts.iter().map(|(_, t)| t.bytes()).sum::<usize>()
+    }
+
+    /// Writes the copy of survey `survey_id` as of `import_id`: the base, every column whose cells were all
+    /// coded or empty, and the text columns.
+    pub(crate) fn write(self, tx: &Transaction, survey_id: i64, import_id: i64, coder: &CellCoder) -> Result<()> {
+        let mut insert = tx
+            .prepare("INSERT OR REPLACE INTO frame_cache (survey_id, part, import_id, data) VALUES (?1, ?2, ?3, ?4)")?;
+        let n = self.key_ends.len();
+        let FrameBuilder { cells, texts, cells_per_row, comment_pos, responded_at, score, keys, key_ends } = self;
+        let text_positions: Vec<usize> = texts.iter().map(|(p, _)| *p).collect();
+        // The text dictionaries (a million comments to compress) are encoded on a second thread while this
+        // one writes the rest: the copy is written after the last row, when nothing else runs.
+        std::thread::scope(|scope| -> Result<()> {
+            let encoded_texts = scope.spawn(move || {
+                texts
+                    .into_iter()
+                    .map(|(position, column)| {
+                        let values: Vec<&str> = (1..=column.spans.len() as u32).map(|c| column.text(c)).collect();
+                        (position, encode_column(&values, &column.codes))
+                    })
+                    .collect::<Vec<_>>()
+            });
+            let base = encode_base(&responded_at, &score, &keys, &key_ends);
+            insert.execute(params![survey_id, PART_BASE, import_id, base])?;
+            // Only a survey this import created is copied, so the coder's new values are its whole dictionary.
+            let dictionary = coder.added_values();
+            for slot in 0..cells_per_row {
+                let position = match comment_pos {
+                    Some(p) if slot >= p => slot + 1,
+                    _ => slot,
+                };
+                if text_positions.contains(&position) {
+                    continue;
+                }
+                let raw = (0..n).map(|row| cells[row * cells_per_row + slot]);
+                if let Some(column) = recode(raw, dictionary) {
+                    let values: Vec<&str> = column.values.iter().map(String::as_str).collect();
+                    let data = encode_column(&values, &column.codes);
+                    insert.execute(params![survey_id, position as i64, import_id, data])?;
+                }
+            }
+            let encoded = encoded_texts.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            for (position, data) in encoded {
+                insert.execute(params![survey_id, position as i64, import_id, data])?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// A column of free text coded by its own dictionary: trimmed distinct values back to back in chunks (code c
+/// is `spans[c − 1]`: chunk, start, end), found again by their hash. Holds each distinct text once (comments
+/// are most of an import's extra memory).
+#[derive(Default)]
+struct TextColumn {
+    chunks: Vec<String>,
+    spans: Vec<(u32, u32, u32)>,
+    by_hash: HashMap<u64, u32>,
+    /// Texts whose hash another text took first (rare).
+    collided: HashMap<Box<str>, u32>,
+    codes: Vec<u32>,
+}
+
+impl TextColumn {
+    fn text(&self, code: u32) -> &str {
+        let (chunk, start, end) = self.spans[code as usize - 1];
+        &self.chunks[chunk as usize][start as usize..end as usize]
+    }
+
+    fn bytes(&self) -> usize {
+        self.chunks.iter().map(String::capacity).sum::<usize>()
+            + self.spans.capacity() * 12
+            + self.by_hash.capacity() * 24
+            + self.codes.capacity() * 4
+    }
+
+    fn push(&mut self, cell: &str) {
+        let t = cell.trim();
+        let code = if t.is_empty() { 0 } else { self.code(t) };
+        self.codes.push(code);
+    }
+
+    fn code(&mut self, t: &str) -> u32 {
+        let mut h = FxHasher::default();
+        h.write(t.as_bytes());
+        let hash = h.finish();
+        match self.by_hash.get(&hash) {
+            Some(&c) if self.text(c) == t => c,
+            Some(_) => match self.collided.get(t) {
+                Some(&c) => c,
+                None => {
+                    let c = self.add(t);
+                    self.collided.insert(t.into(), c);
+                    c
+                }
+            },
+            None => {
+                let c = self.add(t);
+                self.by_hash.insert(hash, c);
+                c
+            }
+        }
+    }
+
+    fn add(&mut self, t: &str) -> u32 {
+        let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= t.len());
+        if !fits {
+            self.chunks.push(String::with_capacity(TEXT_CHUNK.max(t.len())));
+        }
+        let chunk = self.chunks.len() - 1;
+        let text = &mut self.chunks[chunk];
+        let start = text.len();
+        text.push_str(t);
+        self.spans.push((chunk as u32, start as u32, text.len() as u32));
+        self.spans.len() as u32
+    }
+}
+
+/// A column from the coder's codes: trimmed values, re-coded densely in first-seen order (two raw values
+/// that trim alike share a code). `None` when a cell was written inline.
+fn recode(raw: impl Iterator<Item = u16>, dictionary: &[Box<str>]) -> Option<CachedColumn> {
+    const UNSEEN: u32 = u32::MAX;
+    let mut map = vec![UNSEEN; dictionary.len() + 1];
+    map[0] = 0;
+    let mut index: HashMap<&str, u32> = HashMap::new();
+    let mut column = CachedColumn::default();
+    for code in raw {
+        if code == CODE_INLINE {
+            return None;
+        }
+        let slot = map.get_mut(code as usize)?;
+        if *slot == UNSEEN {
+            let text = dictionary[code as usize - 1].trim();
+            *slot = if text.is_empty() {
+                0
+            } else {
+                *index.entry(text).or_insert_with(|| {
+                    column.values.push(text.to_string());
+                    column.values.len() as u32
+                })
+            };
+        }
+        column.codes.push(*slot);
+    }
+    Some(column)
+}
+
+/// Response count, answered count, first and last response time: what the survey summary shows.
+pub struct CachedCounts {
+    pub responses: u32,
+    pub answered: u32,
+    pub first: Option<i64>,
+    pub last: Option<i64>,
+}
+
+const BASE_HEADER: usize = 24;
+
+fn encode_base(responded_at: &[i64], score: &[u8], keys: &str, key_ends: &[u32]) -> Vec<u8> {
+    let n = key_ends.len();
+    let mut out = Vec::with_capacity(BASE_HEADER + n * 13 + keys.len());
+    out.extend_from_slice(&(n as u32).to_le_bytes());
+    out.extend_from_slice(&(score.iter().filter(|s| **s != NO_SCORE).count() as u32).to_le_bytes());
+    let dated = responded_at.iter().filter(|t| **t != NO_TIME);
+    out.extend_from_slice(&dated.clone().min().copied().unwrap_or(NO_TIME).to_le_bytes());
+    out.extend_from_slice(&dated.max().copied().unwrap_or(NO_TIME).to_le_bytes());
+    for t in responded_at {
+        out.extend_from_slice(&t.to_le_bytes());
+    }
+    out.extend_from_slice(score);
+    for e in key_ends {
+        out.extend_from_slice(&e.to_le_bytes());
+    }
+    out.extend_from_slice(keys.as_bytes());
+    out
+}
+
+fn decode_counts(data: &[u8]) -> Option<CachedCounts> {
+    let mut r = Bytes(data);
+    let (responses, answered) = (r.u32()?, r.u32()?);
+    let mut time = || Some(i64::from_le_bytes(r.take(8)?.try_into().ok()?)).map(|t| (t != NO_TIME).then_some(t));
+    Some(CachedCounts { responses, answered, first: time()?, last: time()? })
+}
+
+fn decode_base(data: &[u8]) -> Option<CachedBase> {
+    let mut r = Bytes(data);
+    let n = r.u32()? as usize;
+    r.take(BASE_HEADER - 4)?;
+    let responded_at = r
+        .take(n.checked_mul(8)?)?
+        .chunks_exact(8)
+        .map(|c| Some(i64::from_le_bytes(c.try_into().ok()?)).filter(|t| *t != NO_TIME))
+        .collect();
+    let score = r.take(n)?.iter().map(|&s| Some(s).filter(|s| *s != NO_SCORE)).collect();
+    let key_ends: Vec<u32> = r.take(n.checked_mul(4)?)?.chunks_exact(4).map(u32_le).collect();
+    let keys = std::str::from_utf8(r.0).ok()?.to_string();
+    let ordered =
+        key_ends.windows(2).all(|w| w[0] <= w[1]) && key_ends.last().is_none_or(|e| *e as usize == keys.len());
+    let boundaries = key_ends.iter().all(|&e| keys.is_char_boundary(e as usize));
+    (ordered && boundaries).then_some(CachedBase { responded_at, score, keys, key_ends })
+}
+
+/// A column: n, the values (zstd-compressed: comments repeat words, and a dictionary of a million comments
+/// would otherwise double the workspace's text), the code width, the codes.
+fn encode_column(values: &[&str], codes: &[u32]) -> Vec<u8> {
+    let width: usize = match values.len() {
+        0..=0xff => 1,
+        0x100..=0xffff => 2,
+        _ => 4,
+    };
+    // Streamed into the compressor: a million comments are never held a second time, uncompressed.
+    let size: usize = values.iter().map(|v| v.len() + 4).sum();
+    let packed = (|| -> std::io::Result<Vec<u8>> {
+        use std::io::Write;
+        // Level 1: the fastest standard level; the copy is written on the import's critical path.
+        let mut z = zstd::stream::write::Encoder::new(Vec::with_capacity(size / 4), 1)?;
+        for v in values {
+            z.write_all(&(v.len() as u32).to_le_bytes())?;
+            z.write_all(v.as_bytes())?;
+        }
+        z.finish()
+    })()
+    .unwrap_or_default();
+    let mut out = Vec::with_capacity(17 + packed.len() + codes.len() * width);
+    out.extend_from_slice(&(codes.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(values.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(size as u32).to_le_bytes());
+    out.extend_from_slice(&(packed.len() as u32).to_le_bytes());
+    out.extend_from_slice(&packed);
+    out.push(width as u8);
+    for &code in codes {
+        out.extend_from_slice(&code.to_le_bytes()[..width]);
+    }
+    out
+}
+
+fn decode_column(data: &[u8]) -> Option<CachedColumn> {
+    let mut r = Bytes(data);
+    let n = r.u32()? as usize;
+    let count = r.u32()? as usize;
+    let size = r.u32()? as usize;
+    let packed_len = r.u32()? as usize;
+    let texts = zstd::bulk::decompress(r.take(packed_len)?, size).ok()?;
+    let mut t = Bytes(&texts);
+    let mut values = Vec::with_capacity(count.min(texts.len()));
+    for _ in 0..count {
+        let len = t.u32()? as usize;
+        values.push(std::str::from_utf8(t.take(len)?).ok()?.to_string());
+    }
+    let width = *r.take(1)?.first()? as usize;
+    let codes: Vec<u32> = match width {
+        1 => r.take(n)?.iter().map(|&b| u32::from(b)).collect(),
+        2 => r.take(n.checked_mul(2)?)?.chunks_exact(2).map(|c| u32::from(u16::from_le_bytes([c[0], c[1]]))).collect(),
+        4 => r.take(n.checked_mul(4)?)?.chunks_exact(4).map(u32_le).collect(),
+        _ => return None,
+    };
+    let valid = r.0.is_empty() && t.0.is_empty() && codes.iter().all(|&c| c as usize <= values.len());
+    valid.then_some(CachedColumn { values, codes })
+}
+
+fn u32_le(c: &[u8]) -> u32 {
+    u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+}
+
+/// A cursor over a blob.
+struct Bytes<'a>(&'a [u8]);
+
+impl<'a> Bytes<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if n > self.0.len() {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4).map(u32_le)
+    }
+}
+
+impl Workspace {
+    /// The stored part, if it is of the survey's latest import.
+    fn frame_part(&self, survey_id: i64, part: i64) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT data FROM frame_cache WHERE survey_id = ?1 AND part = ?2
+                   AND import_id = (SELECT max(id) FROM import WHERE survey_id = ?1)",
+                params![survey_id, part],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Time, score and key of every response, from the columnar copy; `None` when there is no current copy
+    /// (then [`Workspace::scan_responses`] reads the same from the rows).
+    pub fn cached_base(&self, survey_id: i64) -> Result<Option<CachedBase>> {
+        Ok(self.frame_part(survey_id, PART_BASE)?.and_then(|d| decode_base(&d)))
+    }
+
+    /// The survey summary's counts from the columnar copy's header (a few bytes of one part, instead of a
+    /// scan of the survey's rows); `None` without a current copy.
+    pub fn cached_counts(&self, survey_id: i64) -> Result<Option<CachedCounts>> {
+        let head: Option<Vec<u8>> = self
+            .conn()
+            .query_row(
+                "SELECT substr(data, 1, ?3) FROM frame_cache WHERE survey_id = ?1 AND part = ?2
+                   AND import_id = (SELECT max(id) FROM import WHERE survey_id = ?1)",
+                params![survey_id, PART_BASE, BASE_HEADER as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(head.and_then(|h| decode_counts(&h)))
+    }
+
+    /// The coded column at export `position`, from the columnar copy; `None` when there is no current copy
+    /// of it.
+    pub fn cached_column(&self, survey_id: i64, position: u32) -> Result<Option<CachedColumn>> {
+        Ok(self.frame_part(survey_id, i64::from(position))?.and_then(|d| decode_column(&d)))
+    }
+
+    /// Drops the columnar copy of a survey (the next reads scan the rows). Used by tests and benchmarks to
+    /// compare both paths.
+    pub fn drop_frame_cache(&self, survey_id: i64) -> Result<()> {
+        self.conn().execute("DELETE FROM frame_cache WHERE survey_id = ?1", [survey_id])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_and_columns_round_trip_and_refuse_damage() {
+        let base = encode_base(&[5, NO_TIME, -7], &[0, 10, NO_SCORE], "abcdé", &[1, 3, 6]);
+        let b = decode_base(&base).unwrap();
+        let c = decode_counts(&base).unwrap();
+        assert_eq!((c.responses, c.answered, c.first, c.last), (3, 2, Some(-7), Some(5)));
+        assert_eq!(b.responded_at, vec![Some(5), None, Some(-7)]);
+        assert_eq!(b.score, vec![Some(0), Some(10), None]);
+        assert_eq!((b.keys.as_str(), b.key_ends.as_slice()), ("abcdé", &[1, 3, 6][..]));
+        assert!(decode_base(&base[..base.len() - 1]).is_none(), "a key cut short");
+
+        for values in [2usize, 300, 70_000] {
+            let column = CachedColumn {
+                values: (0..values).map(|i| format!("v{i}")).collect(),
+                codes: vec![0, values as u32, 1, 2],
+            };
+            let data = encode_column(&column.values.iter().map(String::as_str).collect::<Vec<_>>(), &column.codes);
+            assert_eq!(decode_column(&data).unwrap(), column, "{values} values");
+            assert!(decode_column(&data[..data.len() - 1]).is_none());
+        }
+        let bad = encode_column(&["a"], &[2]);
+        assert!(decode_column(&bad).is_none(), "a code past the values");
+    }
+
+    #[test]
+    fn recoding_trims_merges_and_gives_up_on_inline_cells() {
+        let dictionary: Vec<Box<str>> = vec![" Pro".into(), "Free".into(), "Pro ".into(), "  ".into()];
+        let c = recode([2, 0, 1, 3, 4, 2].into_iter(), &dictionary).unwrap();
+        assert_eq!(c.values, vec!["Free".to_string(), "Pro".to_string()]);
+        assert_eq!(c.codes, vec![1, 0, 2, 2, 0, 1]);
+        assert!(recode([1, CODE_INLINE].into_iter(), &dictionary).is_none());
+    }
+
+    #[test]
+    fn text_columns_trim_and_share_codes() {
+        let mut c = TextColumn::default();
+        for cell in ["Too slow", "", " Too slow ", "Great", "   ", "great"] {
+            c.push(cell);
+        }
+        assert_eq!(c.codes, vec![1, 0, 1, 2, 0, 3]);
+        assert_eq!((c.text(1), c.text(2), c.text(3)), ("Too slow", "Great", "great"));
+        // A text whose hash is taken by another still gets its own code.
+        let other = "not Great";
+        let mut h = FxHasher::default();
+        h.write(other.as_bytes());
+        c.by_hash.insert(h.finish(), 2);
+        c.push(other);
+        c.push(other);
+        assert_eq!(&c.codes[6..], &[4, 4]);
+        assert_eq!(c.text(4), other);
+    }
+}
