@@ -253,7 +253,10 @@ pub struct SurveyFrame {
     /// Day number (since 1970) of day code 1.
     pub(crate) first_day: i64,
     pub(crate) day_radix: u64,
+    /// 0 until the identity column is made.
     who_radix: u64,
+    /// The e-mail column's position, if any: the respondent identity.
+    email: Vec<u32>,
 }
 
 /// Tags of the comment column's distinct values under one rule set: `tags[code]` (code 0, no comment: `None`).
@@ -275,10 +278,10 @@ pub(crate) struct RawGroup {
 struct Identities {
     tsi: Vec<Option<i64>>,
     score: Vec<Option<u32>>,
-    /// Identity code: the same for responses of one e-mail address (case and spaces ignored), else one per
-    /// respondent key; numbered in first-seen order.
-    who: Vec<u32>,
-    who_radix: usize,
+    /// Identity code per response and the number of identities: the same code for responses of one e-mail
+    /// address (case and spaces ignored), else one per respondent key; numbered in first-seen order. `None`
+    /// until a count mode needs it, when it costs reading every address (see [`SurveyFrame::ensure_who`]).
+    who: Option<(Vec<u32>, usize)>,
     keys: String,
     key_ends: Vec<u32>,
 }
@@ -304,63 +307,55 @@ impl Identities {
             let next = identities.len() as u32;
             who.push(*identities.entry(id).or_insert(next));
         })?;
-        Ok(Identities { tsi, score, who, who_radix: identities.len(), keys, key_ends })
+        Ok(Identities { tsi, score, who: Some((who, identities.len())), keys, key_ends })
     }
 
-    /// From the import's columnar copy, numbering identities as [`Identities::scan`] does. `None` when the
-    /// copy (or the e-mail column's) is missing or stale.
+    /// From the import's columnar copy; `None` when it is missing or stale. The identities are left for
+    /// later when the survey has an e-mail column (only the de-duplicating count modes need them).
     fn cached(ws: &Workspace, survey_id: i64, email: &[u32]) -> Result<Option<Identities>> {
         let Some(base) = ws.cached_base(survey_id)? else { return Ok(None) };
         let n = base.key_ends.len();
-        let email = match email.first() {
-            None => None,
-            Some(&p) => match ws.cached_column(survey_id, p)? {
-                Some(c) if c.codes.len() == n => Some(c),
-                _ => return Ok(None),
-            },
-        };
-        let mut who: Vec<u32> = Vec::with_capacity(n);
-        let mut next = 0u32;
-        match email {
-            // Keys are unique in a survey: each response without an address is an identity of its own.
-            None => who.extend(0..n as u32),
-            Some(column) => {
-                let lowered: Vec<String> = column.values.iter().map(|v| v.to_lowercase()).collect();
-                // A lowercased address could only equal a key identity ("id:<key>") if it starts so; then
-                // the general path keeps the numbering exact.
-                if lowered.iter().any(|v| v.starts_with("id:")) {
-                    return Ok(None);
-                }
-                let mut by_address: HashMap<&str, u32, BuildHasherDefault<MixHasher>> =
-                    HashMap::with_capacity_and_hasher(lowered.len(), BuildHasherDefault::default());
-                let mut of_code = vec![u32::MAX; lowered.len() + 1];
-                for &code in &column.codes {
-                    let id = if code == 0 {
-                        next += 1;
-                        next - 1
-                    } else if of_code[code as usize] != u32::MAX {
-                        of_code[code as usize]
-                    } else {
-                        let id = *by_address.entry(lowered[code as usize - 1].as_str()).or_insert_with(|| {
-                            next += 1;
-                            next - 1
-                        });
-                        of_code[code as usize] = id;
-                        id
-                    };
-                    who.push(id);
-                }
-            }
-        }
-        let who_radix = if next == 0 { n } else { next as usize };
+        // Keys are unique in a survey: without an address column each response is an identity of its own.
+        let who = email.is_empty().then(|| ((0..n as u32).collect(), n));
         Ok(Some(Identities {
             tsi: base.responded_at.iter().map(|t| t.map(|s| s * 1000)).collect(),
             score: base.score.iter().map(|s| s.map(u32::from)).collect(),
             who,
-            who_radix,
             keys: base.keys,
             key_ends: base.key_ends,
         }))
+    }
+
+    /// Identities from the copy of the e-mail column, numbered as [`Identities::scan`] does; `None` when an
+    /// address could be mistaken for a key identity (then the scan keeps the numbering exact).
+    fn from_addresses(column: &npsdesk_store::CachedColumn) -> Option<(Vec<u32>, usize)> {
+        let lowered: Vec<String> = column.values.iter().map(|v| v.to_lowercase()).collect();
+        // A lowercased address could only equal a key identity ("id:<key>") if it starts so.
+        if lowered.iter().any(|v| v.starts_with("id:")) {
+            return None;
+        }
+        let mut by_address: HashMap<&str, u32, BuildHasherDefault<MixHasher>> =
+            HashMap::with_capacity_and_hasher(lowered.len(), BuildHasherDefault::default());
+        let mut of_code = vec![u32::MAX; lowered.len() + 1];
+        let mut next = 0u32;
+        let mut who = Vec::with_capacity(column.codes.len());
+        for &code in &column.codes {
+            let id = if code == 0 {
+                next += 1;
+                next - 1
+            } else if of_code[code as usize] != u32::MAX {
+                of_code[code as usize]
+            } else {
+                let id = *by_address.entry(lowered[code as usize - 1].as_str()).or_insert_with(|| {
+                    next += 1;
+                    next - 1
+                });
+                of_code[code as usize] = id;
+                id
+            };
+            who.push(id);
+        }
+        Some((who, next as usize))
     }
 }
 
@@ -374,8 +369,7 @@ impl SurveyFrame {
         let data_version = ws.data_version()?;
         let email: Vec<u32> =
             summary.columns.iter().filter(|c| c.role.is_email(&c.question)).map(|c| c.position).take(1).collect();
-        let Identities { tsi, score, who, who_radix, keys, key_ends } = match Identities::cached(ws, survey_id, &email)?
-        {
+        let Identities { tsi, score, who, keys, key_ends } = match Identities::cached(ws, survey_id, &email)? {
             Some(cached) => cached,
             None => Identities::scan(ws, survey_id, &email, summary.responses as usize)?,
         };
@@ -384,7 +378,6 @@ impl SurveyFrame {
         order.sort_by_key(|&i| tsi[i as usize]);
         let tsi: Vec<Option<i64>> = order.iter().map(|&i| tsi[i as usize]).collect();
         let score: Vec<Option<u32>> = order.iter().map(|&i| score[i as usize]).collect();
-        let who: Vec<u32> = order.iter().map(|&i| who[i as usize]).collect();
         let days = |t: Option<i64>| t.map(|t| t.div_euclid(DAY_MS));
         let first_day = tsi.iter().find_map(|t| days(*t)).unwrap_or(0);
         let last_day = tsi.iter().rev().find_map(|t| days(*t)).unwrap_or(first_day);
@@ -392,11 +385,10 @@ impl SurveyFrame {
         let df = DataFrame::new_infer_height(vec![
             Series::new(TSI.into(), tsi).into(),
             Series::new(SCORE.into(), score).into(),
-            Series::new(WHO.into(), who).into(),
             Series::new(DAY.into(), day).into(),
             Series::new(ROW.into(), (0..order.len() as u32).collect::<Vec<u32>>()).into(),
         ])?;
-        Ok(SurveyFrame {
+        let mut frame = SurveyFrame {
             survey_id,
             survey_name: summary.name,
             data_version,
@@ -412,8 +404,44 @@ impl SurveyFrame {
             periods: HashMap::new(),
             first_day,
             day_radix: (last_day - first_day + 2) as u64,
-            who_radix: who_radix.max(1) as u64,
-        })
+            who_radix: 0,
+            email,
+        };
+        if let Some((who, radix)) = who {
+            frame.add_who(who, radix)?;
+        }
+        Ok(frame)
+    }
+
+    /// Adds the identity column from identities in scan order.
+    fn add_who(&mut self, who: Vec<u32>, radix: usize) -> Result<()> {
+        if who.len() != self.order.len() {
+            return Err(AnalyticsError::InvalidQuery(
+                "the workspace changed while reading it: run the query again".into(),
+            ));
+        }
+        let sorted: Vec<u32> = self.order.iter().map(|&i| who[i as usize]).collect();
+        self.df.with_column(Series::new(WHO.into(), sorted).into())?;
+        self.who_radix = radix.max(1) as u64;
+        Ok(())
+    }
+
+    /// Makes sure the identity column is there (the de-duplicating count modes group by it): from the copy of
+    /// the e-mail column, else one scan of the rows.
+    fn ensure_who(&mut self, ws: &Workspace) -> Result<()> {
+        if self.df.get_column_index(WHO).is_some() {
+            return Ok(());
+        }
+        let n = self.order.len();
+        let copied = match self.email.first() {
+            Some(&p) => ws.cached_column(self.survey_id, p)?.filter(|c| c.codes.len() == n),
+            None => None,
+        };
+        let (who, radix) = match copied.as_ref().and_then(Identities::from_addresses) {
+            Some(w) => w,
+            None => Identities::scan(ws, self.survey_id, &self.email, n)?.who.expect("a scan reads identities"),
+        };
+        self.add_who(who, radix)
     }
 
     pub fn survey_id(&self) -> i64 {
@@ -581,6 +609,10 @@ impl SurveyFrame {
 
     /// All responses of the selection (answered NPS or not): date range and `--where` filters applied.
     pub(crate) fn responses_where(&mut self, ws: &Workspace, q: &NpsQuery) -> Result<LazyFrame> {
+        // Every tally of this selection counts with `q.count`; the de-duplicating modes group by identity.
+        if q.count != CountMode::All {
+            self.ensure_who(ws)?;
+        }
         // Code the filter columns first: the lazy frame below is built on a snapshot of the frame.
         let names: Vec<&str> = q.filters.iter().map(|f| f.column.as_str()).collect();
         let cols = self.columns(ws, &names)?;
