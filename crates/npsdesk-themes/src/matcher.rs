@@ -485,27 +485,25 @@ impl Corpus {
             let head = Corpus::one_pass(head);
             (head, tail.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
         });
-        let renumber: Vec<u32> = (0..t.ends.len())
-            .map(|w| {
-                let norm = t.word(w as u32);
-                match index.get(norm) {
-                    Some(&id) => id,
-                    None => {
-                        let id = c.ends.len() as u32;
-                        c.buf.push_str(norm);
-                        c.ends.push(c.buf.len() as u32);
-                        index.insert(norm.into(), id);
-                        id
-                    }
-                }
-            })
-            .collect();
+        let renumber: Vec<u32> = (0..t.ends.len()).map(|w| c.intern(&mut index, t.word(w as u32))).collect();
         let offset = c.toks.len() as u32;
         c.toks.extend(
             t.toks.iter().map(|&(w, sentence)| (renumber[(w & !NEGATOR_FLAG) as usize] | (w & NEGATOR_FLAG), sentence)),
         );
         c.comment_ends.extend(t.comment_ends.iter().map(|e| e + offset));
         c
+    }
+
+    /// The id of word `norm`, adding it to the vocabulary (and `index`) when new.
+    fn intern(&mut self, index: &mut FxMap<Box<str>, u32>, norm: &str) -> u32 {
+        if let Some(&id) = index.get(norm) {
+            return id;
+        }
+        let id = self.ends.len() as u32;
+        self.buf.push_str(norm);
+        self.ends.push(self.buf.len() as u32);
+        index.insert(norm.into(), id);
+        id
     }
 
     /// One thread's pass: the corpus of `comments` and its word index.
@@ -516,17 +514,7 @@ impl Corpus {
         for text in comments {
             tokenize(text.as_ref(), &mut buf, &mut tokens);
             for t in &tokens {
-                let norm = t.norm(&buf);
-                let id = match index.get(norm) {
-                    Some(&id) => id,
-                    None => {
-                        let id = c.ends.len() as u32;
-                        c.buf.push_str(norm);
-                        c.ends.push(c.buf.len() as u32);
-                        index.insert(norm.into(), id);
-                        id
-                    }
-                };
+                let id = c.intern(&mut index, t.norm(&buf));
                 c.toks.push((id | if t.negator { NEGATOR_FLAG } else { 0 }, t.sentence));
             }
             c.comment_ends.push(c.toks.len() as u32);
