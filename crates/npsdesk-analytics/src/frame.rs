@@ -484,7 +484,7 @@ impl SurveyFrame {
         let mut scan = Vec::with_capacity(missing.len());
         for pos in missing {
             match ws.cached_column(self.survey_id, pos)? {
-                Some(c) if c.codes.len() == self.order.len() => self.add_coded(pos, c.values, &c.codes, None),
+                Some(c) if c.codes.len() == self.order.len() => self.add_coded(pos, c.values, &c.codes, None)?,
                 _ => scan.push(pos),
             }
         }
@@ -517,7 +517,7 @@ impl SurveyFrame {
                         "the workspace changed while reading it: run the query again".into(),
                     ));
                 }
-                self.add_coded(*pos, values, &scan_codes, Some(index));
+                self.add_coded(*pos, values, &scan_codes, Some(index))?;
             }
         }
         Ok(infos)
@@ -530,13 +530,13 @@ impl SurveyFrame {
         values: Vec<String>,
         scan_codes: &[u32],
         index: Option<HashMap<String, u32>>,
-    ) {
+    ) -> Result<()> {
         let frame = format!("c{position}");
         let sorted: Vec<u32> = self.order.iter().map(|&i| scan_codes[i as usize]).collect();
-        // Replacing or adding a column of the frame's height cannot fail.
-        let _ = self.df.with_column(Series::new(frame.as_str().into(), sorted).into());
+        self.df.with_column(Series::new(frame.as_str().into(), sorted).into())?;
         let index = index.map_or_else(std::sync::OnceLock::new, std::sync::OnceLock::from);
         self.coded.insert(position, Coded { frame, values, index });
+        Ok(())
     }
 
     pub(crate) fn coded(&self, position: u32) -> &Coded {

@@ -97,6 +97,8 @@ fn answers(ws: &Workspace, survey: i64) -> Vec<String> {
         CommentQuery { sort: CommentSort::Lowest, show: vec!["Plan".into()], limit: 500, ..CommentQuery::default() };
     out.push(format!("{:?}", f.comments(ws, &q(&[], None), &matcher, &cq).unwrap()));
     out.push(format!("{:?}", f.accounts(ws, &q(&[], None)).unwrap()));
+    // The summary's counts and dates (from the copy's header, or counted over the rows).
+    out.push(format!("{:?}", ws.survey(survey).unwrap()));
     out
 }
 

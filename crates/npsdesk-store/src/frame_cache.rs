@@ -407,12 +407,12 @@ impl<'a> Bytes<'a> {
 }
 
 impl Workspace {
-    /// The stored part, if it is of the survey's latest import.
-    fn frame_part(&self, survey_id: i64, part: i64) -> Result<Option<Vec<u8>>> {
+    /// The row of a stored part, if it is of the survey's latest import.
+    fn frame_row(&self, survey_id: i64, part: i64) -> Result<Option<i64>> {
         Ok(self
             .conn()
             .query_row(
-                "SELECT data FROM frame_cache WHERE survey_id = ?1 AND part = ?2
+                "SELECT rowid FROM frame_cache WHERE survey_id = ?1 AND part = ?2
                    AND import_id = (SELECT max(id) FROM import WHERE survey_id = ?1)",
                 params![survey_id, part],
                 |r| r.get(0),
@@ -420,31 +420,32 @@ impl Workspace {
             .optional()?)
     }
 
+    /// The first `head` bytes of a current part (all of it for `None`), read through SQLite's incremental
+    /// blob I/O: `substr(data, …)` would load the whole blob (24 MB for the base at 1M) to return a few bytes.
+    fn frame_part(&self, survey_id: i64, part: i64, head: Option<usize>) -> Result<Option<Vec<u8>>> {
+        let Some(row) = self.frame_row(survey_id, part)? else { return Ok(None) };
+        let mut blob = self.conn().blob_open(rusqlite::MAIN_DB, "frame_cache", "data", row, true)?;
+        let mut data = vec![0u8; head.unwrap_or(usize::MAX).min(blob.len())];
+        // A short or failed read leaves a part that does not decode: the caller scans the rows instead.
+        Ok(std::io::Read::read_exact(&mut blob, &mut data).ok().map(|()| data))
+    }
+
     /// Time, score and key of every response, from the columnar copy; `None` when there is no current copy
     /// (then [`Workspace::scan_responses`] reads the same from the rows).
     pub fn cached_base(&self, survey_id: i64) -> Result<Option<CachedBase>> {
-        Ok(self.frame_part(survey_id, PART_BASE)?.and_then(|d| decode_base(&d)))
+        Ok(self.frame_part(survey_id, PART_BASE, None)?.and_then(|d| decode_base(&d)))
     }
 
-    /// The survey summary's counts from the columnar copy's header (a few bytes of one part, instead of a
-    /// scan of the survey's rows); `None` without a current copy.
+    /// The survey summary's counts from the columnar copy's header (its first bytes, instead of a scan of the
+    /// survey's rows); `None` without a current copy.
     pub fn cached_counts(&self, survey_id: i64) -> Result<Option<CachedCounts>> {
-        let head: Option<Vec<u8>> = self
-            .conn()
-            .query_row(
-                "SELECT substr(data, 1, ?3) FROM frame_cache WHERE survey_id = ?1 AND part = ?2
-                   AND import_id = (SELECT max(id) FROM import WHERE survey_id = ?1)",
-                params![survey_id, PART_BASE, BASE_HEADER as i64],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(head.and_then(|h| decode_counts(&h)))
+        Ok(self.frame_part(survey_id, PART_BASE, Some(BASE_HEADER))?.and_then(|h| decode_counts(&h)))
     }
 
     /// The coded column at export `position`, from the columnar copy; `None` when there is no current copy
     /// of it.
     pub fn cached_column(&self, survey_id: i64, position: u32) -> Result<Option<CachedColumn>> {
-        Ok(self.frame_part(survey_id, i64::from(position))?.and_then(|d| decode_column(&d)))
+        Ok(self.frame_part(survey_id, i64::from(position), None)?.and_then(|d| decode_column(&d)))
     }
 
     /// Drops the columnar copy of a survey (the next reads scan the rows). Used by tests and benchmarks to
