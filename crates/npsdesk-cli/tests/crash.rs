@@ -1,11 +1,12 @@
 //! Kill -9 at random moments: `npsdesk import` of a 200,000-row export, `npsdesk rules save` and `npsdesk
 //! followups set` (a status, owner and note), each into a
-//! copy of a workspace that already holds one import, killed with SIGKILL after a seeded random delay. After
+//! copy of a workspace that already holds one import (so through the WAL), and the first import into an empty
+//! workspace (through a rollback journal, `Workspace::import_file`), killed with SIGKILL at seeded random moments. After
 //! every kill the workspace must open, pass `PRAGMA integrity_check` and `foreign_key_check`, and hold exactly
 //! the data of before or of after (same fingerprint: every stored value, see
 //! `npsdesk_store::maintenance`), never a mix.
 //!
-//! `make test` kills 6 imports (about 8 s each in a debug build) and 20 rules saves; `make reliability`
+//! `make test` kills 6 imports of each kind (about 8 s each in a debug build) and 20 rules saves; `make reliability`
 //! kills 100 of each (`NPSDESK_KILL_TRIALS`; the seed is `NPSDESK_KILL_SEED`). A run that finishes before its
 //! trigger is verified as well but not counted as a kill. Each run prints its figures (RELIABILITY.md).
 
@@ -66,9 +67,9 @@ fn npsdesk(workspace: &Path, args: &[&str]) -> Command {
     c
 }
 
-/// A fresh copy of `base` (with no WAL or shared-memory file beside it).
+/// A fresh copy of `base` (with no journal, WAL or shared-memory file beside it).
 fn copy_workspace(base: &Path, to: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", to.display()));
     }
     std::fs::copy(base, to).unwrap();
@@ -88,31 +89,47 @@ fn verify(path: &Path, what: &str) -> Fingerprint {
 struct Tally {
     trials: u32,
     killed: u32,
-    killed_with_wal: u32,
+    /// Killed after the watched file had grown (the transaction was being written).
+    killed_while_writing: u32,
     finished_first: u32,
     before: u32,
     after: u32,
 }
 
-/// When a trial kills: after a delay; as soon as the WAL has grown past a size (the moments the transaction
-/// is being written: a large import keeps its pages in the page cache until it commits); or a delay after
-/// the WAL reached its full size (the commit is written: checkpoint and close).
+/// The file whose growth shows the transaction being written: the WAL (`"-wal"`), or for an import through
+/// a rollback journal the workspace file itself (`""`: the pages it adds are written past its old end).
+#[derive(Debug, Clone, Copy)]
+struct Watch(&'static str);
+
+impl Watch {
+    fn file(self, ws: &Path) -> PathBuf {
+        PathBuf::from(format!("{}{}", ws.display(), self.0))
+    }
+
+    fn size(self, ws: &Path) -> u64 {
+        std::fs::metadata(self.file(ws)).map_or(0, |m| m.len())
+    }
+}
+
+/// When a trial kills: after a delay; as soon as the watched file has grown past a size (the moments the
+/// transaction is being written: a large import keeps its pages in the page cache until it commits); or a
+/// delay after it reached its full size (the commit is written: checkpoint and close).
 #[derive(Debug, Clone, Copy)]
 enum Trigger {
     After(Duration),
-    WalBytes(u64),
-    AfterWal(u64, Duration),
+    Bytes(u64),
+    AfterBytes(u64, Duration),
 }
 
-/// How long the command takes when left alone, and the largest WAL seen while it ran.
-fn measure(base: &Path, ws: &Path, args: &[&str]) -> (Duration, u64) {
+/// How long the command takes when left alone, and the watched file's size before and its largest while it ran.
+fn measure(base: &Path, ws: &Path, args: &[&str], watch: Watch) -> (Duration, (u64, u64)) {
     copy_workspace(base, ws);
-    let wal = PathBuf::from(format!("{}-wal", ws.display()));
+    let initial = watch.size(ws);
     let started = Instant::now();
     let mut child = npsdesk(ws, args).spawn().unwrap();
-    let mut largest = 0;
+    let mut largest = initial;
     let status = loop {
-        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+        largest = largest.max(watch.size(ws));
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
@@ -120,13 +137,13 @@ fn measure(base: &Path, ws: &Path, args: &[&str]) -> (Duration, u64) {
     };
     let out = child.wait_with_output().unwrap();
     assert!(status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    (started.elapsed(), largest)
+    (started.elapsed(), (initial, largest))
 }
 
 /// Runs the command `args` (on a copy of `base` each time) until it was killed `kills` times (a run that
 /// finishes before its trigger is verified too, and does not count; at most 3 × `kills` runs), taking the
-/// three triggers in turn: a delay uniform over [0, 1.15 × `full`], a WAL size uniform over [1, `wal_max`] bytes, and a delay
-/// uniform over [0, 0.1 × `full`] after the WAL reached `wal_max`.
+/// three triggers in turn: a delay uniform over [0, 1.15 × `full`], a size of the watched file uniform over
+/// (`initial`, `largest`] bytes, and a delay uniform over [0, 0.1 × `full`] after it reached `largest`.
 #[allow(clippy::too_many_arguments)]
 fn kill_trials(
     dir: &Path,
@@ -134,22 +151,22 @@ fn kill_trials(
     args: &[&str],
     before: &Fingerprint,
     after: &Fingerprint,
-    (full, wal_max): (Duration, u64),
+    (full, (initial, largest)): (Duration, (u64, u64)),
+    watch: Watch,
     kills: u64,
     rng: &mut Rng,
 ) -> Tally {
     let mut t = Tally::default();
     let ws = dir.join("trial.npsdesk");
-    let wal = dir.join("trial.npsdesk-wal");
     let mut trial = 0u64;
     while u64::from(t.killed) < kills && trial < 3 * kills {
         trial += 1;
         copy_workspace(base, &ws);
         let trigger = match trial % 3 {
-            _ if wal_max == 0 => Trigger::After(full.mul_f64(1.15 * rng.unit())),
+            _ if largest == initial => Trigger::After(full.mul_f64(1.15 * rng.unit())),
             0 => Trigger::After(full.mul_f64(1.15 * rng.unit())),
-            1 => Trigger::WalBytes(1 + (rng.unit() * wal_max as f64) as u64),
-            _ => Trigger::AfterWal(wal_max, full.mul_f64(0.1 * rng.unit())),
+            1 => Trigger::Bytes(initial + 1 + (rng.unit() * (largest - initial - 1) as f64) as u64),
+            _ => Trigger::AfterBytes(largest, full.mul_f64(0.1 * rng.unit())),
         };
         let mut child = npsdesk(&ws, args).spawn().unwrap();
         let started = Instant::now();
@@ -158,12 +175,12 @@ fn kill_trials(
                 std::thread::sleep(delay);
                 child.try_wait().unwrap()
             }
-            Trigger::WalBytes(bytes) | Trigger::AfterWal(bytes, _) => loop {
+            Trigger::Bytes(bytes) | Trigger::AfterBytes(bytes, _) => loop {
                 if let Some(status) = child.try_wait().unwrap() {
                     break Some(status);
                 }
-                if std::fs::metadata(&wal).is_ok_and(|m| m.len() >= bytes) {
-                    if let Trigger::AfterWal(_, delay) = trigger {
+                if watch.size(&ws) >= bytes {
+                    if let Trigger::AfterBytes(_, delay) = trigger {
                         std::thread::sleep(delay);
                         break child.try_wait().unwrap();
                     }
@@ -180,12 +197,12 @@ fn kill_trials(
                 t.finished_first += 1;
             }
             None => {
-                let wal_bytes = std::fs::metadata(&wal).map_or(0, |m| m.len());
+                let grown = watch.size(&ws) > initial;
                 child.kill().unwrap(); // SIGKILL
                 child.wait().unwrap();
                 t.killed += 1;
-                if wal_bytes > 0 {
-                    t.killed_with_wal += 1;
+                if grown {
+                    t.killed_while_writing += 1;
                 }
             }
         }
@@ -221,26 +238,53 @@ fn a_killed_import_rules_save_or_followup_edit_leaves_the_workspace_as_before_or
     // The workspace after, how long the import takes when it is not killed, and how large its WAL grows.
     let done = d.join("after.npsdesk");
     let import_args = ["import", big.to_str().unwrap()];
-    let (full, wal) = measure(&base, &done, &import_args);
+    let (full, wal) = measure(&base, &done, &import_args, Watch("-wal"));
     let after = verify(&done, "after");
     assert_ne!(before, after);
     assert!(after.tables.contains(&("response".to_string(), 203_000)), "{after}");
 
-    let t = kill_trials(d, &base, &import_args, &before, &after, (full, wal), trials, &mut rng);
+    let t = kill_trials(d, &base, &import_args, &before, &after, (full, wal), Watch("-wal"), trials, &mut rng);
     eprintln!(
         "kill -9 during import of 200,000 rows (seed {seed}, full import {:.1} s, WAL up to {} MB): {} trials, {} killed ({} with a \
          non-empty WAL), {} finished first; found before {} times, after {} times, mixed 0",
         full.as_secs_f64(),
-        wal >> 20,
+        wal.1 >> 20,
         t.trials,
         t.killed,
-        t.killed_with_wal,
+        t.killed_while_writing,
         t.finished_first,
         t.before,
         t.after
     );
     assert_eq!(u64::from(t.killed), trials, "the import must be killed mid-way {trials} times: {t:?}");
-    assert!(t.killed_with_wal > 0, "some kills must land while the import writes: {t:?}");
+    assert!(t.killed_while_writing > 0, "some kills must land while the import writes: {t:?}");
+
+    // The first import into an empty workspace: through a rollback journal, the workspace file grows as the
+    // pages are written past its old end; a kill leaves a hot journal that the next open rolls back.
+    let empty = d.join("empty.npsdesk");
+    drop(Workspace::open(&empty).unwrap());
+    let nothing = verify(&empty, "empty");
+    let first_done = d.join("first.npsdesk");
+    let (full, grown) = measure(&empty, &first_done, &import_args, Watch(""));
+    let first_after = verify(&first_done, "first import");
+    assert!(first_after.tables.contains(&("response".to_string(), 200_000)), "{first_after}");
+    let t = kill_trials(d, &empty, &import_args, &nothing, &first_after, (full, grown), Watch(""), trials, &mut rng);
+    eprintln!(
+        "kill -9 during the first import of 200,000 rows into an empty workspace (seed {seed}, full import {:.1} s, file \
+         {} KB -> {} MB): {} trials, {} killed ({} after the file grew), {} finished first; found before {} times, after \
+         {} times, mixed 0",
+        full.as_secs_f64(),
+        grown.0 >> 10,
+        grown.1 >> 20,
+        t.trials,
+        t.killed,
+        t.killed_while_writing,
+        t.finished_first,
+        t.before,
+        t.after
+    );
+    assert_eq!(u64::from(t.killed), trials, "the first import must be killed mid-way {trials} times: {t:?}");
+    assert!(t.killed_while_writing > 0, "some kills must land while the first import writes: {t:?}");
 
     // A rule-set change: `rules save` of the built-in set (about 10 KB of TOML).
     let rules = d.join("rules.toml");
@@ -248,18 +292,19 @@ fn a_killed_import_rules_save_or_followup_edit_leaves_the_workspace_as_before_or
     std::fs::write(&rules, text).unwrap();
     let saved = d.join("saved.npsdesk");
     let save_args = ["rules", "save", rules.to_str().unwrap(), "--note", "crash test"];
-    let (full, wal) = measure(&base, &saved, &save_args);
+    let (full, wal) = measure(&base, &saved, &save_args, Watch("-wal"));
     let after_rules = verify(&saved, "rules saved");
     assert_ne!(before, after_rules);
-    let t = kill_trials(d, &base, &save_args, &before, &after_rules, (full, wal), trials.max(20), &mut rng);
+    let t =
+        kill_trials(d, &base, &save_args, &before, &after_rules, (full, wal), Watch("-wal"), trials.max(20), &mut rng);
     eprintln!(
         "kill -9 during rules save (seed {seed}, full run {:.0} ms, WAL up to {} KB): {} trials, {} killed ({} with a non-empty WAL), \
          {} finished first; found before {} times, after {} times, mixed 0",
         full.as_secs_f64() * 1000.0,
-        wal >> 10,
+        wal.1 >> 10,
         t.trials,
         t.killed,
-        t.killed_with_wal,
+        t.killed_while_writing,
         t.finished_first,
         t.before,
         t.after
@@ -281,18 +326,19 @@ fn a_killed_import_rules_save_or_followup_edit_leaves_the_workspace_as_before_or
     let edit_args =
         ["followups", "set", &id, "--status", "contacted", "--owner", "Dana", "--note", "Called back; crash test"];
     let edited = d.join("edited.npsdesk");
-    let (full, wal) = measure(&base, &edited, &edit_args);
+    let (full, wal) = measure(&base, &edited, &edit_args, Watch("-wal"));
     let after_edit = verify(&edited, "follow-up edited");
     assert_ne!(before, after_edit);
-    let t = kill_trials(d, &base, &edit_args, &before, &after_edit, (full, wal), trials.max(20), &mut rng);
+    let t =
+        kill_trials(d, &base, &edit_args, &before, &after_edit, (full, wal), Watch("-wal"), trials.max(20), &mut rng);
     eprintln!(
         "kill -9 during a follow-up edit (seed {seed}, full run {:.0} ms, WAL up to {} KB): {} trials, {} killed ({} with a \
          non-empty WAL), {} finished first; found before {} times, after {} times, mixed 0",
         full.as_secs_f64() * 1000.0,
-        wal >> 10,
+        wal.1 >> 10,
         t.trials,
         t.killed,
-        t.killed_with_wal,
+        t.killed_while_writing,
         t.finished_first,
         t.before,
         t.after

@@ -101,7 +101,8 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// An open workspace. One connection; open another `Workspace` on the same file for concurrent readers
-/// (WAL lets them read while an import writes).
+/// (WAL lets them read while an import writes; the first import into an empty workspace, through a
+/// rollback journal, makes them wait: see `Workspace::import_file`).
 pub struct Workspace {
     conn: Connection,
     path: Option<PathBuf>,

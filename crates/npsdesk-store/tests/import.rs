@@ -154,6 +154,86 @@ fn a_cancelled_import_leaves_the_workspace_exactly_as_it_was() {
     assert_eq!(ws.data_version().unwrap(), version, "no import record was left behind");
 }
 
+/// The journal files beside `path` while an import runs: (rollback journal seen, WAL seen).
+fn journals_seen(ws: &mut Workspace, path: &Path, file: &Path, cancel_at: Option<u32>) -> ((bool, bool), bool) {
+    let (journal, wal) =
+        (PathBuf::from(format!("{}-journal", path.display())), PathBuf::from(format!("{}-wal", path.display())));
+    let mut seen = (false, false);
+    let result = ws.import_file(file, &ImportOptions::default(), &mut |p| {
+        seen.0 |= journal.exists();
+        seen.1 |= wal.exists();
+        match cancel_at {
+            Some(n) if p.rows_read >= n => ImportControl::Cancel,
+            _ => ImportControl::Continue,
+        }
+    });
+    (seen, result.is_ok())
+}
+
+fn journal_mode(path: &Path) -> String {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_first_import_into_an_empty_workspace_goes_through_a_rollback_journal_and_later_ones_through_the_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.npsdesk");
+    let many = |from: u64, n: u64| -> Vec<String> {
+        (from..from + n).map(|i| row(i, "03/05/2025 10:00:00 AM", &(i % 11).to_string(), "x", "Free")).collect()
+    };
+    let first = write(dir.path(), "first.csv", &many(1, 12_000));
+    let mut ws = Workspace::open(&path).unwrap();
+    let ((journal, _), ok) = journals_seen(&mut ws, &path, &first, None);
+    assert!(ok && journal, "the first import writes through a rollback journal");
+    assert!(!Path::new(&format!("{}-journal", path.display())).exists(), "no journal is left after the commit");
+    drop(ws);
+    assert_eq!(journal_mode(&path), "wal", "the file is back in WAL");
+
+    // The workspace holds responses now: the next import (another survey) goes through the WAL.
+    let other = dir.path().join("other.csv");
+    let text = std::fs::read_to_string(&first).unwrap().replace("Which plan are you on?", "Which region?");
+    std::fs::write(&other, text).unwrap();
+    let mut ws = Workspace::open(&path).unwrap();
+    let ((journal, wal), ok) = journals_seen(&mut ws, &path, &other, None);
+    assert!(ok && !journal && wal, "a later import writes through the WAL (journal {journal}, WAL {wal})");
+    assert_eq!(ws.surveys().unwrap().len(), 2);
+    assert_eq!(ws.surveys().unwrap().iter().map(|s| s.responses).sum::<u32>(), 24_000);
+}
+
+#[test]
+fn a_cancelled_first_import_leaves_the_workspace_empty_and_in_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.npsdesk");
+    let many: Vec<String> = (1..=12_000).map(|i| row(i, "03/05/2025 10:00:00 AM", "5", "x", "Free")).collect();
+    let big = write(dir.path(), "big.csv", &many);
+    let mut ws = Workspace::open(&path).unwrap();
+    let version = ws.data_version().unwrap();
+    let ((journal, _), ok) = journals_seen(&mut ws, &path, &big, Some(10_000));
+    assert!(journal && !ok, "cancelled while writing through the rollback journal");
+    drop(ws);
+    assert_eq!(journal_mode(&path), "wal");
+    let ws = Workspace::open(&path).unwrap();
+    assert!(ws.surveys().unwrap().is_empty(), "nothing of the cancelled import is left");
+    assert_eq!(ws.data_version().unwrap(), version);
+    assert_eq!(ws.check().unwrap().integrity, ["ok"]);
+}
+
+#[test]
+fn a_first_import_while_another_connection_has_the_workspace_open_goes_through_the_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.npsdesk");
+    let many: Vec<String> = (1..=12_000).map(|i| row(i, "03/05/2025 10:00:00 AM", "5", "x", "Free")).collect();
+    let file = write(dir.path(), "many.csv", &many);
+    let mut ws = Workspace::open(&path).unwrap();
+    // A reader, as the window keeps one while a CLI imports: it must not be locked out.
+    let reader = Workspace::open(&path).unwrap();
+    assert!(reader.surveys().unwrap().is_empty());
+    let ((journal, wal), ok) = journals_seen(&mut ws, &path, &file, None);
+    assert!(ok && !journal && wal, "journal {journal}, WAL {wal}");
+    assert_eq!(reader.surveys().unwrap()[0].responses, 12_000, "the reader sees the commit");
+}
+
 #[test]
 fn a_missing_or_empty_file_is_a_clear_error_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
