@@ -374,8 +374,7 @@ impl SurveyFrame {
             None => Identities::scan(ws, survey_id, &email, summary.responses as usize)?,
         };
         // Sort by time once (stable: equal times keep import order; undated first).
-        let mut order: Vec<u32> = (0..tsi.len() as u32).collect();
-        order.sort_by_key(|&i| tsi[i as usize]);
+        let order = time_order(&tsi);
         let tsi: Vec<Option<i64>> = order.iter().map(|&i| tsi[i as usize]).collect();
         let score: Vec<Option<u32>> = order.iter().map(|&i| score[i as usize]).collect();
         let days = |t: Option<i64>| t.map(|t| t.div_euclid(DAY_MS));
@@ -1015,9 +1014,80 @@ pub(crate) fn day_start_ms(d: NaiveDate) -> i64 {
     d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis())
 }
 
+/// The rows in time order, undated first, equal times in their given order: what a stable
+/// `sort_by_key(|&i| tsi[i])` gives. Each dated row becomes one u64, its offset from the earliest time above
+/// its row number, so a plain sort of integers (no key closure, no indirection) gives that order; when the
+/// span of times and the row count do not fit 64 bits together, the comparison sort. Why: every report
+/// process and every app launch sorts the whole survey; at 1M responses the comparison sort took about
+/// 70 ms of a 250 ms `npsdesk nps`.
+fn time_order(tsi: &[Option<i64>]) -> Vec<u32> {
+    let min = tsi.iter().flatten().min().copied().unwrap_or(0);
+    // The offset from the earliest time (wrapping_sub: the distance between any two i64 fits a u64).
+    let offset = |t: i64| t.wrapping_sub(min) as u64;
+    let span = tsi.iter().flatten().map(|&t| offset(t)).max().unwrap_or(0);
+    let row_bits = u64::BITS - (tsi.len() as u64).leading_zeros();
+    let span_bits = u64::BITS - span.leading_zeros();
+    if row_bits + span_bits > u64::BITS {
+        let mut order: Vec<u32> = (0..tsi.len() as u32).collect();
+        order.sort_by_key(|&i| tsi[i as usize]);
+        return order;
+    }
+    // Undated rows first, in their order; then the dated ones, sorted.
+    let mut order: Vec<u32> = Vec::with_capacity(tsi.len());
+    let mut dated: Vec<u64> = Vec::with_capacity(tsi.len());
+    for (i, t) in tsi.iter().enumerate() {
+        match t {
+            None => order.push(i as u32),
+            Some(t) => dated.push(offset(*t) << row_bits | i as u64),
+        }
+    }
+    dated.sort_unstable();
+    let row_mask = (1u64 << row_bits) - 1;
+    order.extend(dated.iter().map(|&k| (k & row_mask) as u32));
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_order_is_the_stable_comparison_sort() {
+        // splitmix64: random times over a few spans (ties, undated rows, extremes of i64).
+        let mut state = 7u64;
+        let mut next = || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        for (n, span) in [(0, 1), (1, 1), (50, 3), (5_000, 1_000), (20_000, 63_000_000_000), (3_000, u64::MAX)] {
+            let tsi: Vec<Option<i64>> = (0..n)
+                .map(|_| {
+                    let r = next();
+                    (r % 7 != 0).then(|| (next() % span) as i64 + if span == u64::MAX { 0 } else { 1_700_000_000_000 })
+                })
+                .collect();
+            let mut expected: Vec<u32> = (0..n as u32).collect();
+            expected.sort_by_key(|&i| tsi[i as usize]);
+            assert_eq!(time_order(&tsi), expected, "n {n}, span {span}");
+        }
+        let extremes = [
+            Some(i64::MAX),
+            None,
+            Some(i64::MIN),
+            Some(i64::MAX - 1),
+            Some(0),
+            Some(i64::MIN),
+            Some(-1),
+            None,
+            Some(i64::MAX),
+        ];
+        let mut expected: Vec<u32> = (0..extremes.len() as u32).collect();
+        expected.sort_by_key(|&i| extremes[i as usize]);
+        assert_eq!(time_order(&extremes), expected);
+    }
 
     fn sorted(g: &Grouped) -> Vec<(Vec<u32>, u32)> {
         let mut v: Vec<(Vec<u32>, u32)> = g.iter().map(|(c, v)| (c.to_vec(), v)).collect();
