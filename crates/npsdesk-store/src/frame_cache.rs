@@ -22,6 +22,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hasher;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -61,19 +62,44 @@ pub struct CachedColumn {
     pub codes: Vec<u32>,
 }
 
-/// Collects the copy while an import reads its rows (on the parsing thread).
+/// What the two halves of a copy being built hold, and whether it was given up: the import's parsing thread
+/// builds one half ([`FrameBuilder`]), its writing thread the other ([`FrameRows`]), and the copy is dropped
+/// when either gives up or both together pass [`MAX_BUILDER_BYTES`].
+#[derive(Default)]
+pub(crate) struct CopyBudget {
+    parsing: AtomicUsize,
+    writing: AtomicUsize,
+    given_up: AtomicBool,
+}
+
+impl CopyBudget {
+    /// Records what one half holds now (every few thousand rows); false when the copy is given up.
+    fn keep(&self, half: &AtomicUsize, rows: usize, bytes: impl FnOnce() -> usize) -> bool {
+        if rows.is_multiple_of(4096) {
+            half.store(bytes(), Ordering::Relaxed);
+            if self.parsing.load(Ordering::Relaxed) + self.writing.load(Ordering::Relaxed) > MAX_BUILDER_BYTES {
+                self.give_up();
+            }
+        }
+        !self.given_up.load(Ordering::Relaxed)
+    }
+
+    fn give_up(&self) {
+        self.given_up.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The half of the copy collected on the import's parsing thread: the coder's code of every packed cell, and
+/// the e-mail column (its text is packed by the time a batch reaches the writing thread).
 pub(crate) struct FrameBuilder {
     cells_per_row: usize,
     comment_pos: Option<usize>,
-    responded_at: Vec<i64>,
-    score: Vec<u8>,
-    keys: String,
-    key_ends: Vec<u32>,
+    rows: usize,
     /// Row-major: the coder's code of each packed cell (0 empty, [`CODE_INLINE`], else a dictionary code).
     pub(crate) cells: Vec<u16>,
-    /// Columns coded by their own dictionary, whatever their number of values: the comment (themes and the
-    /// explorer read it) and the e-mail address (the respondent identity), by export position.
-    texts: Vec<(usize, TextColumn)>,
+    /// The e-mail column (the respondent identity) by export position, coded by its own dictionary whatever
+    /// its number of values.
+    email: Option<(usize, TextColumn)>,
 }
 
 impl FrameBuilder {
@@ -82,97 +108,149 @@ impl FrameBuilder {
         FrameBuilder {
             cells_per_row: columns - usize::from(comment_pos.is_some()),
             comment_pos,
-            responded_at: Vec::new(),
-            score: Vec::new(),
-            keys: String::new(),
-            key_ends: Vec::new(),
+            rows: 0,
             cells: Vec::new(),
-            texts: comment_pos.into_iter().chain(email).map(|p| (p, TextColumn::default())).collect(),
+            email: email.map(|p| (p, TextColumn::default())),
         }
     }
 
     /// Records one accepted row (its cells' codes were appended to `cells` by the coder); `cell(p)` is the
-    /// text at export position p. Returns false when the copy is given up (too many rows, or a row with
+    /// text at export position p. Returns false when the copy is given up (too much memory, or a row with
     /// another number of cells).
-    pub(crate) fn push<'a>(
-        &mut self,
-        key: &str,
-        responded_at: Option<i64>,
-        score: Option<u8>,
-        cell: impl Fn(usize) -> &'a str,
-    ) -> bool {
-        let rows = self.key_ends.len() + 1;
-        if self.cells.len() != rows * self.cells_per_row
-            || (rows.is_multiple_of(4096) && self.bytes() > MAX_BUILDER_BYTES)
-        {
+    pub(crate) fn push<'a>(&mut self, budget: &CopyBudget, cell: impl Fn(usize) -> &'a str) -> bool {
+        self.rows += 1;
+        if self.cells.len() != self.rows * self.cells_per_row {
+            budget.give_up();
             return false;
         }
-        self.responded_at.push(responded_at.unwrap_or(NO_TIME));
-        self.score.push(score.unwrap_or(NO_SCORE));
-        self.keys.push_str(key);
-        self.key_ends.push(self.keys.len() as u32);
-        for (p, column) in &mut self.texts {
+        if let Some((p, column)) = &mut self.email {
             column.push(cell(*p));
         }
-        true
+        budget.keep(&budget.parsing, self.rows, || self.bytes())
     }
 
     /// The memory held, about.
     fn bytes(&self) -> usize {
-        self.cells.capacity() * 2
-            + self.responded_at.capacity() * 8
+        self.cells.capacity() * 2 + self.email.as_ref().map_or(0, |(_, t)| t.bytes())
+    }
+}
+
+/// The half of the copy collected on the import's writing thread, from the rows it inserts: time, score and
+/// key of every response, and the comment column (the largest text: hashing a million comments here keeps
+/// it off the parsing thread, the import's busier one).
+pub(crate) struct FrameRows {
+    responded_at: Vec<i64>,
+    score: Vec<u8>,
+    keys: String,
+    key_ends: Vec<u32>,
+    comment: Option<(usize, TextColumn)>,
+}
+
+impl FrameRows {
+    pub(crate) fn new(comment_pos: Option<usize>) -> FrameRows {
+        FrameRows {
+            responded_at: Vec::new(),
+            score: Vec::new(),
+            keys: String::new(),
+            key_ends: Vec::new(),
+            comment: comment_pos.map(|p| (p, TextColumn::default())),
+        }
+    }
+
+    /// Records one inserted row (`comment`: the comment cell, `None` when blank). False when the copy is
+    /// given up.
+    pub(crate) fn push(
+        &mut self,
+        budget: &CopyBudget,
+        key: &str,
+        responded_at: Option<i64>,
+        score: Option<u8>,
+        comment: Option<&str>,
+    ) -> bool {
+        self.responded_at.push(responded_at.unwrap_or(NO_TIME));
+        self.score.push(score.unwrap_or(NO_SCORE));
+        self.keys.push_str(key);
+        self.key_ends.push(self.keys.len() as u32);
+        if let Some((_, column)) = &mut self.comment {
+            column.push(comment.unwrap_or_default());
+        }
+        budget.keep(&budget.writing, self.key_ends.len(), || self.bytes())
+    }
+
+    /// The memory held, about.
+    fn bytes(&self) -> usize {
+        self.responded_at.capacity() * 8
             + self.score.capacity()
             + self.keys.capacity()
             + self.key_ends.capacity() * 4
-            + self.texts.iter().map(|(_, t)| t.bytes()).sum::<usize>()
+            + self.comment.as_ref().map_or(0, |(_, t)| t.bytes())
     }
+}
 
-    /// Writes the copy of survey `survey_id` as of `import_id`: the base, every column whose cells were all
-    /// coded or empty, and the text columns.
-    pub(crate) fn write(self, tx: &Transaction, survey_id: i64, import_id: i64, coder: &CellCoder) -> Result<()> {
-        let mut insert = tx
-            .prepare("INSERT OR REPLACE INTO frame_cache (survey_id, part, import_id, data) VALUES (?1, ?2, ?3, ?4)")?;
-        let n = self.key_ends.len();
-        let FrameBuilder { cells, texts, cells_per_row, comment_pos, responded_at, score, keys, key_ends } = self;
-        let text_positions: Vec<usize> = texts.iter().map(|(p, _)| *p).collect();
-        // The text dictionaries (a million comments to compress) are encoded on a second thread while this
-        // one writes the rest: the copy is written after the last row, when nothing else runs.
-        std::thread::scope(|scope| -> Result<()> {
-            let encoded_texts = scope.spawn(move || {
-                texts
-                    .into_iter()
-                    .map(|(position, column)| {
-                        let values: Vec<&str> = (1..=column.spans.len() as u32).map(|c| column.text(c)).collect();
-                        (position, encode_column(&values, &column.codes))
-                    })
-                    .collect::<Vec<_>>()
-            });
-            let base = encode_base(&responded_at, &score, &keys, &key_ends);
-            insert.execute(params![survey_id, PART_BASE, import_id, base])?;
-            // Only a survey this import created is copied, so the coder's new values are its whole dictionary.
-            let dictionary = coder.added_values();
-            for slot in 0..cells_per_row {
-                let position = match comment_pos {
-                    Some(p) if slot >= p => slot + 1,
-                    _ => slot,
-                };
-                if text_positions.contains(&position) {
-                    continue;
-                }
-                let raw = (0..n).map(|row| cells[row * cells_per_row + slot]);
-                if let Some(column) = recode(raw, dictionary) {
-                    let values: Vec<&str> = column.values.iter().map(String::as_str).collect();
-                    let data = encode_column(&values, &column.codes);
-                    insert.execute(params![survey_id, position as i64, import_id, data])?;
+/// Writes the copy of survey `survey_id` as of `import_id` from its two halves: the base, every column whose
+/// cells were all coded or empty, and the text columns. Nothing when the halves do not hold the same rows.
+pub(crate) fn write(
+    tx: &Transaction,
+    survey_id: i64,
+    import_id: i64,
+    coder: &CellCoder,
+    builder: FrameBuilder,
+    rows: FrameRows,
+) -> Result<()> {
+    let n = rows.key_ends.len();
+    if builder.rows != n {
+        return Ok(());
+    }
+    let mut insert =
+        tx.prepare("INSERT OR REPLACE INTO frame_cache (survey_id, part, import_id, data) VALUES (?1, ?2, ?3, ?4)")?;
+    let FrameBuilder { cells, email, cells_per_row, comment_pos, .. } = builder;
+    let FrameRows { responded_at, score, keys, key_ends, comment } = rows;
+    let texts: Vec<(usize, TextColumn)> = comment.into_iter().chain(email).collect();
+    let text_positions: Vec<usize> = texts.iter().map(|(p, _)| *p).collect();
+    // The text dictionaries (a million comments to compress) are encoded on a second thread while this
+    // one writes the rest: the copy is written after the last row, when nothing else runs.
+    std::thread::scope(|scope| -> Result<()> {
+        let encoded_texts = scope.spawn(move || {
+            texts
+                .into_iter()
+                .map(|(position, column)| {
+                    let values: Vec<&str> = (1..=column.spans.len() as u32).map(|c| column.text(c)).collect();
+                    (position, encode_column(&values, &column.codes))
+                })
+                .collect::<Vec<_>>()
+        });
+        let base = encode_base(&responded_at, &score, &keys, &key_ends);
+        insert.execute(params![survey_id, PART_BASE, import_id, base])?;
+        // Only a survey this import created is copied, so the coder's new values are its whole dictionary.
+        let dictionary = coder.added_values();
+        let positions: Vec<usize> = (0..cells_per_row)
+            .map(|slot| match comment_pos {
+                Some(p) if slot >= p => slot + 1,
+                _ => slot,
+            })
+            .collect();
+        let mut recoders: Vec<Option<Recoder>> =
+            positions.iter().map(|p| (!text_positions.contains(p)).then(|| Recoder::new(dictionary, n))).collect();
+        for row in cells.chunks_exact(cells_per_row.max(1)).take(n) {
+            for (code, recoder) in row.iter().zip(&mut recoders) {
+                if let Some(r) = recoder {
+                    r.push(*code);
                 }
             }
-            let encoded = encoded_texts.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            for (position, data) in encoded {
+        }
+        for (position, recoder) in positions.into_iter().zip(recoders) {
+            if let Some(column) = recoder.and_then(Recoder::finish) {
+                let values: Vec<&str> = column.values.iter().map(String::as_str).collect();
+                let data = encode_column(&values, &column.codes);
                 insert.execute(params![survey_id, position as i64, import_id, data])?;
             }
-            Ok(())
-        })
-    }
+        }
+        let encoded = encoded_texts.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        for (position, data) in encoded {
+            insert.execute(params![survey_id, position as i64, import_id, data])?;
+        }
+        Ok(())
+    })
 }
 
 /// A column of free text coded by its own dictionary: trimmed distinct values back to back in chunks (code c
@@ -245,31 +323,64 @@ impl TextColumn {
 
 /// A column from the coder's codes: trimmed values, re-coded densely in first-seen order (two raw values
 /// that trim alike share a code). `None` when a cell was written inline.
+#[cfg(test)]
 fn recode(raw: impl Iterator<Item = u16>, dictionary: &[Box<str>]) -> Option<CachedColumn> {
-    const UNSEEN: u32 = u32::MAX;
-    let mut map = vec![UNSEEN; dictionary.len() + 1];
-    map[0] = 0;
-    let mut index: HashMap<&str, u32> = HashMap::new();
-    let mut column = CachedColumn::default();
+    let mut r = Recoder::new(dictionary, 0);
     for code in raw {
-        if code == CODE_INLINE {
-            return None;
+        r.push(code);
+    }
+    r.finish()
+}
+
+/// Re-codes one column a code at a time (see [`recode`]), so that every column of a survey is re-coded in
+/// one row-major pass over the coder's codes instead of one strided pass per column.
+struct Recoder<'d> {
+    dictionary: &'d [Box<str>],
+    /// Raw code → new code, or [`Recoder::UNSEEN`].
+    map: Vec<u32>,
+    index: HashMap<&'d str, u32>,
+    column: CachedColumn,
+    /// A cell was written inline: the column gets no copy.
+    inline: bool,
+}
+
+impl<'d> Recoder<'d> {
+    const UNSEEN: u32 = u32::MAX;
+
+    /// `rows`: how many codes will come (room for them is made once).
+    fn new(dictionary: &'d [Box<str>], rows: usize) -> Recoder<'d> {
+        let mut map = vec![Self::UNSEEN; dictionary.len() + 1];
+        map[0] = 0;
+        let column = CachedColumn { values: Vec::new(), codes: Vec::with_capacity(rows) };
+        Recoder { dictionary, map, index: HashMap::new(), column, inline: false }
+    }
+
+    fn push(&mut self, code: u16) {
+        if self.inline {
+            return;
         }
-        let slot = map.get_mut(code as usize)?;
-        if *slot == UNSEEN {
-            let text = dictionary[code as usize - 1].trim();
+        let Some(slot) = self.map.get_mut(code as usize).filter(|_| code != CODE_INLINE) else {
+            self.inline = true;
+            return;
+        };
+        if *slot == Self::UNSEEN {
+            let text = self.dictionary[code as usize - 1].trim();
+            let values = &mut self.column.values;
             *slot = if text.is_empty() {
                 0
             } else {
-                *index.entry(text).or_insert_with(|| {
-                    column.values.push(text.to_string());
-                    column.values.len() as u32
+                *self.index.entry(text).or_insert_with(|| {
+                    values.push(text.to_string());
+                    values.len() as u32
                 })
             };
         }
-        column.codes.push(*slot);
+        self.column.codes.push(*slot);
     }
-    Some(column)
+
+    fn finish(self) -> Option<CachedColumn> {
+        (!self.inline).then_some(self.column)
+    }
 }
 
 /// Response count, answered count, first and last response time: what the survey summary shows.
@@ -334,18 +445,18 @@ fn encode_column(values: &[&str], codes: &[u32]) -> Vec<u8> {
         0x100..=0xffff => 2,
         _ => 4,
     };
-    // Streamed into the compressor: a million comments are never held a second time, uncompressed.
     let size: usize = values.iter().map(|v| v.len() + 4).sum();
-    let packed = (|| -> std::io::Result<Vec<u8>> {
-        use std::io::Write;
-        // Level 1: the fastest standard level; the copy is written on the import's critical path.
-        let mut z = zstd::stream::write::Encoder::new(Vec::with_capacity(size / 4), 1)?;
-        for v in values {
-            z.write_all(&(v.len() as u32).to_le_bytes())?;
-            z.write_all(v.as_bytes())?;
-        }
-        z.finish()
-    })()
+    let packed = if size >= SPLIT_COMPRESS_BYTES && values.len() >= 2 {
+        let (first, second) = values.split_at(values.len() / 2);
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| compress(second));
+            let mut packed = compress(first)?;
+            packed.extend(second.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
+            Ok(packed)
+        })
+    } else {
+        compress(values)
+    }
     .unwrap_or_default();
     let mut out = Vec::with_capacity(17 + packed.len() + codes.len() * width);
     out.extend_from_slice(&(codes.len() as u32).to_le_bytes());
@@ -358,6 +469,25 @@ fn encode_column(values: &[&str], codes: &[u32]) -> Vec<u8> {
         out.extend_from_slice(&code.to_le_bytes()[..width]);
     }
     out
+}
+
+/// Values of more than this many bytes are compressed in two halves on two threads, as two zstd frames back
+/// to back (which zstd decompresses as one): the comment dictionary of a 1M-row import (70 MB) is the
+/// longest step of writing the copy, after the last row, when one thread would leave a core idle.
+const SPLIT_COMPRESS_BYTES: usize = 8 << 20;
+
+/// Each value as its length (u32) and bytes, zstd-compressed; streamed into the compressor, so a million
+/// comments are never held a second time, uncompressed.
+fn compress(values: &[&str]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let size: usize = values.iter().map(|v| v.len() + 4).sum();
+    // Level 1: the fastest standard level; the copy is written on the import's critical path.
+    let mut z = zstd::stream::write::Encoder::new(Vec::with_capacity(size / 4), 1)?;
+    for v in values {
+        z.write_all(&(v.len() as u32).to_le_bytes())?;
+        z.write_all(v.as_bytes())?;
+    }
+    z.finish()
 }
 
 fn decode_column(data: &[u8]) -> Option<CachedColumn> {
@@ -480,6 +610,15 @@ mod tests {
             assert_eq!(decode_column(&data).unwrap(), column, "{values} values");
             assert!(decode_column(&data[..data.len() - 1]).is_none());
         }
+        // Past SPLIT_COMPRESS_BYTES the values are two zstd frames, read back as one.
+        let values: Vec<String> = (0..200_000).map(|i| format!("comment {i} {}", "x".repeat(i % 80))).collect();
+        let size: usize = values.iter().map(|v| v.len() + 4).sum();
+        assert!(size >= SPLIT_COMPRESS_BYTES, "{size}");
+        let column = CachedColumn { codes: (0..=values.len() as u32).rev().collect(), values };
+        let data = encode_column(&column.values.iter().map(String::as_str).collect::<Vec<_>>(), &column.codes);
+        let frames = data.windows(4).filter(|w| *w == [0x28, 0xB5, 0x2F, 0xFD]).count();
+        assert!(frames >= 2, "{frames} zstd frame(s)");
+        assert_eq!(decode_column(&data).unwrap(), column);
         let bad = encode_column(&["a"], &[2]);
         assert!(decode_column(&bad).is_none(), "a code past the values");
     }

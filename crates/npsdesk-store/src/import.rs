@@ -19,7 +19,7 @@ use npsdesk_core::{ColumnRole, ColumnWarning, ImportProgress, ImportReport, Skip
 use npsdesk_import::{DateOrder, ExportReader, ImportError, ImportOptions, Mapping, NpsScale, RowRefOutcome};
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::frame_cache::FrameBuilder;
+use crate::frame_cache::{self, CopyBudget, FrameBuilder, FrameRows};
 use crate::pack::{self, CellCoder};
 use crate::{Result, StoreError, Workspace};
 
@@ -67,6 +67,7 @@ fn parse_batches(
     mut reader: ExportReader,
     mut coder: Option<CellCoder>,
     mut frame: Option<FrameBuilder>,
+    budget: &CopyBudget,
     comment_pos: Option<usize>,
     full: &mpsc::SyncSender<Batch>,
     free: &mpsc::Receiver<Batch>,
@@ -111,7 +112,7 @@ fn parse_batches(
                     let score = row.score.map(|s| s.value());
                     if let Some(f) = frame.as_mut() {
                         let cells = &row.cells;
-                        if !f.push(row.respondent_key, responded_at, score, |p| cells.get(p).unwrap_or_default()) {
+                        if !f.push(budget, |p| cells.get(p).unwrap_or_default()) {
                             frame = None;
                         }
                     }
@@ -425,20 +426,31 @@ impl Workspace {
         // memory does not grow with the file). Progress, cancellation and every write stay on this thread.
         // A survey this import creates also gets its columnar copy (frame_cache.rs), built while parsing.
         let email = layout.columns.iter().find(|c| c.role.is_email(&c.question)).map(|c| c.position);
-        let frame = (created && coder.is_some()).then(|| FrameBuilder::new(layout.columns.len(), comment_pos, email));
+        let copy = created && coder.is_some();
+        let frame = copy.then(|| FrameBuilder::new(layout.columns.len(), comment_pos, email));
+        let mut frame_rows = copy.then(|| FrameRows::new(comment_pos));
+        let budget = CopyBudget::default();
         let Parsed { reader, coder, frame } = std::thread::scope(|scope| -> Result<Parsed> {
             let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
             let (free_tx, free_rx) = mpsc::channel::<Batch>();
-            let parser = scope.spawn(move || parse_batches(reader, coder, frame, comment_pos, &full_tx, &free_rx));
+            let budget = &budget;
+            let parser =
+                scope.spawn(move || parse_batches(reader, coder, frame, budget, comment_pos, &full_tx, &free_rx));
 
             let mut writer = Writer::new(&tx, survey_id, import_id)?;
             for mut batch in full_rx.iter() {
                 for (i, item) in batch.items.iter().enumerate() {
                     rows_read += 1;
                     let bytes_read = match item {
-                        Item::Row { bytes_read, .. } => {
+                        Item::Row { bytes_read, key, comment, responded_at, score, .. } => {
                             writer.push(&batch, i)?;
                             accepted += 1;
+                            if let Some(f) = frame_rows.as_mut() {
+                                let comment = comment.clone().map(|c| &batch.text[c]);
+                                if !f.push(budget, &batch.text[key.clone()], *responded_at, *score, comment) {
+                                    frame_rows = None;
+                                }
+                            }
                             *bytes_read
                         }
                         Item::Skipped { row, bytes_read } => {
@@ -492,9 +504,9 @@ impl Workspace {
         // Any import changes the survey's rows: its old copy goes. A new one is written only when every row
         // read was inserted, in file order (a duplicate within the file would leave a gap in it).
         tx.execute("DELETE FROM frame_cache WHERE survey_id = ?1", [survey_id])?;
-        if let (Some(frame), Some(coder)) = (frame, &coder) {
+        if let (Some(frame), Some(rows), Some(coder)) = (frame, frame_rows, &coder) {
             if new == accepted && updated == 0 {
-                frame.write(&tx, survey_id, import_id, coder)?;
+                frame_cache::write(&tx, survey_id, import_id, coder, frame, rows)?;
             }
         }
         let (dropped_test, dropped_unfinished) = reader.dropped();
