@@ -58,9 +58,9 @@ pub struct ThemesAnswer {
 
 /// One response's score and themes, per group.
 #[derive(Default)]
-struct Bucket {
+struct Bucket<'t> {
     scores: Vec<Option<u8>>,
-    tags: Vec<Option<ThemeSet>>,
+    tags: Vec<Option<&'t ThemeSet>>,
 }
 
 impl SurveyFrame {
@@ -108,14 +108,15 @@ impl SurveyFrame {
 
         let mut overall = Bucket::default();
         let mut groups: HashMap<Vec<u32>, Bucket> = HashMap::new();
-        for i in 0..rows.height() {
-            let score = scores.get(i).map(|s| s as u8);
-            let tags = tags_by_code[comments.get(i).unwrap_or(0) as usize].clone();
+        let mut key_iters: Vec<_> = keys.iter().map(|k| k.iter()).collect();
+        for (score, comment) in scores.iter().zip(comments.iter()) {
+            let score = score.map(|s| s as u8);
+            let tags = tags_by_code[comment.unwrap_or(0) as usize].as_ref();
             if !parts.is_empty() {
-                let key: Vec<u32> = keys.iter().map(|k| k.get(i).unwrap_or(0)).collect();
+                let key: Vec<u32> = key_iters.iter_mut().map(|k| k.next().flatten().unwrap_or(0)).collect();
                 let b = groups.entry(key).or_default();
                 b.scores.push(score);
-                b.tags.push(tags.clone());
+                b.tags.push(tags);
             }
             overall.scores.push(score);
             overall.tags.push(tags);

@@ -52,7 +52,7 @@ mod search;
 mod text;
 
 pub use matcher::{Corpus, Match, Matcher, Tagger, ThemeId, ThemeInfo, ThemeSet};
-pub use metrics::{impact, theme_report, ImpactOptions, SplitMix64, ThemeReport, ThemeStats};
+pub use metrics::{impact, theme_report, ImpactOptions, ResponseTags, SplitMix64, ThemeReport, ThemeStats};
 pub use rules::{
     check, Format, Lane, RuleError, RuleSet, RuleSetDef, Term, Theme, ThemeDef, MAX_ALL_TERMS, MAX_REGEX_LEN,
     MAX_THEMES, REGEX_SIZE_LIMIT, UNCATEGORIZED,

@@ -386,7 +386,7 @@ impl Matcher {
 
     /// Tags many comments, on up to two threads. Result `i` belongs to `comments[i]`.
     pub fn tag_all<S: AsRef<str> + Sync>(&self, comments: &[S]) -> Vec<ThemeSet> {
-        self.par_map(comments, |t, c| t.tag(c.as_ref()))
+        self.par_map(comments, |c| c.as_ref().len(), |t, c| t.tag(c.as_ref()))
     }
 
     /// Tags every comment of a [`Corpus`] (tokenised once, whatever the rules): each distinct word is looked
@@ -412,19 +412,29 @@ impl Matcher {
         let patterns: Vec<&str> = self.regexes.iter().map(|(r, _)| r.as_str()).collect();
         let regex_bits = corpus.regex_bits(&patterns, texts);
         let index: Vec<usize> = (0..texts.len()).collect();
-        self.par_map(&index, |t, &i| t.tag_tokenised(corpus, &words, &regex_bits, i, texts[i].as_ref()))
+        let weight = |&i: &usize| texts[i].as_ref().len();
+        self.par_map(&index, weight, |t, &i| t.tag_tokenised(corpus, &words, &regex_bits, i, texts[i].as_ref()))
     }
 
     /// Tags the comments of responses: `None` for a response without comment (absent or blank), so the
     /// result feeds [`crate::theme_report`] directly.
     pub fn tag_responses<S: AsRef<str> + Sync>(&self, comments: &[Option<S>]) -> Vec<Option<ThemeSet>> {
-        self.par_map(comments, |t, c| {
+        let weight = |c: &Option<S>| c.as_ref().map_or(0, |c| c.as_ref().len());
+        self.par_map(comments, weight, |t, c| {
             let c = c.as_ref()?.as_ref();
             (!c.trim().is_empty()).then(|| t.tag(c))
         })
     }
 
-    fn par_map<T: Sync, R: Send>(&self, items: &[T], f: impl Fn(&mut Tagger<'_>, &T) -> R + Sync) -> Vec<R> {
+    /// `f` over `items` on two threads, split where half the `weight` (the text length) is reached: a
+    /// dictionary's comments come in first-seen order, short common ones first, so half the items can be a
+    /// third of the work.
+    fn par_map<T: Sync, R: Send>(
+        &self,
+        items: &[T],
+        weight: impl Fn(&T) -> usize,
+        f: impl Fn(&mut Tagger<'_>, &T) -> R + Sync,
+    ) -> Vec<R> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
         let run = |chunk: &[T]| {
             let mut t = self.tagger();
@@ -433,7 +443,7 @@ impl Matcher {
         if threads < 2 || items.len() < 1024 {
             return run(items);
         }
-        let (a, b) = items.split_at(items.len() / 2);
+        let (a, b) = items.split_at(weighted_middle(items, weight));
         std::thread::scope(|s| {
             let second = s.spawn(|| run(b));
             let mut out = run(a);
@@ -444,6 +454,20 @@ impl Matcher {
             out
         })
     }
+}
+
+/// Where to split `items` (at least 2) in two so each part has about half the total `weight`: after the
+/// item that reaches half, never leaving a part empty.
+fn weighted_middle<T>(items: &[T], weight: impl Fn(&T) -> usize) -> usize {
+    let total: usize = items.iter().map(&weight).sum();
+    let mut seen = 0;
+    items
+        .iter()
+        .position(|item| {
+            seen += weight(item);
+            seen * 2 >= total
+        })
+        .map_or(items.len() / 2, |i| (i + 1).clamp(1, items.len().saturating_sub(1).max(1)))
 }
 
 /// Comments split into words once, independent of any rule set: the normal form of each distinct word
@@ -479,7 +503,9 @@ impl Corpus {
         if comments.len() < CORPUS_PARALLEL_MIN {
             return Corpus::one_pass(comments).0;
         }
-        let (head, tail) = comments.split_at(comments.len() / 2);
+        // Split at half the text, not half the comments: a dictionary lists its values in first-seen order,
+        // and the short common comments come first (half the comments was a third of the text at 1M).
+        let (head, tail) = comments.split_at(weighted_middle(comments, |c| c.as_ref().len()));
         let ((mut c, mut index), (t, _)) = std::thread::scope(|scope| {
             let tail = scope.spawn(|| Corpus::one_pass(tail));
             let head = Corpus::one_pass(head);
@@ -893,6 +919,16 @@ impl Tagger<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_weighted_middle_halves_the_weight_and_leaves_no_part_empty() {
+        let len = |s: &&str| s.len();
+        assert_eq!(weighted_middle(&["a", "b", "c", "d"], len), 2);
+        assert_eq!(weighted_middle(&["a", "b", "c", "dddddddd"], len), 3);
+        assert_eq!(weighted_middle(&["aaaaaaaa", "b", "c", "d"], len), 1);
+        assert_eq!(weighted_middle(&["", ""], len), 1);
+        assert_eq!(weighted_middle(&["", "", "", "x"], len), 3);
+    }
 
     #[test]
     fn a_corpus_split_over_two_threads_equals_one_pass() {
