@@ -223,23 +223,20 @@ pub(crate) fn write(
         insert.execute(params![survey_id, PART_BASE, import_id, base])?;
         // Only a survey this import created is copied, so the coder's new values are its whole dictionary.
         let dictionary = coder.added_values();
-        let positions: Vec<usize> = (0..cells_per_row)
-            .map(|slot| match comment_pos {
+        // One column at a time: its codes (4 MB at 1M rows) are freed before the next one is made.
+        for slot in 0..cells_per_row {
+            let position = match comment_pos {
                 Some(p) if slot >= p => slot + 1,
                 _ => slot,
-            })
-            .collect();
-        let mut recoders: Vec<Option<Recoder>> =
-            positions.iter().map(|p| (!text_positions.contains(p)).then(|| Recoder::new(dictionary, n))).collect();
-        for row in cells.chunks_exact(cells_per_row.max(1)).take(n) {
-            for (code, recoder) in row.iter().zip(&mut recoders) {
-                if let Some(r) = recoder {
-                    r.push(*code);
-                }
+            };
+            if text_positions.contains(&position) {
+                continue;
             }
-        }
-        for (position, recoder) in positions.into_iter().zip(recoders) {
-            if let Some(column) = recoder.and_then(Recoder::finish) {
+            let mut recoder = Recoder::new(dictionary, n);
+            for row in 0..n {
+                recoder.push(cells[row * cells_per_row + slot]);
+            }
+            if let Some(column) = recoder.finish() {
                 let values: Vec<&str> = column.values.iter().map(String::as_str).collect();
                 let data = encode_column(&values, &column.codes);
                 insert.execute(params![survey_id, position as i64, import_id, data])?;
@@ -332,8 +329,7 @@ fn recode(raw: impl Iterator<Item = u16>, dictionary: &[Box<str>]) -> Option<Cac
     r.finish()
 }
 
-/// Re-codes one column a code at a time (see [`recode`]), so that every column of a survey is re-coded in
-/// one row-major pass over the coder's codes instead of one strided pass per column.
+/// Re-codes one column a code at a time (see [`recode`]); stops looking once a cell was written inline.
 struct Recoder<'d> {
     dictionary: &'d [Box<str>],
     /// Raw code → new code, or [`Recoder::UNSEEN`].
