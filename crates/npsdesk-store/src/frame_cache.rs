@@ -486,19 +486,39 @@ fn compress(values: &[&str]) -> std::io::Result<Vec<u8>> {
     z.finish()
 }
 
+/// The values of a column from its compressed bytes (`size`: their length uncompressed, at most): one zstd
+/// frame, or two (see [`SPLIT_COMPRESS_BYTES`]) decompressed and split into values on two threads.
+fn decode_values(packed: &[u8], size: usize) -> Option<Vec<String>> {
+    let first = zstd::zstd_safe::find_frame_compressed_size(packed).ok()?;
+    let values_of = |frames: &[u8]| -> Option<Vec<String>> {
+        let texts = zstd::bulk::decompress(frames, size).ok()?;
+        let mut t = Bytes(&texts);
+        let mut values = Vec::new();
+        while !t.0.is_empty() {
+            let len = t.u32()? as usize;
+            values.push(std::str::from_utf8(t.take(len)?).ok()?.to_string());
+        }
+        Some(values)
+    };
+    if first >= packed.len() {
+        return values_of(packed);
+    }
+    let (head, tail) = packed.split_at(first);
+    std::thread::scope(|scope| {
+        let tail = scope.spawn(|| values_of(tail));
+        let mut values = values_of(head)?;
+        values.extend(tail.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
+        Some(values)
+    })
+}
+
 fn decode_column(data: &[u8]) -> Option<CachedColumn> {
     let mut r = Bytes(data);
     let n = r.u32()? as usize;
     let count = r.u32()? as usize;
     let size = r.u32()? as usize;
     let packed_len = r.u32()? as usize;
-    let texts = zstd::bulk::decompress(r.take(packed_len)?, size).ok()?;
-    let mut t = Bytes(&texts);
-    let mut values = Vec::with_capacity(count.min(texts.len()));
-    for _ in 0..count {
-        let len = t.u32()? as usize;
-        values.push(std::str::from_utf8(t.take(len)?).ok()?.to_string());
-    }
+    let values = decode_values(r.take(packed_len)?, size)?;
     let width = *r.take(1)?.first()? as usize;
     let codes: Vec<u32> = match width {
         1 => r.take(n)?.iter().map(|&b| u32::from(b)).collect(),
@@ -506,7 +526,7 @@ fn decode_column(data: &[u8]) -> Option<CachedColumn> {
         4 => r.take(n.checked_mul(4)?)?.chunks_exact(4).map(u32_le).collect(),
         _ => return None,
     };
-    let valid = r.0.is_empty() && t.0.is_empty() && codes.iter().all(|&c| c as usize <= values.len());
+    let valid = r.0.is_empty() && values.len() == count && codes.iter().all(|&c| c as usize <= values.len());
     valid.then_some(CachedColumn { values, codes })
 }
 
