@@ -587,14 +587,27 @@ impl SurveyFrame {
         if let Some(p) = self.periods.get(&per) {
             return Ok(p.clone());
         }
-        let tsi = self.df.column(TSI)?.i64()?.clone();
-        let period_of = |t: i64| DateTime::from_timestamp_millis(t).map(|d| per.code(d.naive_utc()));
-        let raw: Vec<Option<i32>> = tsi.iter().map(|t| t.and_then(period_of)).collect();
-        let mut codes: Vec<i32> = raw.iter().flatten().copied().collect();
+        // A period depends only on the day: work it out once per day code (0: undated), not per response.
+        let day = self.df.column(DAY)?.u32()?.clone();
+        let mut seen = vec![false; self.day_radix as usize];
+        for d in day.iter().flatten() {
+            if let Some(s) = seen.get_mut(d as usize) {
+                *s = true;
+            }
+        }
+        let of_day: Vec<Option<i32>> = (0..self.day_radix as i64)
+            .map(|d| {
+                let ms = (self.first_day + d - 1).checked_mul(DAY_MS)?;
+                (d > 0).then(|| DateTime::from_timestamp_millis(ms).map(|t| per.code(t.naive_utc()))).flatten()
+            })
+            .collect();
+        let mut codes: Vec<i32> = of_day.iter().zip(&seen).filter_map(|(c, s)| c.filter(|_| *s)).collect();
         codes.sort_unstable();
         codes.dedup();
+        let dense_of_day: Vec<u32> =
+            of_day.iter().map(|c| c.map_or(0, |c| codes.binary_search(&c).map_or(0, |i| i as u32 + 1))).collect();
         let dense: Vec<u32> =
-            raw.iter().map(|c| c.map_or(0, |c| codes.binary_search(&c).map_or(0, |i| i as u32 + 1))).collect();
+            day.iter().map(|d| d.and_then(|d| dense_of_day.get(d as usize).copied()).unwrap_or(0)).collect();
         let name = format!("p_{per:?}").to_lowercase();
         self.df.with_column(Series::new(name.as_str().into(), dense).into())?;
         self.periods.insert(per, (name.clone(), codes.clone()));
