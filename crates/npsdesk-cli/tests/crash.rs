@@ -96,6 +96,16 @@ struct Tally {
     after: u32,
 }
 
+impl Tally {
+    /// The figures every run prints (RELIABILITY.md quotes them).
+    fn summary(&self) -> String {
+        format!(
+            "{} trials, {} killed ({} while writing), {} finished first; found before {} times, after {} times, mixed 0",
+            self.trials, self.killed, self.killed_while_writing, self.finished_first, self.before, self.after
+        )
+    }
+}
+
 /// The file whose growth shows the transaction being written: the WAL (`"-wal"`), or for an import through
 /// a rollback journal the workspace file itself (`""`: the pages it adds are written past its old end).
 #[derive(Debug, Clone, Copy)]
@@ -245,16 +255,10 @@ fn a_killed_import_rules_save_or_followup_edit_leaves_the_workspace_as_before_or
 
     let t = kill_trials(d, &base, &import_args, &before, &after, (full, wal), Watch("-wal"), trials, &mut rng);
     eprintln!(
-        "kill -9 during import of 200,000 rows (seed {seed}, full import {:.1} s, WAL up to {} MB): {} trials, {} killed ({} with a \
-         non-empty WAL), {} finished first; found before {} times, after {} times, mixed 0",
+        "kill -9 during import of 200,000 rows (seed {seed}, full import {:.1} s, WAL up to {} MB): {}",
         full.as_secs_f64(),
         wal.1 >> 20,
-        t.trials,
-        t.killed,
-        t.killed_while_writing,
-        t.finished_first,
-        t.before,
-        t.after
+        t.summary()
     );
     assert_eq!(u64::from(t.killed), trials, "the import must be killed mid-way {trials} times: {t:?}");
     assert!(t.killed_while_writing > 0, "some kills must land while the import writes: {t:?}");
@@ -271,17 +275,11 @@ fn a_killed_import_rules_save_or_followup_edit_leaves_the_workspace_as_before_or
     let t = kill_trials(d, &empty, &import_args, &nothing, &first_after, (full, grown), Watch(""), trials, &mut rng);
     eprintln!(
         "kill -9 during the first import of 200,000 rows into an empty workspace (seed {seed}, full import {:.1} s, file \
-         {} KB -> {} MB): {} trials, {} killed ({} after the file grew), {} finished first; found before {} times, after \
-         {} times, mixed 0",
+         {} KB -> {} MB): {}",
         full.as_secs_f64(),
         grown.0 >> 10,
         grown.1 >> 20,
-        t.trials,
-        t.killed,
-        t.killed_while_writing,
-        t.finished_first,
-        t.before,
-        t.after
+        t.summary()
     );
     assert_eq!(u64::from(t.killed), trials, "the first import must be killed mid-way {trials} times: {t:?}");
     assert!(t.killed_while_writing > 0, "some kills must land while the first import writes: {t:?}");
@@ -298,16 +296,10 @@ fn a_killed_import_rules_save_or_followup_edit_leaves_the_workspace_as_before_or
     let t =
         kill_trials(d, &base, &save_args, &before, &after_rules, (full, wal), Watch("-wal"), trials.max(20), &mut rng);
     eprintln!(
-        "kill -9 during rules save (seed {seed}, full run {:.0} ms, WAL up to {} KB): {} trials, {} killed ({} with a non-empty WAL), \
-         {} finished first; found before {} times, after {} times, mixed 0",
+        "kill -9 during rules save (seed {seed}, full run {:.0} ms, WAL up to {} KB): {}",
         full.as_secs_f64() * 1000.0,
         wal.1 >> 10,
-        t.trials,
-        t.killed,
-        t.killed_while_writing,
-        t.finished_first,
-        t.before,
-        t.after
+        t.summary()
     );
     assert_eq!(u64::from(t.killed), trials.max(20), "{t:?}");
 
@@ -332,16 +324,10 @@ fn a_killed_import_rules_save_or_followup_edit_leaves_the_workspace_as_before_or
     let t =
         kill_trials(d, &base, &edit_args, &before, &after_edit, (full, wal), Watch("-wal"), trials.max(20), &mut rng);
     eprintln!(
-        "kill -9 during a follow-up edit (seed {seed}, full run {:.0} ms, WAL up to {} KB): {} trials, {} killed ({} with a \
-         non-empty WAL), {} finished first; found before {} times, after {} times, mixed 0",
+        "kill -9 during a follow-up edit (seed {seed}, full run {:.0} ms, WAL up to {} KB): {}",
         full.as_secs_f64() * 1000.0,
         wal.1 >> 10,
-        t.trials,
-        t.killed,
-        t.killed_while_writing,
-        t.finished_first,
-        t.before,
-        t.after
+        t.summary()
     );
     assert_eq!(u64::from(t.killed), trials.max(20), "{t:?}");
 }

@@ -170,6 +170,12 @@ fn journals_seen(ws: &mut Workspace, path: &Path, file: &Path, cancel_at: Option
     (seen, result.is_ok())
 }
 
+/// An export of 12,000 responses (enough rows for a few progress calls while the import writes).
+fn twelve_thousand_rows(dir: &Path) -> PathBuf {
+    let many: Vec<String> = (1..=12_000).map(|i| row(i, "03/05/2025 10:00:00 AM", "5", "x", "Free")).collect();
+    write(dir, "many.csv", &many)
+}
+
 fn journal_mode(path: &Path) -> String {
     let c = rusqlite::Connection::open(path).unwrap();
     c.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap()
@@ -205,8 +211,7 @@ fn a_first_import_into_an_empty_workspace_goes_through_a_rollback_journal_and_la
 fn a_cancelled_first_import_leaves_the_workspace_empty_and_in_wal() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w.npsdesk");
-    let many: Vec<String> = (1..=12_000).map(|i| row(i, "03/05/2025 10:00:00 AM", "5", "x", "Free")).collect();
-    let big = write(dir.path(), "big.csv", &many);
+    let big = twelve_thousand_rows(dir.path());
     let mut ws = Workspace::open(&path).unwrap();
     let version = ws.data_version().unwrap();
     let ((journal, _), ok) = journals_seen(&mut ws, &path, &big, Some(10_000));
@@ -223,8 +228,7 @@ fn a_cancelled_first_import_leaves_the_workspace_empty_and_in_wal() {
 fn a_first_import_while_another_connection_has_the_workspace_open_goes_through_the_wal() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w.npsdesk");
-    let many: Vec<String> = (1..=12_000).map(|i| row(i, "03/05/2025 10:00:00 AM", "5", "x", "Free")).collect();
-    let file = write(dir.path(), "many.csv", &many);
+    let file = twelve_thousand_rows(dir.path());
     let mut ws = Workspace::open(&path).unwrap();
     // A reader, as the window keeps one while a CLI imports: it must not be locked out.
     let reader = Workspace::open(&path).unwrap();
