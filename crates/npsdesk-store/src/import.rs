@@ -333,11 +333,15 @@ impl Workspace {
         // in memory instead of being spilled to the WAL and read back (a fixed bound, whatever the file size).
         let previous: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
         self.conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-        let rollback = self.rollback_journal_for_first_import()?;
-        let result = self.import_file_cached(path, options, progress);
-        if rollback {
-            self.back_to_wal();
-        }
+        // A failure to choose the journal is the import's failure too: the cache size is restored and the
+        // error classified like any other.
+        let result = self.rollback_journal_for_first_import().and_then(|rollback| {
+            let result = self.import_file_cached(path, options, progress);
+            if rollback {
+                self.back_to_wal();
+            }
+            result
+        });
         let restored = self.conn.pragma_update(None, "cache_size", previous);
         let path = self.path.clone();
         let report = result.map_err(|e| crate::classify_store(e, path.as_deref()))?;
