@@ -232,11 +232,8 @@ pub(crate) fn write(
             if text_positions.contains(&position) {
                 continue;
             }
-            let mut recoder = Recoder::new(dictionary, n);
-            for row in 0..n {
-                recoder.push(cells[row * cells_per_row + slot]);
-            }
-            if let Some(column) = recoder.finish() {
+            let raw = (0..n).map(|row| cells[row * cells_per_row + slot]);
+            if let Some(column) = recode(raw, dictionary) {
                 let values: Vec<&str> = column.values.iter().map(String::as_str).collect();
                 let data = encode_column(&values, &column.codes);
                 insert.execute(params![survey_id, position as i64, import_id, data])?;
@@ -320,63 +317,32 @@ impl TextColumn {
 
 /// A column from the coder's codes: trimmed values, re-coded densely in first-seen order (two raw values
 /// that trim alike share a code). `None` when a cell was written inline.
-#[cfg(test)]
-fn recode(raw: impl Iterator<Item = u16>, dictionary: &[Box<str>]) -> Option<CachedColumn> {
-    let mut r = Recoder::new(dictionary, 0);
-    for code in raw {
-        r.push(code);
-    }
-    r.finish()
-}
-
-/// Re-codes one column a code at a time (see [`recode`]); stops looking once a cell was written inline.
-struct Recoder<'d> {
-    dictionary: &'d [Box<str>],
-    /// Raw code → new code, or [`Recoder::UNSEEN`].
-    map: Vec<u32>,
-    index: HashMap<&'d str, u32>,
-    column: CachedColumn,
-    /// A cell was written inline: the column gets no copy.
-    inline: bool,
-}
-
-impl<'d> Recoder<'d> {
+fn recode(raw: impl ExactSizeIterator<Item = u16>, dictionary: &[Box<str>]) -> Option<CachedColumn> {
     const UNSEEN: u32 = u32::MAX;
-
-    /// `rows`: how many codes will come (room for them is made once).
-    fn new(dictionary: &'d [Box<str>], rows: usize) -> Recoder<'d> {
-        let mut map = vec![Self::UNSEEN; dictionary.len() + 1];
-        map[0] = 0;
-        let column = CachedColumn { values: Vec::new(), codes: Vec::with_capacity(rows) };
-        Recoder { dictionary, map, index: HashMap::new(), column, inline: false }
-    }
-
-    fn push(&mut self, code: u16) {
-        if self.inline {
-            return;
+    let mut map = vec![UNSEEN; dictionary.len() + 1];
+    map[0] = 0;
+    let mut index: HashMap<&str, u32> = HashMap::new();
+    // Room for every code at once: growing a million-code vector would copy it and fault it in again.
+    let mut column = CachedColumn { values: Vec::new(), codes: Vec::with_capacity(raw.len()) };
+    for code in raw {
+        if code == CODE_INLINE {
+            return None;
         }
-        let Some(slot) = self.map.get_mut(code as usize).filter(|_| code != CODE_INLINE) else {
-            self.inline = true;
-            return;
-        };
-        if *slot == Self::UNSEEN {
-            let text = self.dictionary[code as usize - 1].trim();
-            let values = &mut self.column.values;
+        let slot = map.get_mut(code as usize)?;
+        if *slot == UNSEEN {
+            let text = dictionary[code as usize - 1].trim();
             *slot = if text.is_empty() {
                 0
             } else {
-                *self.index.entry(text).or_insert_with(|| {
-                    values.push(text.to_string());
-                    values.len() as u32
+                *index.entry(text).or_insert_with(|| {
+                    column.values.push(text.to_string());
+                    column.values.len() as u32
                 })
             };
         }
-        self.column.codes.push(*slot);
+        column.codes.push(*slot);
     }
-
-    fn finish(self) -> Option<CachedColumn> {
-        (!self.inline).then_some(self.column)
-    }
+    Some(column)
 }
 
 /// Response count, answered count, first and last response time: what the survey summary shows.
