@@ -50,7 +50,7 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
 }
 
-fn ends_sentence(c: char) -> bool {
+pub(crate) fn ends_sentence(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | ';' | '\n' | '\u{2026}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}')
 }
 
@@ -96,7 +96,7 @@ pub fn normalize(text: &str) -> String {
 
 /// The character at byte `i` (a char boundary) and its length; ASCII without decoding.
 #[inline]
-fn char_at(text: &str, i: usize) -> (char, usize) {
+pub(crate) fn char_at(text: &str, i: usize) -> (char, usize) {
     let b = text.as_bytes()[i];
     if b < 0x80 {
         (char::from(b), 1)
@@ -107,7 +107,7 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
 }
 
 #[inline]
-fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
