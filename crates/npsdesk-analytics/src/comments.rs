@@ -274,7 +274,7 @@ impl SurveyFrame {
         let mut comments = Vec::with_capacity(limit);
         for &i in hits.iter().skip(cq.offset as usize).take(limit) {
             let code = codes[i];
-            let text = values[code as usize - 1].clone();
+            let text = values[code as usize - 1].to_string();
             let set = tags[code as usize].as_ref().expect("a non-empty comment is tagged");
             let mut marks: Vec<(usize, usize, Option<String>, String)> = matcher
                 .explain(&text)

@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::pack::{CellCoder, FxHasher};
+use crate::texts::Texts;
 use crate::{Result, Workspace};
 
 const PART_BASE: i64 = -1;
@@ -58,7 +59,7 @@ pub struct CachedBase {
 /// (trimmed, non-empty, in first-seen order).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CachedColumn {
-    pub values: Vec<String>,
+    pub values: Texts,
     pub codes: Vec<u32>,
 }
 
@@ -234,8 +235,7 @@ pub(crate) fn write(
             }
             let raw = (0..n).map(|row| cells[row * cells_per_row + slot]);
             if let Some(column) = recode(raw, dictionary) {
-                let values: Vec<&str> = column.values.iter().map(String::as_str).collect();
-                let data = encode_column(&values, &column.codes);
+                let data = encode_column(&column.values.to_strs(), &column.codes);
                 insert.execute(params![survey_id, position as i64, import_id, data])?;
             }
         }
@@ -323,7 +323,7 @@ fn recode(raw: impl ExactSizeIterator<Item = u16>, dictionary: &[Box<str>]) -> O
     map[0] = 0;
     let mut index: HashMap<&str, u32> = HashMap::new();
     // Room for every code at once: growing a million-code vector would copy it and fault it in again.
-    let mut column = CachedColumn { values: Vec::new(), codes: Vec::with_capacity(raw.len()) };
+    let mut column = CachedColumn { values: Texts::new(), codes: Vec::with_capacity(raw.len()) };
     for code in raw {
         if code == CODE_INLINE {
             return None;
@@ -335,7 +335,7 @@ fn recode(raw: impl ExactSizeIterator<Item = u16>, dictionary: &[Box<str>]) -> O
                 0
             } else {
                 *index.entry(text).or_insert_with(|| {
-                    column.values.push(text.to_string());
+                    column.values.push(text);
                     column.values.len() as u32
                 })
             };
@@ -381,8 +381,8 @@ fn decode_counts(data: &[u8]) -> Option<CachedCounts> {
     Some(CachedCounts { responses, answered, first: time()?, last: time()? })
 }
 
-fn decode_base(data: &[u8]) -> Option<CachedBase> {
-    let mut r = Bytes(data);
+fn decode_base(mut data: Vec<u8>) -> Option<CachedBase> {
+    let mut r = Bytes(&data);
     let n = r.u32()? as usize;
     r.take(BASE_HEADER - 4)?;
     let responded_at = r
@@ -392,7 +392,11 @@ fn decode_base(data: &[u8]) -> Option<CachedBase> {
         .collect();
     let score = r.take(n)?.iter().map(|&s| Some(s).filter(|s| *s != NO_SCORE)).collect();
     let key_ends: Vec<u32> = r.take(n.checked_mul(4)?)?.chunks_exact(4).map(u32_le).collect();
-    let keys = std::str::from_utf8(r.0).ok()?.to_string();
+    // The keys are the blob's tail: moved to its front, the blob's own buffer becomes their string (11 MB at
+    // 1M responses, in pages already touched, instead of a copy into fresh ones).
+    let keys_at = data.len() - r.0.len();
+    data.drain(..keys_at);
+    let keys = String::from_utf8(data).ok()?;
     let ordered =
         key_ends.windows(2).all(|w| w[0] <= w[1]) && key_ends.last().is_none_or(|e| *e as usize == keys.len());
     let boundaries = key_ends.iter().all(|&e| keys.is_char_boundary(e as usize));
@@ -453,19 +457,12 @@ fn compress(values: &[&str]) -> std::io::Result<Vec<u8>> {
 }
 
 /// The values of a column from its compressed bytes (`size`: their length uncompressed, at most): one zstd
-/// frame, or two (see [`SPLIT_COMPRESS_BYTES`]) decompressed and split into values on two threads.
-fn decode_values(packed: &[u8], size: usize) -> Option<Vec<String>> {
+/// frame, or two (see [`SPLIT_COMPRESS_BYTES`]) decompressed on two threads. The decompressed bytes become
+/// the values' buffer in place ([`Texts`]).
+fn decode_values(packed: &[u8], size: usize) -> Option<Texts> {
     let first = zstd::zstd_safe::find_frame_compressed_size(packed).ok()?;
-    let values_of = |frames: &[u8]| -> Option<Vec<String>> {
-        let texts = zstd::bulk::decompress(frames, size).ok()?;
-        let mut t = Bytes(&texts);
-        let mut values = Vec::new();
-        while !t.0.is_empty() {
-            let len = t.u32()? as usize;
-            values.push(std::str::from_utf8(t.take(len)?).ok()?.to_string());
-        }
-        Some(values)
-    };
+    let values_of =
+        |frames: &[u8]| -> Option<Texts> { Texts::from_length_prefixed(zstd::bulk::decompress(frames, size).ok()?) };
     if first >= packed.len() {
         return values_of(packed);
     }
@@ -473,7 +470,7 @@ fn decode_values(packed: &[u8], size: usize) -> Option<Vec<String>> {
     std::thread::scope(|scope| {
         let tail = scope.spawn(|| values_of(tail));
         let mut values = values_of(head)?;
-        values.extend(tail.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
+        values.append(&tail.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
         Some(values)
     })
 }
@@ -545,7 +542,7 @@ impl Workspace {
     /// Time, score and key of every response, from the columnar copy; `None` when there is no current copy
     /// (then [`Workspace::scan_responses`] reads the same from the rows).
     pub fn cached_base(&self, survey_id: i64) -> Result<Option<CachedBase>> {
-        Ok(self.frame_part(survey_id, PART_BASE, None)?.and_then(|d| decode_base(&d)))
+        Ok(self.frame_part(survey_id, PART_BASE, None)?.and_then(decode_base))
     }
 
     /// The survey summary's counts from the columnar copy's header (its first bytes, instead of a scan of the
@@ -575,29 +572,29 @@ mod tests {
     #[test]
     fn base_and_columns_round_trip_and_refuse_damage() {
         let base = encode_base(&[5, NO_TIME, -7], &[0, 10, NO_SCORE], "abcdé", &[1, 3, 6]);
-        let b = decode_base(&base).unwrap();
+        let b = decode_base(base.clone()).unwrap();
         let c = decode_counts(&base).unwrap();
         assert_eq!((c.responses, c.answered, c.first, c.last), (3, 2, Some(-7), Some(5)));
         assert_eq!(b.responded_at, vec![Some(5), None, Some(-7)]);
         assert_eq!(b.score, vec![Some(0), Some(10), None]);
         assert_eq!((b.keys.as_str(), b.key_ends.as_slice()), ("abcdé", &[1, 3, 6][..]));
-        assert!(decode_base(&base[..base.len() - 1]).is_none(), "a key cut short");
+        assert!(decode_base(base[..base.len() - 1].to_vec()).is_none(), "a key cut short");
 
         for values in [2usize, 300, 70_000] {
             let column = CachedColumn {
                 values: (0..values).map(|i| format!("v{i}")).collect(),
                 codes: vec![0, values as u32, 1, 2],
             };
-            let data = encode_column(&column.values.iter().map(String::as_str).collect::<Vec<_>>(), &column.codes);
+            let data = encode_column(&column.values.to_strs(), &column.codes);
             assert_eq!(decode_column(&data).unwrap(), column, "{values} values");
             assert!(decode_column(&data[..data.len() - 1]).is_none());
         }
         // Past SPLIT_COMPRESS_BYTES the values are two zstd frames, read back as one.
-        let values: Vec<String> = (0..200_000).map(|i| format!("comment {i} {}", "x".repeat(i % 80))).collect();
+        let values: Texts = (0..200_000).map(|i| format!("comment {i} {}", "x".repeat(i % 80))).collect();
         let size: usize = values.iter().map(|v| v.len() + 4).sum();
         assert!(size >= SPLIT_COMPRESS_BYTES, "{size}");
         let column = CachedColumn { codes: (0..=values.len() as u32).rev().collect(), values };
-        let data = encode_column(&column.values.iter().map(String::as_str).collect::<Vec<_>>(), &column.codes);
+        let data = encode_column(&column.values.to_strs(), &column.codes);
         let frames = data.windows(4).filter(|w| *w == [0x28, 0xB5, 0x2F, 0xFD]).count();
         assert!(frames >= 2, "{frames} zstd frame(s)");
         assert_eq!(decode_column(&data).unwrap(), column);
@@ -609,7 +606,7 @@ mod tests {
     fn recoding_trims_merges_and_gives_up_on_inline_cells() {
         let dictionary: Vec<Box<str>> = vec![" Pro".into(), "Free".into(), "Pro ".into(), "  ".into()];
         let c = recode([2, 0, 1, 3, 4, 2].into_iter(), &dictionary).unwrap();
-        assert_eq!(c.values, vec!["Free".to_string(), "Pro".to_string()]);
+        assert_eq!(c.values.to_strs(), ["Free", "Pro"]);
         assert_eq!(c.codes, vec![1, 0, 2, 2, 0, 1]);
         assert!(recode([1, CODE_INLINE].into_iter(), &dictionary).is_none());
     }

@@ -16,6 +16,7 @@ pub mod maintenance;
 pub mod pack;
 mod read;
 mod rules;
+mod texts;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -28,6 +29,7 @@ pub use frame_cache::{CachedBase, CachedColumn, CachedCounts};
 pub use import::ImportControl;
 pub use maintenance::{backup_file, check_file, CheckReport, Fingerprint};
 pub use read::{resolve_column, unknown_column, ResponseCells};
+pub use texts::Texts;
 
 /// The schema history, oldest first. Append-only: a shipped migration is never edited.
 const MIGRATION_FILES: &[&str] = &[
