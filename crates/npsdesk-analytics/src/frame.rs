@@ -288,27 +288,33 @@ struct Identities {
 }
 
 impl Identities {
-    /// From the rows: one scan of the workspace, decoding the e-mail cell (if any) of each.
-    fn scan(ws: &Workspace, survey_id: i64, email: &[u32], rows: usize) -> Result<Identities> {
+    /// From the rows: one scan of the workspace. With `with_who`, it also decodes the e-mail cell (if any)
+    /// of each and numbers the identities; without, `who` is left for [`SurveyFrame::ensure_who`] (the
+    /// lowercased address and its map entry per row were a third of a report's scan at 1M).
+    fn scan(ws: &Workspace, survey_id: i64, email: &[u32], rows: usize, with_who: bool) -> Result<Identities> {
         let mut tsi: Vec<Option<i64>> = Vec::with_capacity(rows);
         let mut score: Vec<Option<u32>> = Vec::with_capacity(rows);
-        let mut who: Vec<u32> = Vec::with_capacity(rows);
-        let mut identities: HashMap<String, u32> = HashMap::with_capacity(rows);
+        let mut who: Vec<u32> = Vec::with_capacity(if with_who { rows } else { 0 });
+        let mut identities: HashMap<String, u32> = HashMap::new();
         let mut keys = String::with_capacity(rows * 12);
         let mut key_ends: Vec<u32> = Vec::with_capacity(rows);
+        let email = if with_who { email } else { &[] };
         ws.scan_responses(survey_id, email, |r| {
             keys.push_str(r.respondent_key);
             key_ends.push(keys.len() as u32);
             tsi.push(r.responded_at.map(|s| s * 1000));
             score.push(r.score.map(u32::from));
-            let id = match r.values.first() {
-                Some(Some(e)) => e.trim().to_lowercase(),
-                _ => format!("id:{}", r.respondent_key),
-            };
-            let next = identities.len() as u32;
-            who.push(*identities.entry(id).or_insert(next));
+            if with_who {
+                let id = match r.values.first() {
+                    Some(Some(e)) => e.trim().to_lowercase(),
+                    _ => format!("id:{}", r.respondent_key),
+                };
+                let next = identities.len() as u32;
+                who.push(*identities.entry(id).or_insert(next));
+            }
         })?;
-        Ok(Identities { tsi, score, who: Some((who, identities.len())), keys, key_ends })
+        let who = with_who.then(|| (who, identities.len()));
+        Ok(Identities { tsi, score, who, keys, key_ends })
     }
 
     /// From the import's columnar copy; `None` when it is missing or stale. The identities are left for
@@ -373,7 +379,16 @@ impl SurveyFrame {
             summary.columns.iter().filter(|c| c.role.is_email(&c.question)).map(|c| c.position).take(1).collect();
         let Identities { tsi, score, who, keys, key_ends } = match Identities::cached(ws, survey_id, &email)? {
             Some(cached) => cached,
-            None => Identities::scan(ws, survey_id, &email, summary.responses as usize)?,
+            None => {
+                let mut scanned = Identities::scan(ws, survey_id, &email, summary.responses as usize, false)?;
+                // Keys are unique in a survey: without an address column each response is an identity of its
+                // own (what numbering "id:<key>" in first-seen order gives), as from the copy.
+                if email.is_empty() {
+                    let n = scanned.key_ends.len();
+                    scanned.who = Some(((0..n as u32).collect(), n));
+                }
+                scanned
+            }
         };
         // Sort by time once (stable: equal times keep import order; undated first).
         let order = time_order(&tsi);
@@ -443,7 +458,7 @@ impl SurveyFrame {
         };
         let (who, radix) = match copied.as_ref().and_then(Identities::from_addresses) {
             Some(w) => w,
-            None => Identities::scan(ws, self.survey_id, &self.email, n)?.who.expect("a scan reads identities"),
+            None => Identities::scan(ws, self.survey_id, &self.email, n, true)?.who.expect("asked for identities"),
         };
         self.add_who(who, radix)
     }

@@ -89,6 +89,18 @@ pub fn for_each_cell_as<'a>(
     blob: &'a [u8],
     skip: Option<usize>,
     packing: Packing<'a>,
+    f: impl FnMut(usize, &'a str),
+) -> Option<()> {
+    for_each_cell_where(blob, skip, packing, |_| true, f)
+}
+
+/// [`for_each_cell_as`] for the cells at the positions `want` accepts only: the others are stepped over
+/// without being decoded (their UTF-8 is not checked either).
+pub fn for_each_cell_where<'a>(
+    blob: &'a [u8],
+    skip: Option<usize>,
+    packing: Packing<'a>,
+    want: impl Fn(usize) -> bool,
     mut f: impl FnMut(usize, &'a str),
 ) -> Option<()> {
     let mut i = 0;
@@ -101,19 +113,23 @@ pub fn for_each_cell_as<'a>(
         let len = match packing {
             Packing::Inline => tag,
             Packing::Coded { values, key } if tag & 1 == 1 => {
-                let text = match tag >> 1 {
-                    0 => key,
-                    code => values.get(usize::try_from(code - 1).ok()?)?.as_str(),
-                };
-                f(pos, text);
+                if want(pos) {
+                    let text = match tag >> 1 {
+                        0 => key,
+                        code => values.get(usize::try_from(code - 1).ok()?)?.as_str(),
+                    };
+                    f(pos, text);
+                }
                 pos += 1;
                 continue;
             }
             Packing::Coded { .. } => tag >> 1,
         };
         let end = i.checked_add(usize::try_from(len).ok()?)?;
-        let text = std::str::from_utf8(blob.get(i..end)?).ok()?;
-        f(pos, text);
+        let bytes = blob.get(i..end)?;
+        if want(pos) {
+            f(pos, std::str::from_utf8(bytes).ok()?);
+        }
         i = end;
         pos += 1;
     }
@@ -329,6 +345,23 @@ mod tests {
                 unpack_as(second, skip, comment, Packing::Coded { values: &values, key: "other key" }).unwrap(),
                 cells
             );
+            // Asking for some positions gives exactly those cells of the full decoding, coded or inline.
+            let packing = Packing::Coded { values: &values, key: "1" };
+            let mut all = Vec::new();
+            for_each_cell_as(first, skip, packing, |p, t| all.push((p, t.to_string()))).unwrap();
+            for wanted in [vec![], vec![0], vec![1, 4], (0..cells.len()).collect::<Vec<_>>()] {
+                let mut some = Vec::new();
+                for_each_cell_where(
+                    first,
+                    skip,
+                    packing,
+                    |p| wanted.contains(&p),
+                    |p, t| some.push((p, t.to_string())),
+                )
+                .unwrap();
+                let expected: Vec<_> = all.iter().filter(|(p, _)| wanted.contains(p)).cloned().collect();
+                assert_eq!(some, expected, "skip {skip:?}, wanted {wanted:?}");
+            }
         }
     }
 

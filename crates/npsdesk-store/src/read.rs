@@ -139,9 +139,9 @@ impl Workspace {
         )?;
         let mut rows = stmt.query(params![survey_id])?;
         let mut values: Vec<Option<String>> = vec![None; wanted.len()];
+        let comment_wanted = comment_pos.is_some_and(|p| wanted.contains(&p));
         while let Some(r) = rows.next()? {
             values.iter_mut().for_each(|v| *v = None);
-            let comment: Option<String> = r.get(2)?;
             let blob: &[u8] = match r.get_ref(3)? {
                 rusqlite::types::ValueRef::Blob(b) => b,
                 _ => &[],
@@ -150,16 +150,28 @@ impl Workspace {
                 rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).unwrap_or_default(),
                 _ => "",
             };
-            pack::for_each_cell_as(blob, comment_pos, packing(&coded_values, key), |pos, text| {
+            // Only the asked cells are decoded (a report asks for one or two of twenty).
+            if !wanted.is_empty() {
+                pack::for_each_cell_where(
+                    blob,
+                    comment_pos,
+                    packing(&coded_values, key),
+                    |pos| wanted.contains(&pos),
+                    |pos, text| {
+                        for (slot, w) in wanted.iter().enumerate() {
+                            if *w == pos && !text.trim().is_empty() {
+                                values[slot] = Some(text.to_string());
+                            }
+                        }
+                    },
+                );
+            }
+            if comment_wanted {
+                let comment: Option<String> = r.get(2)?;
                 for (slot, w) in wanted.iter().enumerate() {
-                    if *w == pos && !text.trim().is_empty() {
-                        values[slot] = Some(text.to_string());
+                    if Some(*w) == comment_pos {
+                        values[slot] = comment.clone();
                     }
-                }
-            });
-            for (slot, w) in wanted.iter().enumerate() {
-                if Some(*w) == comment_pos {
-                    values[slot] = comment.clone();
                 }
             }
             f(ResponseCells { respondent_key: key, responded_at: r.get(0)?, score: r.get(1)?, values: &values });
