@@ -313,7 +313,7 @@ impl Identities {
                 who.push(*identities.entry(id).or_insert(next));
             }
         })?;
-        let who = with_who.then(|| (who, identities.len()));
+        let who = with_who.then_some((who, identities.len()));
         Ok(Identities { tsi, score, who, keys, key_ends })
     }
 
