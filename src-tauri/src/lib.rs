@@ -51,6 +51,8 @@ pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, launch: Launch) 
         ])
         .setup(|app| {
             restore_window_size(app.handle());
+            let session = app.state::<commands::AppState>().inner().clone();
+            std::thread::spawn(move || session.prewarm());
             Ok(())
         })
         .on_window_event(|window, event| {
