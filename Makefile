@@ -25,7 +25,7 @@ APT_TEST := $(APT_RUN) webkit2gtk-driver xvfb xauth imagemagick chromium libreof
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help run test deps-run deps-test system-packages node-deps tauri-driver ui app cli \
-        check-fmt clippy rust-tests bindings-drift ui-checks browser-tests e2e clean \
+        check-fmt clippy rust-tests bindings-drift ui-checks browser-tests e2e clean bench-launch \
         cargo-deny deny audit cargo-fuzz fuzz-build fuzz-replay fuzz reliability
 
 help:
@@ -182,6 +182,15 @@ BENCH_ARGS ?=
 .PHONY: bench
 bench:
 	python3 bench/run.py --cache $(BENCH_CACHE) $(BENCH_ARGS)
+
+# The real window (release build) from launch to a painted dashboard, on WORKSPACE (e.g. `npsdesk import` of
+# the 1M export of `make bench` into a new workspace), LAUNCH_RUNS times; run it on a tiny workspace too, for
+# the part that is tauri-driver's and WebKitWebDriver's own start.
+LAUNCH_RUNS ?= 5
+bench-launch: ui tauri-driver
+	cargo build --release -p npsdesk-app
+	NPSDESK_APP=$(CURDIR)/target/release/npsdesk-app TAURI_DRIVER=$(CARGO_BIN)/tauri-driver \
+	  xvfb-run -a -s "-screen 0 1280x900x24" node ui/e2e/app-launch.mjs $(WORKSPACE) $(LAUNCH_RUNS)
 
 # The full kill -9 runs (100 trials of import, of rules save and of a follow-up edit) and the 1 GB single line.
 reliability:
