@@ -318,17 +318,14 @@ impl Identities {
     }
 
     /// From the import's columnar copy; `None` when it is missing or stale. The identities are left for
-    /// later when the survey has an e-mail column (only the de-duplicating count modes need them).
-    fn cached(ws: &Workspace, survey_id: i64, email: &[u32]) -> Result<Option<Identities>> {
+    /// later (see [`SurveyFrame::load`]).
+    fn cached(ws: &Workspace, survey_id: i64) -> Result<Option<Identities>> {
         let Some(base) = ws.cached_base(survey_id)? else { return Ok(None) };
-        let n = base.key_ends.len();
-        // Keys are unique in a survey: without an address column each response is an identity of its own.
-        let who = email.is_empty().then(|| ((0..n as u32).collect(), n));
         Ok(Some(Identities {
             // In place (same element type): no second 16 MB of freshly faulted pages at 1M.
             tsi: base.responded_at.into_iter().map(|t| t.map(|s| s * 1000)).collect(),
             score: base.score.iter().map(|s| s.map(u32::from)).collect(),
-            who,
+            who: None,
             keys: base.keys,
             key_ends: base.key_ends,
         }))
@@ -377,19 +374,17 @@ impl SurveyFrame {
         let data_version = ws.data_version()?;
         let email: Vec<u32> =
             summary.columns.iter().filter(|c| c.role.is_email(&c.question)).map(|c| c.position).take(1).collect();
-        let Identities { tsi, score, who, keys, key_ends } = match Identities::cached(ws, survey_id, &email)? {
+        let Identities { tsi, score, mut who, keys, key_ends } = match Identities::cached(ws, survey_id)? {
             Some(cached) => cached,
-            None => {
-                let mut scanned = Identities::scan(ws, survey_id, &email, summary.responses as usize, false)?;
-                // Keys are unique in a survey: without an address column each response is an identity of its
-                // own (what numbering "id:<key>" in first-seen order gives), as from the copy.
-                if email.is_empty() {
-                    let n = scanned.key_ends.len();
-                    scanned.who = Some(((0..n as u32).collect(), n));
-                }
-                scanned
-            }
+            None => Identities::scan(ws, survey_id, &email, summary.responses as usize, false)?,
         };
+        // Keys are unique in a survey: without an address column each response is an identity of its own (what
+        // numbering "id:<key>" in first-seen order gives), at no cost. With one, the identities wait for a
+        // de-duplicating count mode (`ensure_who`).
+        if email.is_empty() {
+            let n = key_ends.len();
+            who = Some(((0..n as u32).collect(), n));
+        }
         // Sort by time once (stable: equal times keep import order; undated first).
         let order = time_order(&tsi);
         let days = |t: Option<i64>| t.map(|t| t.div_euclid(DAY_MS));

@@ -373,9 +373,10 @@ impl Workspace {
     /// Foreign keys: every row of an import refers to the survey and to the import row that this same
     /// transaction found or wrote just before, bound once per statement, and a first import deletes nothing
     /// that others refer to, so no check can fail and no cascade is due. Checking them anyway cost two
-    /// parent lookups per response: a 1M-row import took 3.9 s with them and 3.4 s without (A/B, median of 4). `PRAGMA foreign_keys` is per
-    /// connection and cannot change inside a transaction: it is turned off before the import's transaction
-    /// and on again after it, whatever its outcome (tests check `foreign_key_check` after a first import).
+    /// parent lookups per response: a 1M-row import took 3.9 s with them and 3.4 s without (A/B, median of
+    /// 4). `PRAGMA foreign_keys` is per connection and cannot change inside a transaction: it is turned off
+    /// before the import's transaction and on again after it, whatever its outcome (tests check
+    /// `foreign_key_check` after a first import).
     fn bulk_load_first_import(&mut self) -> Result<bool> {
         if self.path.is_none() {
             return Ok(false);

@@ -30,16 +30,6 @@ impl Texts {
         self.ends.push(self.text.len());
     }
 
-    pub fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.text[start..end])
-    }
-
-    pub fn first(&self) -> Option<&str> {
-        self.get(0)
-    }
-
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         (0..self.len()).map(move |i| &self[i])
     }
@@ -47,11 +37,6 @@ impl Texts {
     /// The texts as a slice-friendly vector of borrowed strings (for APIs over `&[impl AsRef<str>]`).
     pub fn to_strs(&self) -> Vec<&str> {
         self.iter().collect()
-    }
-
-    /// Bytes of text, all texts together.
-    pub fn text_len(&self) -> usize {
-        self.text.len()
     }
 
     /// From texts stored as (length as `u32` LE, bytes) back to back, compacted in place: the buffer becomes
@@ -110,7 +95,6 @@ mod tests {
         let t: Texts = ["Free", "", "Café", "Pro"].into_iter().collect();
         assert_eq!(t.len(), 4);
         assert_eq!((&t[0], &t[1], &t[2], &t[3]), ("Free", "", "Café", "Pro"));
-        assert_eq!(t.get(4), None);
         assert_eq!(t.to_strs(), ["Free", "", "Café", "Pro"]);
         let mut u = t.clone();
         u.append(&["x"].into_iter().collect());

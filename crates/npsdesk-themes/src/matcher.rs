@@ -530,13 +530,13 @@ impl Corpus {
 
     /// The id of word `norm`, adding it to the vocabulary (and `index`) when new.
     fn intern(&mut self, index: &mut WordIndex, norm: &str) -> u32 {
+        if let Some(key) = pack(norm) {
+            return self.intern_packed(index, key, norm.len());
+        }
         let next = self.ends.len() as u32;
-        let id = match pack(norm) {
-            Some(key) => *index.short.entry(key).or_insert(next),
-            None => match index.long.get(norm) {
-                Some(&id) => id,
-                None => *index.long.entry(norm.into()).or_insert(next),
-            },
+        let id = match index.long.get(norm) {
+            Some(&id) => id,
+            None => *index.long.entry(norm.into()).or_insert(next),
         };
         if id == next {
             self.buf.push_str(norm);
@@ -648,13 +648,15 @@ impl Corpus {
         }
     }
 
-    /// The id of the ASCII word of `len` (≤ 16) bytes packed in `key`, adding it when new.
+    /// The id of the word of `len` (≤ 16) bytes packed in `key` (see [`pack`]), adding it when new.
     #[inline]
     fn intern_packed(&mut self, index: &mut WordIndex, key: u128, len: usize) -> u32 {
         let next = self.ends.len() as u32;
         let id = *index.short.entry(key).or_insert(next);
         if id == next {
-            self.buf.extend(key.to_le_bytes()[..len].iter().map(|&c| char::from(c)));
+            // The packed bytes are the word's own: the UTF-8 of a normal form, or ASCII from `push_comment`.
+            let word = key.to_le_bytes();
+            self.buf.push_str(std::str::from_utf8(&word[..len]).expect("a packed word is UTF-8"));
             self.ends.push(self.buf.len() as u32);
         }
         id
