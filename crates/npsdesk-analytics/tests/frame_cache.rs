@@ -57,9 +57,17 @@ fn survey(seed: u64, rows: u32) -> String {
 }
 
 fn import(dir: &Path, text: &str) -> (Workspace, i64) {
+    import_in_chunks(dir, text, None)
+}
+
+/// `chunk`: the copy's most rows and bytes a chunk (the defaults when `None`).
+fn import_in_chunks(dir: &Path, text: &str, chunk: Option<(usize, usize)>) -> (Workspace, i64) {
     let file = dir.join("survey.csv");
     std::fs::write(&file, text).unwrap();
     let mut ws = Workspace::open(&dir.join("w.npsdesk")).unwrap();
+    if let Some((rows, bytes)) = chunk {
+        ws.set_copy_chunk(rows, bytes);
+    }
     let r = ws.import_file(&file, &ImportOptions::default(), &mut |_| ImportControl::Continue).unwrap();
     assert!(r.skipped.is_empty(), "{:?}", r.skipped);
     (ws, r.survey_id)
@@ -149,5 +157,51 @@ fn duplicates_within_the_file_leave_no_copy() {
     let mut text = survey(3, 50);
     text.push_str("5,7,2025-01-01 10:00:00,2025-01-01 10:00:00,,,,,Acct 1,9,ok,Pro,EU\r\n");
     let (ws, survey) = import(dir.path(), &text);
+    assert!(ws.cached_base(survey).unwrap().is_none());
+}
+
+/// A copy written in many chunks (at most 5,000 rows each, as a 5M-row import writes one every 2^20 rows; or
+/// a tiny byte size, a chunk every 4,096 rows) is the copy written in one: the same base, the same columns (each chunk's
+/// dictionary merged in first-seen order), the same summary and answers, and those of the rows.
+#[test]
+fn a_copy_in_chunks_is_the_copy_in_one() {
+    let text = survey(5, 20_000);
+    let (one_dir, many_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (one, s1) = import(one_dir.path(), &text);
+    let (many, s2) = import_in_chunks(many_dir.path(), &text, Some((5000, usize::MAX)));
+    assert_eq!(one.frame_cache_chunks(s1).unwrap(), 1);
+    // Batches of 2,048 rows: a chunk ends before a batch would take it past 5,000 rows.
+    assert_eq!(many.frame_cache_chunks(s2).unwrap(), 5, "20,000 rows in chunks of 4,096");
+    let tiny_dir = tempfile::tempdir().unwrap();
+    let (tiny, s3) = import_in_chunks(tiny_dir.path(), &text, Some((usize::MAX, 1)));
+    let chunks = tiny.frame_cache_chunks(s3).unwrap();
+    assert!(chunks >= 3, "{chunks} chunk(s)");
+
+    let (a, b) = (one.cached_base(s1).unwrap().unwrap(), many.cached_base(s2).unwrap().unwrap());
+    assert_eq!(a.responded_at.len(), 20_000);
+    assert_eq!((&a.responded_at, &a.score), (&b.responded_at, &b.score));
+    assert_eq!((&a.keys, &a.key_ends), (&b.keys, &b.key_ends));
+    for name in ["Collector ID", "Email Address", "Custom Data 1", "Why?", "Plan", "Region"] {
+        let position = one.find_column(s1, name).unwrap().position;
+        let (a, b) = (one.cached_column(s1, position).unwrap(), many.cached_column(s2, position).unwrap());
+        let a = a.unwrap_or_else(|| panic!("{name} has a copy"));
+        assert_eq!(Some(&a), b.as_ref(), "{name}");
+        assert!(!a.values.is_empty(), "{name}");
+    }
+    let from_one = answers(&one, s1);
+    assert_eq!(from_one, answers(&many, s2));
+    assert_eq!(from_one, answers(&tiny, s3));
+    many.drop_frame_cache(s2).unwrap();
+    assert_eq!(from_one, answers(&many, s2), "and the rows agree");
+}
+
+/// A duplicate respondent after chunks of the copy were written: the chunks go with the rest of the copy.
+#[test]
+fn a_duplicate_after_written_chunks_leaves_no_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = survey(3, 12_000);
+    text.push_str("5,7,2025-01-01 10:00:00,2025-01-01 10:00:00,,,,,Acct 1,9,ok,Pro,EU\r\n");
+    let (ws, survey) = import_in_chunks(dir.path(), &text, Some((5000, usize::MAX)));
+    assert_eq!(ws.frame_cache_chunks(survey).unwrap(), 0);
     assert!(ws.cached_base(survey).unwrap().is_none());
 }

@@ -22,6 +22,8 @@ const MIGRATIONS: &[&str] = &[
     // Version 6 adds the frame copy (derived data): the fixture leaves it empty, as a file whose survey came
     // from a later wave would be.
     include_str!("../migrations/20261127090000_frame_cache.sql"),
+    // Version 7 rebuilds the (still empty) frame copy with a chunk number.
+    include_str!("../migrations/20261128090000_frame_cache_chunks.sql"),
 ];
 
 const NPS: &str = "How likely is it that you would recommend Acme to a friend or colleague?";

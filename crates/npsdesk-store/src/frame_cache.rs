@@ -10,10 +10,16 @@
 //! - **base** (part −1): the response count n, how many have a score, the first and last `responded_at`
 //!   (the survey summary's figures, so it need not scan either); `responded_at` (n × i64, `i64::MIN` for
 //!   none); `score` (n × u8, 255 for none); the end offset of each respondent key (n × u32) and the keys.
-
 //! - **a column** (part = its export position): its distinct trimmed non-empty values in first-seen order,
 //!   and one code per response (0: empty; c: `values[c − 1]`), 1, 2 or 4 bytes wide. This is exactly the
 //!   analytics' dictionary-coded column, so the analytics takes it as is.
+//!
+//! Chunks: a part is stored as one or more chunks (`chunk` 0, 1, …), each covering the next rows in scan
+//! order, with its own dictionary for a column. The import writes a chunk every [`CHUNK_ROWS`] rows (2^20),
+//! or sooner when what it holds reaches [`CHUNK_BYTES`] (a wide survey), so that its memory stays bounded
+//! whatever the file's size while a 5M-row export still gets its copy; a reader concatenates the chunks and
+//! merges their dictionaries in first-seen order, which gives exactly the copy one chunk would have been. A
+//! 1M-row export is one chunk. Parts are written through incremental blob I/O ([`insert_part`]).
 //!
 //! A part is read only while its `import_id` is the survey's latest import: a later wave (which may replace
 //! rows or add them between others) makes the copy stale, and readers fall back to scanning the rows. Only
@@ -22,9 +28,10 @@
 
 use std::collections::HashMap;
 use std::hash::Hasher;
+use std::io::{Seek, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Transaction};
 
 use crate::pack::{CellCoder, FxHasher};
 use crate::texts::Texts;
@@ -37,10 +44,14 @@ const NO_SCORE: u8 = 255;
 /// A cell the coder wrote inline (not empty) or as the respondent key: its column gets no copy.
 pub(crate) const CODE_INLINE: u16 = u16::MAX;
 
-/// An import gives the copy up when the builder holds more than this: its memory grows with the rows (about
-/// 200 bytes a response at the generator's 21 columns with comments), and an import must stay within a fixed
-/// memory bound. A 1M-row export fits; a larger one is imported without a copy (reports then scan the rows).
-const MAX_BUILDER_BYTES: usize = 256 << 20;
+/// The import writes the copy it holds as a chunk of at most this many rows: an import must stay within a
+/// fixed memory bound (400 MB with the page cache and the batches in flight), and the copy takes about 220
+/// bytes a response at the generator's 21 columns with comments. A power of two: the copy's arrays grow by
+/// doubling, and one row more would double them all (a 1M-row export is one chunk).
+pub(crate) const CHUNK_ROWS: usize = 1 << 20;
+
+/// …or fewer, when the two halves hold more than this together (a wider survey).
+pub(crate) const CHUNK_BYTES: usize = 256 << 20;
 
 /// Texts of a [`TextColumn`] are kept in chunks of this size (a single growing string would double its
 /// memory at each reallocation).
@@ -63,29 +74,47 @@ pub struct CachedColumn {
     pub codes: Vec<u32>,
 }
 
-/// What the two halves of a copy being built hold, and whether it was given up: the import's parsing thread
-/// builds one half ([`FrameBuilder`]), its writing thread the other ([`FrameRows`]), and the copy is dropped
-/// when either gives up or both together pass [`MAX_BUILDER_BYTES`].
-#[derive(Default)]
+/// What the two halves of a copy being built hold, whether a chunk is on its way from one to the other, and
+/// whether the copy was given up: the import's parsing thread builds one half ([`FrameBuilder`]), its
+/// writing thread the other ([`FrameRows`]). The parsing thread ends a chunk (when both together pass the
+/// chunk size); the writing thread writes it once it has inserted the same rows.
 pub(crate) struct CopyBudget {
+    chunk_rows: usize,
+    chunk_bytes: usize,
     parsing: AtomicUsize,
     writing: AtomicUsize,
+    chunk_in_flight: AtomicBool,
     given_up: AtomicBool,
 }
 
 impl CopyBudget {
+    pub(crate) fn new((chunk_rows, chunk_bytes): (usize, usize)) -> CopyBudget {
+        CopyBudget {
+            chunk_rows,
+            chunk_bytes,
+            parsing: AtomicUsize::new(0),
+            writing: AtomicUsize::new(0),
+            chunk_in_flight: AtomicBool::new(false),
+            given_up: AtomicBool::new(false),
+        }
+    }
+
     /// Records what one half holds now (every few thousand rows); false when the copy is given up.
     fn keep(&self, half: &AtomicUsize, rows: usize, bytes: impl FnOnce() -> usize) -> bool {
         if rows.is_multiple_of(4096) {
             half.store(bytes(), Ordering::Relaxed);
-            if self.parsing.load(Ordering::Relaxed) + self.writing.load(Ordering::Relaxed) > MAX_BUILDER_BYTES {
-                self.give_up();
-            }
         }
         !self.given_up.load(Ordering::Relaxed)
     }
 
-    fn give_up(&self) {
+    /// Whether the halves together hold a chunk's worth of bytes, the last chunk written (until then the
+    /// writing half still counts the rows it is writing).
+    fn bytes_full(&self) -> bool {
+        !self.chunk_in_flight.load(Ordering::Relaxed)
+            && self.parsing.load(Ordering::Relaxed) + self.writing.load(Ordering::Relaxed) >= self.chunk_bytes
+    }
+
+    pub(crate) fn give_up(&self) {
         self.given_up.store(true, Ordering::Relaxed);
     }
 }
@@ -134,6 +163,34 @@ impl FrameBuilder {
     fn bytes(&self) -> usize {
         self.cells.capacity() * 2 + self.email.as_ref().map_or(0, |(_, t)| t.bytes())
     }
+
+    /// Whether the chunk must end before a batch of up to `batch_rows` rows more: they would take it past
+    /// the chunk's rows, or it holds the chunk's bytes.
+    pub(crate) fn chunk_full(&self, budget: &CopyBudget, batch_rows: usize) -> bool {
+        self.rows + batch_rows > budget.chunk_rows || budget.bytes_full()
+    }
+
+    /// Ends the chunk: the rows so far leave as a [`FrameChunk`], their coded columns re-coded and encoded
+    /// here with the coder's dictionary as it is now (it holds every code they use), and the builder starts
+    /// the next chunk empty.
+    pub(crate) fn take_chunk(&mut self, budget: &CopyBudget, dictionary: &[Box<str>]) -> FrameChunk {
+        let rows = std::mem::take(&mut self.rows);
+        let cells = std::mem::take(&mut self.cells);
+        let email = self.email.as_mut().map(|(p, column)| (*p, std::mem::take(column)));
+        let email_pos = email.as_ref().map(|(p, _)| *p);
+        let coded = encode_coded(&cells, rows, self.cells_per_row, self.comment_pos, email_pos, dictionary);
+        budget.parsing.store(0, Ordering::Relaxed);
+        budget.chunk_in_flight.store(true, Ordering::Relaxed);
+        FrameChunk { rows, coded, email }
+    }
+}
+
+/// A chunk of the parsing half, on its way to the writing thread: its row count, its coded columns encoded
+/// (export position, part data) and its e-mail column.
+pub(crate) struct FrameChunk {
+    rows: usize,
+    coded: Vec<(usize, Vec<u8>)>,
+    email: Option<(usize, TextColumn)>,
 }
 
 /// The half of the copy collected on the import's writing thread, from the rows it inserts: time, score and
@@ -188,29 +245,63 @@ impl FrameRows {
     }
 }
 
-/// Writes the copy of survey `survey_id` as of `import_id` from its two halves: the base, every column whose
-/// cells were all coded or empty, and the text columns. Nothing when the halves do not hold the same rows.
+/// Writes the last chunk (number `chunk`) of the copy of survey `survey_id` as of `import_id` from its two
+/// halves: the base, every column whose cells were all coded or empty, and the text columns. False, with
+/// nothing written, when the halves do not hold the same rows.
 pub(crate) fn write(
     tx: &Transaction,
     survey_id: i64,
     import_id: i64,
+    chunk: i64,
     coder: &CellCoder,
     builder: FrameBuilder,
     rows: FrameRows,
-) -> Result<()> {
-    let n = rows.key_ends.len();
-    if builder.rows != n {
-        return Ok(());
-    }
-    let mut insert =
-        tx.prepare("INSERT OR REPLACE INTO frame_cache (survey_id, part, import_id, data) VALUES (?1, ?2, ?3, ?4)")?;
-    let FrameBuilder { cells, email, cells_per_row, comment_pos, .. } = builder;
+) -> Result<bool> {
+    let FrameBuilder { cells, email, cells_per_row, comment_pos, rows: built } = builder;
+    let email_pos = email.as_ref().map(|(p, _)| *p);
+    // Only a survey this import created is copied, so the coder's new values are its whole dictionary.
+    let dictionary = coder.added_values();
+    let coded = || encode_coded(&cells, built, cells_per_row, comment_pos, email_pos, dictionary);
+    write_parts(tx, (survey_id, import_id, chunk), built, email, rows, coded)
+}
+
+/// Writes an earlier chunk (number `chunk`) from the parsing half's [`FrameChunk`] and the writing half's
+/// rows, which must be the same rows; then both halves count from nothing again. False, with nothing
+/// written, when they are not.
+pub(crate) fn write_chunk(
+    tx: &Transaction,
+    survey_id: i64,
+    import_id: i64,
+    chunk: i64,
+    parsed: FrameChunk,
+    rows: FrameRows,
+    budget: &CopyBudget,
+) -> Result<bool> {
+    let FrameChunk { rows: built, coded, email } = parsed;
+    let written = write_parts(tx, (survey_id, import_id, chunk), built, email, rows, || coded)?;
+    budget.writing.store(0, Ordering::Relaxed);
+    budget.chunk_in_flight.store(false, Ordering::Relaxed);
+    Ok(written)
+}
+
+/// The parts of one chunk: the base and the text columns from the writing half, the coded columns from
+/// `coded` (made on this thread while a second one compresses the text dictionaries: a million comments, and
+/// the copy's last chunk is written after the last row, when nothing else runs).
+fn write_parts(
+    tx: &Transaction,
+    (survey_id, import_id, chunk): (i64, i64, i64),
+    built: usize,
+    email: Option<(usize, TextColumn)>,
+    rows: FrameRows,
+    coded: impl FnOnce() -> Vec<(usize, Vec<u8>)>,
+) -> Result<bool> {
     let FrameRows { responded_at, score, keys, key_ends, comment } = rows;
+    if built != key_ends.len() {
+        return Ok(false);
+    }
+    let at = |part: i64| PartKey { survey_id, part, chunk, import_id };
     let texts: Vec<(usize, TextColumn)> = comment.into_iter().chain(email).collect();
-    let text_positions: Vec<usize> = texts.iter().map(|(p, _)| *p).collect();
-    // The text dictionaries (a million comments to compress) are encoded on a second thread while this
-    // one writes the rest: the copy is written after the last row, when nothing else runs.
-    std::thread::scope(|scope| -> Result<()> {
+    std::thread::scope(|scope| -> Result<bool> {
         let encoded_texts = scope.spawn(move || {
             texts
                 .into_iter()
@@ -220,31 +311,88 @@ pub(crate) fn write(
                 })
                 .collect::<Vec<_>>()
         });
-        let base = encode_base(&responded_at, &score, &keys, &key_ends);
-        insert.execute(params![survey_id, PART_BASE, import_id, base])?;
-        // Only a survey this import created is copied, so the coder's new values are its whole dictionary.
-        let dictionary = coder.added_values();
-        // One column at a time: its codes (4 MB at 1M rows) are freed before the next one is made.
-        for slot in 0..cells_per_row {
+        let len = base_len(key_ends.len(), keys.len());
+        insert_part(tx, at(PART_BASE), len, |w| write_base(w, &responded_at, &score, &keys, &key_ends))?;
+        drop((responded_at, score, keys, key_ends));
+        for (position, data) in coded() {
+            insert_part(tx, at(position as i64), data.len(), |w| w.write_all(&data))?;
+        }
+        let encoded = encoded_texts.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        for (position, data) in encoded {
+            insert_part(tx, at(position as i64), data.len(), |w| w.write_all(&data))?;
+        }
+        Ok(true)
+    })
+}
+
+/// Where a part goes: its survey, part, chunk and import.
+struct PartKey {
+    survey_id: i64,
+    part: i64,
+    chunk: i64,
+    import_id: i64,
+}
+
+/// Inserts a part of `len` bytes, written by `write` through SQLite's incremental blob I/O into a zeroblob:
+/// a blob bound to the INSERT would be copied twice more by SQLite (at the bind and into the record), about
+/// 70 MB for the base of a 1M-row chunk, at the moment of the import's peak memory.
+fn insert_part(
+    tx: &Transaction,
+    key: PartKey,
+    len: usize,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO frame_cache (survey_id, part, chunk, import_id, data)
+         VALUES (?1, ?2, ?3, ?4, zeroblob(?5))",
+    )?;
+    insert.execute(params![key.survey_id, key.part, key.chunk, key.import_id, len as i64])?;
+    let mut blob = tx.blob_open(rusqlite::MAIN_DB, "frame_cache", "data", tx.last_insert_rowid(), false)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut blob);
+    let written = write(&mut out).and_then(|()| out.flush());
+    drop(out);
+    // A write error is SQLite's (disk full, I/O), wrapped by the blob's `Write`: unwrapped, it is classified
+    // like any other. A part that does not fill its blob exactly is a bug, refused the same way.
+    let failed = |e: std::io::Error| match e.into_inner().map(|inner| inner.downcast::<rusqlite::Error>()) {
+        Some(Ok(e)) => *e,
+        other => rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR),
+            Some(format!("writing the columnar copy: {other:?}")),
+        ),
+    };
+    written.map_err(failed)?;
+    if blob.stream_position().map_err(failed)? != len as u64 {
+        return Err(failed(std::io::Error::other("a part did not fill its blob")).into());
+    }
+    Ok(())
+}
+
+/// The coded columns of `rows` rows of a builder's row-major codes, each re-coded and encoded (export
+/// position, part data), one at a time (a column's re-coded codes, 4 MB at 1M rows, are freed before the
+/// next one is made). The comment and e-mail columns are text columns of their own; a column with a cell
+/// written inline gets no part.
+fn encode_coded(
+    cells: &[u16],
+    rows: usize,
+    cells_per_row: usize,
+    comment_pos: Option<usize>,
+    email_pos: Option<usize>,
+    dictionary: &[Box<str>],
+) -> Vec<(usize, Vec<u8>)> {
+    (0..cells_per_row)
+        .filter_map(|slot| {
             let position = match comment_pos {
                 Some(p) if slot >= p => slot + 1,
                 _ => slot,
             };
-            if text_positions.contains(&position) {
-                continue;
+            if Some(position) == email_pos {
+                return None;
             }
-            let raw = (0..n).map(|row| cells[row * cells_per_row + slot]);
-            if let Some(column) = recode(raw, dictionary) {
-                let data = encode_column(&column.values.to_strs(), &column.codes);
-                insert.execute(params![survey_id, position as i64, import_id, data])?;
-            }
-        }
-        let encoded = encoded_texts.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        for (position, data) in encoded {
-            insert.execute(params![survey_id, position as i64, import_id, data])?;
-        }
-        Ok(())
-    })
+            let raw = (0..rows).map(|row| cells[row * cells_per_row + slot]);
+            let column = recode(raw, dictionary)?;
+            Some((position, encode_column(&column.values.to_strs(), &column.codes)))
+        })
+        .collect()
 }
 
 /// A column of free text coded by its own dictionary: trimmed distinct values back to back in chunks (code c
@@ -355,22 +503,39 @@ pub struct CachedCounts {
 
 const BASE_HEADER: usize = 24;
 
-fn encode_base(responded_at: &[i64], score: &[u8], keys: &str, key_ends: &[u32]) -> Vec<u8> {
+fn base_len(n: usize, keys: usize) -> usize {
+    BASE_HEADER + n * 13 + keys
+}
+
+/// Writes the base (time, score and key of each of n responses, [`base_len`] bytes) into `out`.
+fn write_base(
+    out: &mut dyn Write,
+    responded_at: &[i64],
+    score: &[u8],
+    keys: &str,
+    key_ends: &[u32],
+) -> std::io::Result<()> {
     let n = key_ends.len();
-    let mut out = Vec::with_capacity(BASE_HEADER + n * 13 + keys.len());
-    out.extend_from_slice(&(n as u32).to_le_bytes());
-    out.extend_from_slice(&(score.iter().filter(|s| **s != NO_SCORE).count() as u32).to_le_bytes());
+    out.write_all(&(n as u32).to_le_bytes())?;
+    out.write_all(&(score.iter().filter(|s| **s != NO_SCORE).count() as u32).to_le_bytes())?;
     let dated = responded_at.iter().filter(|t| **t != NO_TIME);
-    out.extend_from_slice(&dated.clone().min().copied().unwrap_or(NO_TIME).to_le_bytes());
-    out.extend_from_slice(&dated.max().copied().unwrap_or(NO_TIME).to_le_bytes());
+    out.write_all(&dated.clone().min().copied().unwrap_or(NO_TIME).to_le_bytes())?;
+    out.write_all(&dated.max().copied().unwrap_or(NO_TIME).to_le_bytes())?;
     for t in responded_at {
-        out.extend_from_slice(&t.to_le_bytes());
+        out.write_all(&t.to_le_bytes())?;
     }
-    out.extend_from_slice(score);
+    out.write_all(score)?;
     for e in key_ends {
-        out.extend_from_slice(&e.to_le_bytes());
+        out.write_all(&e.to_le_bytes())?;
     }
-    out.extend_from_slice(keys.as_bytes());
+    out.write_all(keys.as_bytes())
+}
+
+#[cfg(test)]
+fn encode_base(responded_at: &[i64], score: &[u8], keys: &str, key_ends: &[u32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(base_len(key_ends.len(), keys.len()));
+    write_base(&mut out, responded_at, score, keys, key_ends).unwrap();
+    assert_eq!(out.len(), base_len(key_ends.len(), keys.len()));
     out
 }
 
@@ -515,24 +680,116 @@ impl<'a> Bytes<'a> {
     }
 }
 
-impl Workspace {
-    /// The row of a stored part, if it is of the survey's latest import.
-    fn frame_row(&self, survey_id: i64, part: i64) -> Result<Option<i64>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT rowid FROM frame_cache WHERE survey_id = ?1 AND part = ?2
-                   AND import_id = (SELECT max(id) FROM import WHERE survey_id = ?1)",
-                params![survey_id, part],
-                |r| r.get(0),
-            )
-            .optional()?)
+impl CachedBase {
+    /// Appends the next chunk. `None` when the keys would outgrow 32-bit offsets.
+    fn append(&mut self, next: CachedBase) -> Option<()> {
+        let offset = u32::try_from(self.keys.len()).ok()?;
+        self.responded_at.extend(next.responded_at);
+        self.score.extend(next.score);
+        self.keys.push_str(&next.keys);
+        self.key_ends.reserve(next.key_ends.len());
+        for e in next.key_ends {
+            self.key_ends.push(e.checked_add(offset)?);
+        }
+        Some(())
+    }
+}
+
+/// The values of a column merged from chunks, found again by their hash (the texts themselves stay in the
+/// column's own buffer).
+#[derive(Default)]
+struct ValueIndex {
+    by_hash: HashMap<u64, u32>,
+    /// Texts whose hash another text took first (rare).
+    collided: HashMap<Box<str>, u32>,
+}
+
+impl ValueIndex {
+    fn hash(t: &str) -> u64 {
+        let mut h = FxHasher::default();
+        h.write(t.as_bytes());
+        h.finish()
     }
 
-    /// The first `head` bytes of a current part (all of it for `None`), read through SQLite's incremental
-    /// blob I/O: `substr(data, …)` would load the whole blob (24 MB for the base at 1M) to return a few bytes.
-    fn frame_part(&self, survey_id: i64, part: i64, head: Option<usize>) -> Result<Option<Vec<u8>>> {
-        let Some(row) = self.frame_row(survey_id, part)? else { return Ok(None) };
+    /// Records value `code` (1-based) of `values`, already there.
+    fn note(&mut self, values: &Texts, code: u32) {
+        let t = &values[code as usize - 1];
+        if let Some(&c) = self.by_hash.get(&Self::hash(t)) {
+            if c != code {
+                self.collided.entry(t.into()).or_insert(code);
+            }
+        } else {
+            self.by_hash.insert(Self::hash(t), code);
+        }
+    }
+
+    /// The code of `t` in `values`, added at the end when it is not there yet.
+    fn code(&mut self, values: &mut Texts, t: &str) -> u32 {
+        let hash = Self::hash(t);
+        let add = |values: &mut Texts| {
+            values.push(t);
+            values.len() as u32
+        };
+        match self.by_hash.get(&hash) {
+            Some(&c) if &values[c as usize - 1] == t => c,
+            Some(_) => match self.collided.get(t) {
+                Some(&c) => c,
+                None => {
+                    let c = add(values);
+                    self.collided.insert(t.into(), c);
+                    c
+                }
+            },
+            None => {
+                let c = add(values);
+                self.by_hash.insert(hash, c);
+                c
+            }
+        }
+    }
+}
+
+/// One column from its chunks in order: codes concatenated, each later chunk's values mapped onto the
+/// values seen before it (new ones added in its first-seen order): the column one chunk would have been.
+fn merge_columns(chunks: impl IntoIterator<Item = Option<CachedColumn>>) -> Option<CachedColumn> {
+    let mut chunks = chunks.into_iter();
+    let mut merged = chunks.next()??;
+    let mut index: Option<ValueIndex> = None;
+    for next in chunks {
+        let next = next?;
+        let index = index.get_or_insert_with(|| {
+            let mut index = ValueIndex::default();
+            for code in 1..=merged.values.len() as u32 {
+                index.note(&merged.values, code);
+            }
+            index
+        });
+        let map: Vec<u32> =
+            std::iter::once(0).chain(next.values.iter().map(|t| index.code(&mut merged.values, t))).collect();
+        merged.codes.extend(next.codes.iter().map(|&c| map[c as usize]));
+    }
+    Some(merged)
+}
+
+impl Workspace {
+    /// The rows of a stored part's chunks in order, if they are of the survey's latest import and numbered
+    /// 0, 1, … without a gap (else none: the caller scans the rows instead).
+    fn frame_chunks(&self, survey_id: i64, part: i64) -> Result<Vec<i64>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT rowid, chunk FROM frame_cache WHERE survey_id = ?1 AND part = ?2
+               AND import_id = (SELECT max(id) FROM import WHERE survey_id = ?1)
+             ORDER BY chunk",
+        )?;
+        let chunks: Vec<(i64, i64)> = stmt
+            .query_map(params![survey_id, part], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let whole = chunks.iter().enumerate().all(|(i, (_, chunk))| *chunk == i as i64);
+        Ok(if whole { chunks.into_iter().map(|(row, _)| row).collect() } else { Vec::new() })
+    }
+
+    /// The first `head` bytes of a chunk (all of it for `None`), read through SQLite's incremental blob I/O:
+    /// `substr(data, …)` would load the whole blob (24 MB for the base at 1M) to return a few bytes.
+    fn frame_chunk(&self, row: i64, head: Option<usize>) -> Result<Option<Vec<u8>>> {
         let mut blob = self.conn().blob_open(rusqlite::MAIN_DB, "frame_cache", "data", row, true)?;
         let mut data = vec![0u8; head.unwrap_or(usize::MAX).min(blob.len())];
         // A short or failed read leaves a part that does not decode: the caller scans the rows instead.
@@ -542,19 +799,69 @@ impl Workspace {
     /// Time, score and key of every response, from the columnar copy; `None` when there is no current copy
     /// (then [`Workspace::scan_responses`] reads the same from the rows).
     pub fn cached_base(&self, survey_id: i64) -> Result<Option<CachedBase>> {
-        Ok(self.frame_part(survey_id, PART_BASE, None)?.and_then(decode_base))
+        let mut base: Option<CachedBase> = None;
+        for row in self.frame_chunks(survey_id, PART_BASE)? {
+            let Some(next) = self.frame_chunk(row, None)?.and_then(decode_base) else { return Ok(None) };
+            match base.as_mut() {
+                None => base = Some(next),
+                Some(base) => {
+                    if base.append(next).is_none() {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+        Ok(base)
     }
 
-    /// The survey summary's counts from the columnar copy's header (its first bytes, instead of a scan of the
-    /// survey's rows); `None` without a current copy.
+    /// The survey summary's counts from the columnar copy's headers (the first bytes of each chunk, instead
+    /// of a scan of the survey's rows); `None` without a current copy.
     pub fn cached_counts(&self, survey_id: i64) -> Result<Option<CachedCounts>> {
-        Ok(self.frame_part(survey_id, PART_BASE, Some(BASE_HEADER))?.and_then(|h| decode_counts(&h)))
+        let mut counts: Option<CachedCounts> = None;
+        for row in self.frame_chunks(survey_id, PART_BASE)? {
+            let Some(next) = self.frame_chunk(row, Some(BASE_HEADER))?.and_then(|h| decode_counts(&h)) else {
+                return Ok(None);
+            };
+            counts = Some(match counts {
+                None => next,
+                Some(c) => CachedCounts {
+                    responses: c.responses + next.responses,
+                    answered: c.answered + next.answered,
+                    first: c.first.into_iter().chain(next.first).min(),
+                    last: c.last.into_iter().chain(next.last).max(),
+                },
+            });
+        }
+        Ok(counts)
     }
 
     /// The coded column at export `position`, from the columnar copy; `None` when there is no current copy
     /// of it.
     pub fn cached_column(&self, survey_id: i64, position: u32) -> Result<Option<CachedColumn>> {
-        Ok(self.frame_part(survey_id, i64::from(position), None)?.and_then(|d| decode_column(&d)))
+        let rows = self.frame_chunks(survey_id, i64::from(position))?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        // Decoded one chunk at a time: at most one chunk's dictionary is held besides the merged one.
+        let mut failed = None;
+        let chunks = rows.iter().map(|&row| match self.frame_chunk(row, None) {
+            Ok(data) => data.and_then(|d| decode_column(&d)),
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
+        });
+        let merged = merge_columns(chunks);
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(merged),
+        }
+    }
+
+    /// How many chunks the survey's current columnar copy has (0: none).
+    #[doc(hidden)]
+    pub fn frame_cache_chunks(&self, survey_id: i64) -> Result<usize> {
+        Ok(self.frame_chunks(survey_id, PART_BASE)?.len())
     }
 
     /// Drops the columnar copy of a survey (the next reads scan the rows). Used by tests and benchmarks to
@@ -609,6 +916,33 @@ mod tests {
         assert_eq!(c.values.to_strs(), ["Free", "Pro"]);
         assert_eq!(c.codes, vec![1, 0, 2, 2, 0, 1]);
         assert!(recode([1, CODE_INLINE].into_iter(), &dictionary).is_none());
+    }
+
+    #[test]
+    fn chunks_merge_into_the_column_one_chunk_would_be() {
+        let column = |values: &[&str], codes: &[u32]| CachedColumn {
+            values: values.iter().copied().collect(),
+            codes: codes.to_vec(),
+        };
+        let merged = merge_columns([
+            Some(column(&["Pro", "Free"], &[1, 0, 2, 1])),
+            Some(column(&[], &[0, 0])),
+            Some(column(&["Team", "Free", "Pro"], &[2, 1, 3, 0])),
+            Some(column(&["Free", "Café"], &[2, 1])),
+        ])
+        .unwrap();
+        assert_eq!(merged, column(&["Pro", "Free", "Team", "Café"], &[1, 0, 2, 1, 0, 0, 2, 3, 1, 0, 4, 2]));
+        assert!(merge_columns([Some(column(&["a"], &[1])), None]).is_none(), "a chunk that does not decode");
+
+        // Two texts with one hash: the later one still gets its own code, and the same one again.
+        let mut values: Texts = ["a"].into_iter().collect();
+        let mut index = ValueIndex::default();
+        index.note(&values, 1);
+        index.by_hash.insert(ValueIndex::hash("b"), 1);
+        assert_eq!(index.code(&mut values, "b"), 2);
+        assert_eq!(index.code(&mut values, "b"), 2);
+        assert_eq!(index.code(&mut values, "a"), 1);
+        assert_eq!(values.to_strs(), ["a", "b"]);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use npsdesk_core::{ColumnRole, ColumnWarning, ImportProgress, ImportReport, Skip
 use npsdesk_import::{DateOrder, ExportReader, ImportError, ImportOptions, Mapping, NpsScale, RowRefOutcome};
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::frame_cache::{self, CopyBudget, FrameBuilder, FrameRows};
+use crate::frame_cache::{self, CopyBudget, FrameBuilder, FrameChunk, FrameRows};
 use crate::pack::{self, CellCoder};
 use crate::{Result, StoreError, Workspace};
 
@@ -43,6 +43,8 @@ struct Batch {
     items: Vec<Item>,
     /// A file-level failure after the items (the import rolls back).
     error: Option<ImportError>,
+    /// A chunk of the columnar copy that ends with these rows (written once they are).
+    chunk: Option<FrameChunk>,
 }
 
 /// A row or a skipped row, with the bytes of the file read once it was (for progress).
@@ -122,6 +124,13 @@ fn parse_batches(
             batch.items.push(item);
             if let Some(Item::Row { bytes_read, .. } | Item::Skipped { bytes_read, .. }) = batch.items.last_mut() {
                 *bytes_read = reader.bytes_read();
+            }
+        }
+        // A chunk of the copy ends with this batch when the next one could overfill it (the last batch goes
+        // with the last chunk, written after the import's rows).
+        if let (Some(f), Some(c), false) = (frame.as_mut(), coder.as_ref(), done) {
+            if f.chunk_full(budget, BATCH_ROWS) {
+                batch.chunk = Some(f.take_chunk(budget, c.added_values()));
             }
         }
         if full.send(batch).is_err() || done {
@@ -450,7 +459,8 @@ impl Workspace {
         let copy = created && coder.is_some();
         let frame = copy.then(|| FrameBuilder::new(layout.columns.len(), comment_pos, email));
         let mut frame_rows = copy.then(|| FrameRows::new(comment_pos));
-        let budget = CopyBudget::default();
+        let budget = CopyBudget::new(self.copy_chunk);
+        let mut chunks_written = 0i64;
         let Parsed { reader, coder, frame } = std::thread::scope(|scope| -> Result<Parsed> {
             let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
             let (free_tx, free_rx) = mpsc::channel::<Batch>();
@@ -491,6 +501,21 @@ impl Workspace {
                 if let Some(e) = batch.error.take() {
                     return Err(e.into());
                 }
+                // A chunk of the copy ends with this batch: written now, unless a row was not inserted (a
+                // duplicate within the file), which leaves no copy.
+                if let (Some(chunk), Some(rows)) = (batch.chunk.take(), frame_rows.as_mut()) {
+                    let rows = std::mem::replace(rows, FrameRows::new(comment_pos));
+                    let whole = writer.inserted == accepted && writer.updated == 0;
+                    if whole
+                        && frame_cache::write_chunk(&tx, survey_id, import_id, chunks_written, chunk, rows, budget)?
+                    {
+                        chunks_written += 1;
+                    } else {
+                        // The parsing half stops too (else it would grow with no chunk to end it).
+                        budget.give_up();
+                        frame_rows = None;
+                    }
+                }
                 let _ = free_tx.send(batch);
             }
             (new, updated) = (writer.inserted, writer.updated);
@@ -522,13 +547,17 @@ impl Workspace {
                 insert.execute(params![survey_id, code, value])?;
             }
         }
-        // Any import changes the survey's rows: its old copy goes. A new one is written only when every row
-        // read was inserted, in file order (a duplicate within the file would leave a gap in it).
-        tx.execute("DELETE FROM frame_cache WHERE survey_id = ?1", [survey_id])?;
-        if let (Some(frame), Some(rows), Some(coder)) = (frame, frame_rows, &coder) {
-            if new == accepted && updated == 0 {
-                frame_cache::write(&tx, survey_id, import_id, coder, frame, rows)?;
+        // Any import changes the survey's rows: its old copy goes. A new one (its last chunk written now) is
+        // kept only when every row read was inserted, in file order (a duplicate within the file would leave
+        // a gap in it).
+        let copied = match (frame, frame_rows, &coder) {
+            (Some(frame), Some(rows), Some(coder)) if new == accepted && updated == 0 => {
+                frame_cache::write(&tx, survey_id, import_id, chunks_written, coder, frame, rows)?
             }
+            _ => false,
+        };
+        if !copied {
+            tx.execute("DELETE FROM frame_cache WHERE survey_id = ?1", [survey_id])?;
         }
         let (dropped_test, dropped_unfinished) = reader.dropped();
         let report = ImportReport {

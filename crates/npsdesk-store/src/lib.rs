@@ -39,6 +39,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/20261125090000_cell_values.sql"),
     include_str!("../migrations/20261126090000_followups.sql"),
     include_str!("../migrations/20261127090000_frame_cache.sql"),
+    include_str!("../migrations/20261128090000_frame_cache_chunks.sql"),
 ];
 
 /// How long a writer waits for another process's write to finish before giving up with [`StoreError::Busy`].
@@ -108,6 +109,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Workspace {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The most rows and bytes of a chunk of the columnar copy an import writes (`frame_cache.rs`); smaller
+    /// in tests.
+    copy_chunk: (usize, usize),
 }
 
 impl Workspace {
@@ -164,7 +168,14 @@ impl Workspace {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::Sqlite(err),
             e => StoreError::Migration(e.to_string()),
         })?;
-        Ok(Workspace { conn, path })
+        Ok(Workspace { conn, path, copy_chunk: (frame_cache::CHUNK_ROWS, frame_cache::CHUNK_BYTES) })
+    }
+
+    /// Makes imports write the columnar copy in chunks of at most `rows` rows and about `bytes` (tests: a
+    /// small import in many chunks must give the same copy as in one).
+    #[doc(hidden)]
+    pub fn set_copy_chunk(&mut self, rows: usize, bytes: usize) {
+        self.copy_chunk = (rows, bytes);
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -245,6 +256,50 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         MIGRATIONS.validate().expect("migrations apply to an empty database");
+    }
+
+    #[test]
+    fn a_copy_written_before_chunks_is_kept_as_chunk_0() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.npsdesk");
+        let chunked = MIGRATION_FILES.iter().position(|m| m.contains("frame_cache_chunked")).unwrap();
+        {
+            let c = Connection::open(&path).unwrap();
+            for sql in &MIGRATION_FILES[..chunked] {
+                c.execute_batch(sql).unwrap();
+            }
+            c.pragma_update(None, "user_version", chunked as i64).unwrap();
+            c.execute_batch(
+                "INSERT INTO survey (id, name, source, signature, header_rows, id_position, date_position,
+                                     nps_position, comment_position, created_at)
+                 VALUES (1, 's', 'surveymonkey', 'sig', 2, 0, 1, 2, 3, '2025-04-01 08:00:00');
+                 INSERT INTO frame_cache (survey_id, part, import_id, data) VALUES (1, -1, 5, x'0102'), (1, 4, 5, x'03');",
+            )
+            .unwrap();
+        }
+        let ws = Workspace::open(&path).unwrap();
+        let rows: Vec<(i64, i64, i64, i64, Vec<u8>)> = ws
+            .conn
+            .prepare("SELECT survey_id, part, chunk, import_id, data FROM frame_cache ORDER BY part")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows, vec![(1, -1, 0, 5, vec![1, 2]), (1, 4, 0, 5, vec![3])]);
+        // A second chunk of a part is now welcome; the same chunk twice is not.
+        let add = |chunk: i64| {
+            ws.conn.execute(
+                "INSERT INTO frame_cache (survey_id, part, chunk, import_id, data) VALUES (1, -1, ?1, 5, x'')",
+                [chunk],
+            )
+        };
+        add(1).unwrap();
+        assert!(add(1).is_err());
+        // Still a child of its survey.
+        ws.conn.execute("DELETE FROM survey WHERE id = 1", []).unwrap();
+        let left: i64 = ws.conn.query_row("SELECT count(*) FROM frame_cache", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0);
     }
 
     #[test]
