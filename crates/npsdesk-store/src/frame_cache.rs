@@ -757,13 +757,19 @@ fn merge_columns(chunks: impl IntoIterator<Item = Option<CachedColumn>>) -> Opti
     let mut index: Option<ValueIndex> = None;
     for next in chunks {
         let next = next?;
+        // Room for every value and code of the chunk at once: growing a table of a million texts by doubling
+        // would move them all again each time.
+        merged.values.reserve(&next.values);
+        merged.codes.reserve(next.codes.len());
         let index = index.get_or_insert_with(|| {
             let mut index = ValueIndex::default();
+            index.by_hash.reserve(merged.values.len() + next.values.len());
             for code in 1..=merged.values.len() as u32 {
                 index.note(&merged.values, code);
             }
             index
         });
+        index.by_hash.reserve(next.values.len());
         let map: Vec<u32> =
             std::iter::once(0).chain(next.values.iter().map(|t| index.code(&mut merged.values, t))).collect();
         merged.codes.extend(next.codes.iter().map(|&c| map[c as usize]));

@@ -59,6 +59,12 @@ impl Texts {
         ends.iter().all(|&e| text.is_char_boundary(e)).then_some(Texts { text, ends })
     }
 
+    /// Room for as many texts and bytes more as `other` holds.
+    pub(crate) fn reserve(&mut self, other: &Texts) {
+        self.text.reserve(other.text.len());
+        self.ends.reserve(other.ends.len());
+    }
+
     /// Appends all of `other`.
     pub(crate) fn append(&mut self, other: &Texts) {
         let base = self.text.len();
