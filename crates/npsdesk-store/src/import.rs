@@ -321,27 +321,6 @@ fn cell_coder(tx: &Transaction, survey_id: i64, reader: &ExportReader) -> Result
     Ok(coder)
 }
 
-/// How often a bulk load has the workspace's dirty pages written out while it parses (see
-/// [`early_writeback`]).
-const WRITEBACK_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// During a bulk load, a helper thread has the workspace file's dirty pages written to disk every
-/// [`WRITEBACK_EVERY`] (`fdatasync` on a handle of its own) until `stop` is dropped.
-///
-/// Why: SQLite writes a bulk load's pages into the file as its page cache spills, and the kernel keeps them
-/// dirty in memory (its own writeback starts after 30 s, or at gigabytes), so the commit's `fsync` had the
-/// whole file to write: 0.15 s of a 2 s import at 1M rows, on the critical path after the last row. Written
-/// early, that overlaps the parse, on a thread that only waits for the disk. It changes no ordering SQLite
-/// relies on (the journal is synced before the file's pages are written; a page on disk earlier was in the
-/// file already); the commit's own `fsync` still decides durability. RocksDB's `bytes_per_sync` and
-/// PostgreSQL's `checkpoint_flush_after` do the same.
-fn early_writeback(file: std::fs::File, stop: mpsc::Receiver<()>) {
-    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(WRITEBACK_EVERY) {
-        // Best effort: a failure leaves the writing to the commit's `fsync`, as before.
-        let _ = file.sync_data();
-    }
-}
-
 /// Returned by the progress callback: go on, or stop and roll everything back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportControl {
@@ -366,7 +345,7 @@ impl Workspace {
         // A failure to choose the journal is the import's failure too: the cache size is restored and the
         // error classified like any other.
         let result = self.bulk_load_first_import().and_then(|bulk| {
-            let result = self.import_file_cached(path, options, progress, bulk);
+            let result = self.import_file_cached(path, options, progress);
             if bulk {
                 self.end_bulk_load();
             }
@@ -439,13 +418,11 @@ impl Workspace {
         let _ = self.conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0));
     }
 
-    /// `bulk`: a bulk load (see [`Self::bulk_load_first_import`]), whose pages go straight into the file.
     fn import_file_cached(
         &mut self,
         path: &Path,
         options: &ImportOptions,
         progress: &mut dyn FnMut(&ImportProgress) -> ImportControl,
-        bulk: bool,
     ) -> Result<ImportReport> {
         let started = Instant::now();
         let mut reader = ExportReader::open(path, options)?;
@@ -492,11 +469,6 @@ impl Workspace {
                 scope.spawn(move || parse_batches(reader, coder, frame, budget, comment_pos, &full_tx, &free_rx));
 
             let mut writer = Writer::new(&tx, survey_id, import_id)?;
-            // Stops the helper when this closure returns, whichever way.
-            let (_stop_writeback, stop) = mpsc::channel::<()>();
-            if let Some(file) = self.path.as_deref().filter(|_| bulk).and_then(|p| std::fs::File::open(p).ok()) {
-                scope.spawn(move || early_writeback(file, stop));
-            }
             for mut batch in full_rx.iter() {
                 for (i, item) in batch.items.iter().enumerate() {
                     rows_read += 1;
@@ -560,7 +532,7 @@ impl Workspace {
         if let Some((order, line, value)) = reader.date_order_contradicted().map(|(o, l, v)| (o, l, v.to_string())) {
             drop(tx);
             let again = ImportOptions { date_order: Some(order), ..options.clone() };
-            let mut report = self.import_file_cached(path, &again, progress, bulk)?;
+            let mut report = self.import_file_cached(path, &again, progress)?;
             report.warnings.push(format!(
                 "dates in {:?} are {}: the first rows could not tell, line {line} ({value:?}) does; the file was read twice",
                 layout.column_name(layout.date).unwrap_or_default(),
