@@ -205,3 +205,32 @@ fn a_duplicate_after_written_chunks_leaves_no_copy() {
     assert_eq!(ws.frame_cache_chunks(survey).unwrap(), 0);
     assert!(ws.cached_base(survey).unwrap().is_none());
 }
+
+/// A column coded in the first chunk whose later cells are written inline (a value past the coder's 64
+/// bytes): the later chunks have no part for it, so it has no copy (not the first chunk's rows alone), and it
+/// is scanned; the other columns keep theirs, and every answer is the rows'.
+#[test]
+fn a_column_inline_after_the_first_chunk_has_no_copy() {
+    let long = "Enterprise plan under a name far too long for the coder to give it a code of its own";
+    assert!(long.len() > 64);
+    let text: Vec<String> = survey(6, 12_000)
+        .split("\r\n")
+        .enumerate()
+        .map(|(i, line)| if i > 6_000 { line.replace(",Enterprise,", &format!(",{long},")) } else { line.into() })
+        .collect();
+    let text = text.join("\r\n");
+    let (one_dir, many_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (one, s1) = import(one_dir.path(), &text);
+    let (many, s2) = import_in_chunks(many_dir.path(), &text, Some((5000, usize::MAX)));
+    assert_eq!(many.frame_cache_chunks(s2).unwrap(), 3);
+    let plan = many.find_column(s2, "Plan").unwrap().position;
+    assert_eq!(many.cached_column(s2, plan).unwrap(), None, "chunks 1 and 2 have no Plan part");
+    assert_eq!(one.cached_column(s1, plan).unwrap(), None);
+    let region = many.find_column(s2, "Region").unwrap().position;
+    assert_eq!(many.cached_column(s2, region).unwrap().unwrap().codes.len(), 12_000);
+    let from_one = answers(&one, s1);
+    assert!(from_one.iter().any(|a| a.contains(long)), "the long plan is one of the answers");
+    assert_eq!(from_one, answers(&many, s2));
+    many.drop_frame_cache(s2).unwrap();
+    assert_eq!(from_one, answers(&many, s2), "and the rows agree");
+}

@@ -15,16 +15,17 @@
 //!   analytics' dictionary-coded column, so the analytics takes it as is.
 //!
 //! Chunks: a part is stored as one or more chunks (`chunk` 0, 1, …), each covering the next rows in scan
-//! order, with its own dictionary for a column. The import writes a chunk every [`CHUNK_ROWS`] rows (2^20),
+//! order, with its own dictionary for a column. The import writes a chunk of at most [`CHUNK_ROWS`] rows (2^20),
 //! or sooner when what it holds reaches [`CHUNK_BYTES`] (a wide survey), so that its memory stays bounded
 //! whatever the file's size while a 5M-row export still gets its copy; a reader concatenates the chunks and
 //! merges their dictionaries in first-seen order, which gives exactly the copy one chunk would have been. A
-//! 1M-row export is one chunk. Parts are written through incremental blob I/O ([`insert_part`]).
+//! 1M-row export is one chunk. A column has a copy only when every chunk has its part (a column whose later
+//! cells were written inline, past the coder's limits, has parts in the first chunks only: it is scanned). Parts are written through incremental blob I/O ([`insert_part`]).
 //!
 //! A part is read only while its `import_id` is the survey's latest import: a later wave (which may replace
 //! rows or add them between others) makes the copy stale, and readers fall back to scanning the rows. Only
 //! the import that creates a survey writes the copy, and only when every row it read was inserted (so the
-//! copy's order is the rows' id order); every import of a survey first drops the old copy.
+//! copy's order is the rows' id order); any other import of a survey drops the old copy, in its transaction.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -145,8 +146,8 @@ impl FrameBuilder {
     }
 
     /// Records one accepted row (its cells' codes were appended to `cells` by the coder); `cell(p)` is the
-    /// text at export position p. Returns false when the copy is given up (too much memory, or a row with
-    /// another number of cells).
+    /// text at export position p. Returns false when the copy is given up (a row with another number of
+    /// cells, or the writing half gave up).
     pub(crate) fn push<'a>(&mut self, budget: &CopyBudget, cell: impl Fn(usize) -> &'a str) -> bool {
         self.rows += 1;
         if self.cells.len() != self.rows * self.cells_per_row {
@@ -353,12 +354,14 @@ fn insert_part(
     drop(out);
     // A write error is SQLite's (disk full, I/O), wrapped by the blob's `Write`: unwrapped, it is classified
     // like any other. A part that does not fill its blob exactly is a bug, refused the same way.
-    let failed = |e: std::io::Error| match e.into_inner().map(|inner| inner.downcast::<rusqlite::Error>()) {
-        Some(Ok(e)) => *e,
-        other => rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR),
-            Some(format!("writing the columnar copy: {other:?}")),
-        ),
+    let failed = |e: std::io::Error| {
+        let message = format!("writing the columnar copy: {e}");
+        match e.into_inner().map(|inner| inner.downcast::<rusqlite::Error>()) {
+            Some(Ok(e)) => *e,
+            _ => {
+                rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERNAL), Some(message))
+            }
+        }
     };
     written.map_err(failed)?;
     if blob.stream_position().map_err(failed)? != len as u64 {
@@ -757,8 +760,8 @@ fn merge_columns(chunks: impl IntoIterator<Item = Option<CachedColumn>>) -> Opti
     let mut index: Option<ValueIndex> = None;
     for next in chunks {
         let next = next?;
-        // Room for every value and code of the chunk at once: growing a table of a million texts by doubling
-        // would move them all again each time.
+        // Room for the chunk's values and codes before they are added (one growth per chunk, not a doubling
+        // every few thousand values; amortised, so capacity may reach twice the size, in untouched pages).
         merged.values.reserve(&next.values);
         merged.codes.reserve(next.codes.len());
         let index = index.get_or_insert_with(|| {
@@ -796,7 +799,13 @@ impl Workspace {
     /// The first `head` bytes of a chunk (all of it for `None`), read through SQLite's incremental blob I/O:
     /// `substr(data, …)` would load the whole blob (24 MB for the base at 1M) to return a few bytes.
     fn frame_chunk(&self, row: i64, head: Option<usize>) -> Result<Option<Vec<u8>>> {
-        let mut blob = self.conn().blob_open(rusqlite::MAIN_DB, "frame_cache", "data", row, true)?;
+        // A row gone since `frame_chunks` (another process's wave committed in between) is no copy: the
+        // caller scans the rows, which then show that wave.
+        let mut blob = match self.conn().blob_open(rusqlite::MAIN_DB, "frame_cache", "data", row, true) {
+            Ok(blob) => blob,
+            Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("no such rowid") => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
         let mut data = vec![0u8; head.unwrap_or(usize::MAX).min(blob.len())];
         // A short or failed read leaves a part that does not decode: the caller scans the rows instead.
         Ok(std::io::Read::read_exact(&mut blob, &mut data).ok().map(|()| data))
@@ -845,7 +854,8 @@ impl Workspace {
     /// of it.
     pub fn cached_column(&self, survey_id: i64, position: u32) -> Result<Option<CachedColumn>> {
         let rows = self.frame_chunks(survey_id, i64::from(position))?;
-        if rows.is_empty() {
+        // Every chunk must have the column: one whose later cells were written inline has no part there.
+        if rows.is_empty() || rows.len() != self.frame_chunks(survey_id, PART_BASE)?.len() {
             return Ok(None);
         }
         // Decoded one chunk at a time: at most one chunk's dictionary is held besides the merged one.

@@ -509,16 +509,16 @@ impl Corpus {
     /// of one pass (first-seen order), so the result does not depend on the split.
     pub fn new<S: AsRef<str> + Sync>(comments: &[S]) -> Corpus {
         if comments.len() < CORPUS_PARALLEL_MIN {
-            return Corpus::one_pass(comments, 0).0;
+            return Corpus::one_pass(comments, (0, 0)).0;
         }
         // Split at half the text, not half the comments: a dictionary lists its values in first-seen order,
         // and the short common comments come first (half the comments was a third of the text at 1M).
         let (head, tail) = comments.split_at(weighted_middle(comments, |c| c.as_ref().len()));
-        let tail_bytes: usize = tail.iter().map(|c| c.as_ref().len()).sum();
+        let tail_size = (tail.iter().map(|c| c.as_ref().len()).sum(), tail.len());
         let ((mut c, mut index), (t, _)) = std::thread::scope(|scope| {
-            let tail = scope.spawn(|| Corpus::one_pass(tail, 0));
+            let tail = scope.spawn(|| Corpus::one_pass(tail, (0, 0)));
             // The head's arrays get room for the tail's tokens too, which are appended to them below.
-            let head = Corpus::one_pass(head, tail_bytes);
+            let head = Corpus::one_pass(head, tail_size);
             (head, tail.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
         });
         let renumber: Vec<u32> = (0..t.ends.len()).map(|w| c.intern(&mut index, t.word(w as u32))).collect();
@@ -548,17 +548,17 @@ impl Corpus {
     }
 
     /// One thread's pass: the corpus of `comments` and its word index, with room for the tokens of `more`
-    /// bytes of text besides.
+    /// (bytes, comments) of text besides.
     ///
-    /// Room for every token up front: a word and the separator after it take two bytes at least, so a text
-    /// has at most half its length (plus one) in tokens. Reserved but never written, memory costs nothing
-    /// (its pages are not touched); grown by doubling instead, the token array of 5M comments (hundreds of
-    /// MB) was copied and faulted in again at each step.
-    fn one_pass<S: AsRef<str>>(comments: &[S], more: usize) -> (Corpus, WordIndex) {
+    /// Room for the tokens expected, up front: a quarter of the bytes, plus one a comment (English words and
+    /// the separators after them average 5–6 bytes), so the array is rarely grown, and then once. Grown by
+    /// doubling from nothing, the token array of 5M comments (hundreds of MB) was copied and faulted in
+    /// again at each step.
+    fn one_pass<S: AsRef<str>>(comments: &[S], more: (usize, usize)) -> (Corpus, WordIndex) {
         let mut c = Corpus::default();
-        let bytes: usize = comments.iter().map(|t| t.as_ref().len() / 2 + 1).sum::<usize>() + more / 2;
-        c.toks.reserve(bytes);
-        c.comment_ends.reserve(comments.len());
+        let bytes: usize = comments.iter().map(|t| t.as_ref().len()).sum::<usize>() + more.0;
+        c.toks.reserve(bytes / 4 + comments.len() + more.1);
+        c.comment_ends.reserve(comments.len() + more.1);
         let mut index = WordIndex::default();
         let (mut buf, mut tokens) = (String::new(), Vec::new());
         for text in comments {
@@ -1092,7 +1092,7 @@ mod tests {
         );
         comments.push("Abcdefghijklmnopqrstuvwxyz; abcdefghijklmnopqrstuvwxyz".into());
         comments.push("ABCDEFGHIJKLMNOP. abcdefghijklmno don'tabcdefghijklm".into());
-        let (corpus, _) = Corpus::one_pass(&comments, 0);
+        let (corpus, _) = Corpus::one_pass(&comments, (0, 0));
         let mut ids: HashMap<String, u32> = HashMap::new();
         let (mut buf, mut tokens) = (String::new(), Vec::new());
         let mut expected = Vec::new();
@@ -1128,7 +1128,7 @@ mod tests {
             })
             .collect();
         let split = Corpus::new(&comments);
-        let (one, _) = Corpus::one_pass(&comments, 0);
+        let (one, _) = Corpus::one_pass(&comments, (0, 0));
         assert_eq!(split.buf, one.buf);
         assert_eq!(split.ends, one.ends);
         assert_eq!(split.toks, one.toks);
