@@ -54,7 +54,7 @@ pub(crate) const CHUNK_ROWS: usize = 1 << 20;
 /// …or fewer, when the two halves hold more than this together (a wider survey).
 pub(crate) const CHUNK_BYTES: usize = 256 << 20;
 
-/// Texts of a [`TextColumn`] are kept in chunks of this size (a single growing string would double its
+/// Texts of a [`ChunkedTexts`] are kept in chunks of this size (a single growing string would double its
 /// memory at each reallocation).
 const TEXT_CHUNK: usize = 1 << 20;
 
@@ -307,7 +307,8 @@ fn write_parts(
             texts
                 .into_iter()
                 .map(|(position, column)| {
-                    let values: Vec<&str> = (1..=column.spans.len() as u32).map(|c| column.text(c)).collect();
+                    let texts = &column.texts;
+                    let values: Vec<&str> = (1..=texts.len() as u32).map(|c| texts.text(c)).collect();
                     (position, encode_column(&values, &column.codes))
                 })
                 .collect::<Vec<_>>()
@@ -398,58 +399,66 @@ fn encode_coded(
         .collect()
 }
 
-/// A column of free text coded by its own dictionary: trimmed distinct values back to back in chunks (code c
-/// is `spans[c − 1]`: chunk, start, end), found again by their hash. Holds each distinct text once (comments
-/// are most of an import's extra memory).
+/// A column of free text coded by its own dictionary: its trimmed distinct values ([`ChunkedTexts`]), found
+/// again by their hash ([`ValueIndex`]). Holds each distinct text once (comments are most of an import's
+/// extra memory).
 #[derive(Default)]
 struct TextColumn {
-    chunks: Vec<String>,
-    spans: Vec<(u32, u32, u32)>,
-    by_hash: HashMap<u64, u32>,
-    /// Texts whose hash another text took first (rare).
-    collided: HashMap<Box<str>, u32>,
+    texts: ChunkedTexts,
+    index: ValueIndex,
     codes: Vec<u32>,
 }
 
 impl TextColumn {
-    fn text(&self, code: u32) -> &str {
-        let (chunk, start, end) = self.spans[code as usize - 1];
-        &self.chunks[chunk as usize][start as usize..end as usize]
-    }
-
     fn bytes(&self) -> usize {
-        self.chunks.iter().map(String::capacity).sum::<usize>()
-            + self.spans.capacity() * 12
-            + self.by_hash.capacity() * 24
+        self.texts.chunks.iter().map(String::capacity).sum::<usize>()
+            + self.texts.spans.capacity() * 12
+            + self.index.by_hash.capacity() * 24
             + self.codes.capacity() * 4
     }
 
     fn push(&mut self, cell: &str) {
         let t = cell.trim();
-        let code = if t.is_empty() { 0 } else { self.code(t) };
+        let code = if t.is_empty() { 0 } else { self.index.code(&mut self.texts, t) };
         self.codes.push(code);
     }
+}
 
-    fn code(&mut self, t: &str) -> u32 {
-        let mut h = FxHasher::default();
-        h.write(t.as_bytes());
-        let hash = h.finish();
-        match self.by_hash.get(&hash) {
-            Some(&c) if self.text(c) == t => c,
-            Some(_) => match self.collided.get(t) {
-                Some(&c) => c,
-                None => {
-                    let c = self.add(t);
-                    self.collided.insert(t.into(), c);
-                    c
-                }
-            },
-            None => {
-                let c = self.add(t);
-                self.by_hash.insert(hash, c);
-                c
-            }
-        }
+/// Where a dictionary keeps its texts: code c (from 1) is `text(c)`; `add` appends one and gives its code.
+trait TextStore {
+    fn text(&self, code: u32) -> &str;
+    fn add(&mut self, t: &str) -> u32;
+}
+
+impl TextStore for Texts {
+    fn text(&self, code: u32) -> &str {
+        &self[code as usize - 1]
+    }
+
+    fn add(&mut self, t: &str) -> u32 {
+        self.push(t);
+        self.len() as u32
+    }
+}
+
+/// Texts back to back in chunks of [`TEXT_CHUNK`] (code c is `spans[c − 1]`: chunk, start, end): while an
+/// import collects a million comments, a single growing string would double its memory at each reallocation.
+#[derive(Default)]
+struct ChunkedTexts {
+    chunks: Vec<String>,
+    spans: Vec<(u32, u32, u32)>,
+}
+
+impl ChunkedTexts {
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+}
+
+impl TextStore for ChunkedTexts {
+    fn text(&self, code: u32) -> &str {
+        let (chunk, start, end) = self.spans[code as usize - 1];
+        &self.chunks[chunk as usize][start as usize..end as usize]
     }
 
     fn add(&mut self, t: &str) -> u32 {
@@ -698,8 +707,8 @@ impl CachedBase {
     }
 }
 
-/// The values of a column merged from chunks, found again by their hash (the texts themselves stay in the
-/// column's own buffer).
+/// A dictionary's texts found again by their hash (the texts themselves stay in its [`TextStore`]): the
+/// import's text columns, and a column merged from chunks.
 #[derive(Default)]
 struct ValueIndex {
     by_hash: HashMap<u64, u32>,
@@ -714,37 +723,35 @@ impl ValueIndex {
         h.finish()
     }
 
-    /// Records value `code` (1-based) of `values`, already there.
-    fn note(&mut self, values: &Texts, code: u32) {
-        let t = &values[code as usize - 1];
-        if let Some(&c) = self.by_hash.get(&Self::hash(t)) {
-            if c != code {
+    /// Records text `code` of `store`, already there.
+    fn note(&mut self, store: &impl TextStore, code: u32) {
+        let t = store.text(code);
+        match self.by_hash.get(&Self::hash(t)) {
+            Some(&c) if c != code => {
                 self.collided.entry(t.into()).or_insert(code);
             }
-        } else {
-            self.by_hash.insert(Self::hash(t), code);
+            Some(_) => {}
+            None => {
+                self.by_hash.insert(Self::hash(t), code);
+            }
         }
     }
 
-    /// The code of `t` in `values`, added at the end when it is not there yet.
-    fn code(&mut self, values: &mut Texts, t: &str) -> u32 {
+    /// The code of `t` in `store`, added at its end when it is not there yet.
+    fn code(&mut self, store: &mut impl TextStore, t: &str) -> u32 {
         let hash = Self::hash(t);
-        let add = |values: &mut Texts| {
-            values.push(t);
-            values.len() as u32
-        };
         match self.by_hash.get(&hash) {
-            Some(&c) if &values[c as usize - 1] == t => c,
+            Some(&c) if store.text(c) == t => c,
             Some(_) => match self.collided.get(t) {
                 Some(&c) => c,
                 None => {
-                    let c = add(values);
+                    let c = store.add(t);
                     self.collided.insert(t.into(), c);
                     c
                 }
             },
             None => {
-                let c = add(values);
+                let c = store.add(t);
                 self.by_hash.insert(hash, c);
                 c
             }
@@ -766,7 +773,7 @@ fn merge_columns(chunks: impl IntoIterator<Item = Option<CachedColumn>>) -> Opti
         merged.codes.reserve(next.codes.len());
         let index = index.get_or_insert_with(|| {
             let mut index = ValueIndex::default();
-            index.by_hash.reserve(merged.values.len() + next.values.len());
+            index.by_hash.reserve(merged.values.len());
             for code in 1..=merged.values.len() as u32 {
                 index.note(&merged.values, code);
             }
@@ -968,15 +975,13 @@ mod tests {
             c.push(cell);
         }
         assert_eq!(c.codes, vec![1, 0, 1, 2, 0, 3]);
-        assert_eq!((c.text(1), c.text(2), c.text(3)), ("Too slow", "Great", "great"));
+        assert_eq!((c.texts.text(1), c.texts.text(2), c.texts.text(3)), ("Too slow", "Great", "great"));
         // A text whose hash is taken by another still gets its own code.
         let other = "not Great";
-        let mut h = FxHasher::default();
-        h.write(other.as_bytes());
-        c.by_hash.insert(h.finish(), 2);
+        c.index.by_hash.insert(ValueIndex::hash(other), 2);
         c.push(other);
         c.push(other);
         assert_eq!(&c.codes[6..], &[4, 4]);
-        assert_eq!(c.text(4), other);
+        assert_eq!(c.texts.text(4), other);
     }
 }
