@@ -342,6 +342,14 @@ impl Workspace {
         // in memory instead of being spilled to the WAL and read back (a fixed bound, whatever the file size).
         let previous: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
         self.conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+        // Statement journals in memory: each batched multi-row INSERT may have to undo its own earlier rows
+        // (a duplicate key in its last row), so SQLite keeps the pages it touched that existed before it in
+        // a statement journal, spilled to a temporary file past 64 KiB: a few 16 KiB pages per statement.
+        // A 1M-row import wrote 55,000 pages (900 MB) to that file and threw them away. The journal only
+        // serves the statement's own undo (never crash recovery: that is the rollback journal's or the
+        // WAL's), and its size is bounded by the pages one statement touches.
+        let previous_temp: i64 = self.conn.pragma_query_value(None, "temp_store", |r| r.get(0))?;
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         // A failure to choose the journal is the import's failure too: the cache size is restored and the
         // error classified like any other.
         let result = self.bulk_load_first_import().and_then(|bulk| {
@@ -351,7 +359,11 @@ impl Workspace {
             }
             result
         });
-        let restored = self.conn.pragma_update(None, "cache_size", previous);
+        let restored = self.conn.pragma_update(None, "cache_size", previous).and(self.conn.pragma_update(
+            None,
+            "temp_store",
+            previous_temp,
+        ));
         let path = self.path.clone();
         let report = result.map_err(|e| crate::classify_store(e, path.as_deref()))?;
         restored?;
@@ -929,5 +941,28 @@ mod tests {
             [],
         );
         assert!(orphan.is_err(), "{orphan:?}");
+    }
+
+    #[test]
+    fn an_import_leaves_the_connection_settings_as_it_found_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines: Vec<String> = (0..6_000u32).map(|i| row(i + 1, Some(i % 300), i as usize)).collect();
+        let first = write(dir.path(), "first.csv", &lines);
+        // A later wave: half the respondents again (each multi-row statement meets keys that exist, the
+        // statement journal's case), half new.
+        let wave: Vec<String> = (3_000..9_000u32).map(|i| row(i + 1, Some(i % 300), i as usize)).collect();
+        let second = write(dir.path(), "second.csv", &wave);
+        let mut ws = Workspace::open(&dir.path().join("w.npsdesk")).unwrap();
+        let settings = |ws: &Workspace| -> (i64, i64) {
+            let get = |name: &str| ws.conn().pragma_query_value(None, name, |r| r.get::<_, i64>(0)).unwrap();
+            (get("cache_size"), get("temp_store"))
+        };
+        let before = settings(&ws);
+        assert_eq!(ws.import_file(&first, &ImportOptions::default(), &mut go_on).unwrap().new, 6_000);
+        assert_eq!(settings(&ws), before, "after a first import (a bulk load)");
+        let r = ws.import_file(&second, &ImportOptions::default(), &mut go_on).unwrap();
+        assert_eq!(r.new, 3_000);
+        assert_eq!(settings(&ws), before, "after a later wave");
+        assert_eq!(ws.check().unwrap().responses, 9_000);
     }
 }
