@@ -344,9 +344,14 @@ fn insert_part(
     len: usize,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
+    // A delete, then a plain one-row insert, not `INSERT OR REPLACE`: under foreign keys a REPLACE may write
+    // twice and abort, so SQLite would copy every page the zeroblob takes from the free list (pages that
+    // existed before the statement) into a statement journal, which an import keeps in memory (its
+    // `temp_store`): a part's size, tens of MB, at the import's peak.
+    tx.prepare_cached("DELETE FROM frame_cache WHERE survey_id = ?1 AND part = ?2 AND chunk = ?3")?
+        .execute(params![key.survey_id, key.part, key.chunk])?;
     let mut insert = tx.prepare_cached(
-        "INSERT OR REPLACE INTO frame_cache (survey_id, part, chunk, import_id, data)
-         VALUES (?1, ?2, ?3, ?4, zeroblob(?5))",
+        "INSERT INTO frame_cache (survey_id, part, chunk, import_id, data) VALUES (?1, ?2, ?3, ?4, zeroblob(?5))",
     )?;
     insert.execute(params![key.survey_id, key.part, key.chunk, key.import_id, len as i64])?;
     let mut blob = tx.blob_open(rusqlite::MAIN_DB, "frame_cache", "data", tx.last_insert_rowid(), false)?;
@@ -371,6 +376,9 @@ fn insert_part(
     Ok(())
 }
 
+/// Rows per block of [`encode_coded`]'s sweeps (4096 rows of 17 codes: 139 KB).
+const SWEEP_ROWS: usize = 4096;
+
 /// The coded columns of `rows` rows of a builder's row-major codes, each re-coded ([`Recoder`]) and encoded
 /// (export position, part data). The comment and e-mail columns are text columns of their own; a column with
 /// a cell written inline gets no part.
@@ -379,9 +387,6 @@ fn insert_part(
 /// chunk are 34 MB, and reading them once per column (17 times) with a fresh 4 MB code vector each was 100 ms
 /// of the import's tail. The first sweep finds each column's values (so its code width), the second writes
 /// every column's codes at that width straight into its part.
-/// Rows per block of [`encode_coded`]'s sweeps (4096 rows of 17 codes: 139 KB).
-const SWEEP_ROWS: usize = 4096;
-
 fn encode_coded(
     cells: &[u16],
     rows: usize,
@@ -429,10 +434,10 @@ fn encode_coded(
         for (slot, _, map, width, out) in &mut parts {
             // Every code of the column was seen by the first sweep: the map holds it.
             let codes = block.iter().skip(*slot).step_by(cells_per_row).map(|&c| map[c as usize]);
+            // Raw codes are u16, so a column has fewer than 65,536 values: one or two bytes.
             match width {
                 1 => out.extend(codes.map(|c| c as u8)),
-                2 => codes.for_each(|c| out.extend_from_slice(&(c as u16).to_le_bytes())),
-                _ => codes.for_each(|c| out.extend_from_slice(&c.to_le_bytes())),
+                _ => codes.for_each(|c| out.extend_from_slice(&(c as u16).to_le_bytes())),
             }
         }
     }

@@ -341,18 +341,20 @@ impl Workspace {
         // A larger page cache for the import only: the interior pages of the table and of the key index stay
         // in memory instead of being spilled to the WAL and read back (a fixed bound, whatever the file size).
         let previous: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        let previous_temp: i64 = self.conn.pragma_query_value(None, "temp_store", |r| r.get(0))?;
         self.conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
         // Statement journals in memory: each batched multi-row INSERT may have to undo its own earlier rows
         // (a duplicate key in its last row), so SQLite keeps the pages it touched that existed before it in
         // a statement journal, spilled to a temporary file past 64 KiB: a few 16 KiB pages per statement.
         // A 1M-row import wrote 55,000 pages (900 MB) to that file and threw them away. The journal only
         // serves the statement's own undo (never crash recovery: that is the rollback journal's or the
-        // WAL's), and its size is bounded by the pages one statement touches.
-        let previous_temp: i64 = self.conn.pragma_query_value(None, "temp_store", |r| r.get(0))?;
-        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
-        // A failure to choose the journal is the import's failure too: the cache size is restored and the
+        // WAL's). In memory it is bounded by the pages one statement touches, so every statement of an
+        // import must stay small: the copy's parts avoid one (`frame_cache::insert_part`), and a sort or an
+        // index built inside an import would not spill to disk either.
+        let temp = self.conn.pragma_update(None, "temp_store", "MEMORY");
+        // A failure to choose the journal is the import's failure too: both settings are restored and the
         // error classified like any other.
-        let result = self.bulk_load_first_import().and_then(|bulk| {
+        let result = temp.map_err(StoreError::from).and_then(|()| self.bulk_load_first_import()).and_then(|bulk| {
             let result = self.import_file_cached(path, options, progress);
             if bulk {
                 self.end_bulk_load();
