@@ -20,7 +20,8 @@
 //! whatever the file's size while a 5M-row export still gets its copy; a reader concatenates the chunks and
 //! merges their dictionaries in first-seen order, which gives exactly the copy one chunk would have been. A
 //! 1M-row export is one chunk. A column has a copy only when every chunk has its part (a column whose later
-//! cells were written inline, past the coder's limits, has parts in the first chunks only: it is scanned). Parts are written through incremental blob I/O ([`insert_part`]).
+//! cells were written inline, past the coder's limits, has parts in the first chunks only: it is scanned).
+//! Parts are written through incremental blob I/O ([`insert_part`]).
 //!
 //! A part is read only while its `import_id` is the survey's latest import: a later wave (which may replace
 //! rows or add them between others) makes the copy stale, and readers fall back to scanning the rows. Only
@@ -806,13 +807,13 @@ impl ValueIndex {
     /// Records text `code` of `store`, already there.
     fn note(&mut self, store: &impl TextStore, code: u32) {
         let t = store.text(code);
-        match self.by_hash.get(&Self::hash(t)) {
-            Some(&c) if c != code => {
+        match self.by_hash.entry(Self::hash(t)) {
+            std::collections::hash_map::Entry::Occupied(e) if *e.get() != code => {
                 self.collided.entry(t.into()).or_insert(code);
             }
-            Some(_) => {}
-            None => {
-                self.by_hash.insert(Self::hash(t), code);
+            std::collections::hash_map::Entry::Occupied(_) => {}
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(code);
             }
         }
     }

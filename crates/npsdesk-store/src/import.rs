@@ -215,6 +215,12 @@ impl<'c> Writer<'c> {
         Ok(w)
     }
 
+    /// Whether every one of the `accepted` rows so far was inserted as a new row, in file order (what the
+    /// columnar copy, built from the rows as read, requires: a duplicate within the file leaves a gap).
+    fn inserted_every_row(&self, accepted: u32) -> bool {
+        self.inserted == accepted && self.updated == 0
+    }
+
     /// Queues row `item` of `batch`, writing a full statement's worth.
     fn push(&mut self, batch: &Batch, item: usize) -> Result<()> {
         self.pending.push(item);
@@ -475,6 +481,7 @@ impl Workspace {
         let mut frame_rows = copy.then(|| FrameRows::new(comment_pos));
         let budget = CopyBudget::new(self.copy_chunk);
         let mut chunks_written = 0i64;
+        let mut copy_whole = false;
         let Parsed { reader, coder, frame } = std::thread::scope(|scope| -> Result<Parsed> {
             let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
             let (free_tx, free_rx) = mpsc::channel::<Batch>();
@@ -519,8 +526,7 @@ impl Workspace {
                 // duplicate within the file), which leaves no copy.
                 if let (Some(chunk), Some(rows)) = (batch.chunk.take(), frame_rows.as_mut()) {
                     let rows = std::mem::replace(rows, FrameRows::new(comment_pos));
-                    let whole = writer.inserted == accepted && writer.updated == 0;
-                    if whole
+                    if writer.inserted_every_row(accepted)
                         && frame_cache::write_chunk(&tx, survey_id, import_id, chunks_written, chunk, rows, budget)?
                     {
                         chunks_written += 1;
@@ -533,6 +539,7 @@ impl Workspace {
                 let _ = free_tx.send(batch);
             }
             (new, updated) = (writer.inserted, writer.updated);
+            copy_whole = writer.inserted_every_row(accepted);
             conflicts = (writer.conflicts, std::mem::take(&mut writer.conflict_keys));
             drop(writer);
             match parser.join() {
@@ -565,7 +572,7 @@ impl Workspace {
         // kept only when every row read was inserted, in file order (a duplicate within the file would leave
         // a gap in it).
         let copied = match (frame, frame_rows, &coder) {
-            (Some(frame), Some(rows), Some(coder)) if new == accepted && updated == 0 => {
+            (Some(frame), Some(rows), Some(coder)) if copy_whole => {
                 frame_cache::write(&tx, survey_id, import_id, chunks_written, coder, frame, rows)?
             }
             _ => false,
