@@ -80,7 +80,11 @@ fn import_skipping(dir: &Path, text: &str, chunk: Option<(usize, usize)>, skippe
 
 /// Every kind of answer the app and the CLI give, as text.
 fn answers(ws: &Workspace, survey: i64) -> Vec<String> {
-    let mut f = SurveyFrame::load(ws, survey).unwrap();
+    answers_of(ws, survey, SurveyFrame::load(ws, survey).unwrap())
+}
+
+/// [`answers`] from frame `f` of the survey.
+fn answers_of(ws: &Workspace, survey: i64, mut f: SurveyFrame) -> Vec<String> {
     let q = |by: &[&str], per: Option<Period>| NpsQuery {
         by: by.iter().map(|s| s.to_string()).collect(),
         per,
@@ -273,4 +277,20 @@ fn skipped_rows_at_chunk_boundaries_leave_the_copy_whole() {
     assert_eq!(from_one, answers(&many, s2));
     many.drop_frame_cache(s2).unwrap();
     assert_eq!(from_one, answers(&many, s2), "and the rows agree");
+}
+
+/// Columns decoded on a second thread while the frame loads (`load_with`, as `themes` and `comments` load)
+/// give the answers of columns read when a query first needs them: from a copy in chunks, and from the rows.
+#[test]
+fn columns_loaded_alongside_the_frame_give_the_same_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, survey) = import_in_chunks(dir.path(), &survey(6, 20_000), Some((5000, usize::MAX)));
+    assert_eq!(ws.frame_cache_chunks(survey).unwrap(), 5);
+    let names = ["Plan", "Region", "Email Address", "no such column"];
+    let lazy = answers(&ws, survey);
+    let ahead = answers_of(&ws, survey, SurveyFrame::load_with(&ws, survey, &names, true).unwrap());
+    assert_eq!(lazy, ahead);
+    ws.drop_frame_cache(survey).unwrap();
+    let scanned = answers_of(&ws, survey, SurveyFrame::load_with(&ws, survey, &names, true).unwrap());
+    assert_eq!(lazy, scanned, "without a copy the columns are scanned as before");
 }

@@ -926,7 +926,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Themes { rules, by, per, resamples, select, format } => {
             let survey_id = ws.resolve_survey(select.survey)?;
             let (m, label) = rules_for(&ws, survey_id, rules.as_deref())?;
-            let mut frame = SurveyFrame::load(&ws, survey_id)?;
+            let names: Vec<&str> = by.iter().map(String::as_str).collect();
+            let mut frame = SurveyFrame::load_with(&ws, survey_id, &names, true)?;
             let query = survey_query(&ws, survey_id, &select, by, per.map(Period::from), None)?;
             let opts = npsdesk_themes::ImpactOptions { resamples, ..Default::default() };
             let mut answer = frame.themes(&ws, &query, &m, &opts)?;
@@ -962,7 +963,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             use npsdesk_analytics::{Band, CommentQuery, CommentSort};
             let survey_id = ws.resolve_survey(select.survey)?;
             let (m, label) = rules_for(&ws, survey_id, rules.as_deref())?;
-            let mut frame = SurveyFrame::load(&ws, survey_id)?;
+            let mut frame = SurveyFrame::load_with(&ws, survey_id, &[], true)?;
             let query = survey_query(&ws, survey_id, &select, vec![], None, None)?;
             let explorer = CommentQuery {
                 theme,

@@ -488,7 +488,12 @@ pub struct Corpus {
     ends: Vec<u32>,
     /// Per token: (word id, with `NEGATOR_FLAG` for an `n't` form; sentence number).
     toks: Vec<(u32, u32)>,
-    /// Comment `i`'s tokens end at `comment_ends[i]`.
+    /// The tokens after `toks`, when the comments were split on two threads: the second thread's own array,
+    /// its word ids renumbered in place. Appending it to `toks` instead touched as much fresh memory again,
+    /// on one thread: 0.7 s of page faults at 5M comments on the project's VM.
+    tail_toks: Vec<(u32, u32)>,
+    /// Comment `i`'s tokens end at `comment_ends[i]`, counted across `toks` then `tail_toks` (a comment's
+    /// tokens are all in one of them).
     comment_ends: Vec<u32>,
     /// Per regex pattern (all compiled case-insensitively): which comments it matches, one bit each. An edit
     /// rarely touches the regexes, and running them over the texts is a third of tagging.
@@ -509,24 +514,25 @@ impl Corpus {
     /// of one pass (first-seen order), so the result does not depend on the split.
     pub fn new<S: AsRef<str> + Sync>(comments: &[S]) -> Corpus {
         if comments.len() < CORPUS_PARALLEL_MIN {
-            return Corpus::one_pass(comments, (0, 0)).0;
+            return Corpus::one_pass(comments, 0).0;
         }
         // Split at half the text, not half the comments: a dictionary lists its values in first-seen order,
         // and the short common comments come first (half the comments was a third of the text at 1M).
         let (head, tail) = comments.split_at(weighted_middle(comments, |c| c.as_ref().len()));
-        let tail_size = (tail.iter().map(|c| c.as_ref().len()).sum(), tail.len());
-        let ((mut c, mut index), (t, _)) = std::thread::scope(|scope| {
-            let tail = scope.spawn(|| Corpus::one_pass(tail, (0, 0)));
-            // The head's arrays get room for the tail's tokens too, which are appended to them below.
-            let head = Corpus::one_pass(head, tail_size);
+        let tail_comments = tail.len();
+        let ((mut c, mut index), (mut t, _)) = std::thread::scope(|scope| {
+            let tail = scope.spawn(|| Corpus::one_pass(tail, 0));
+            // The head's comment ends get room for the tail's, which are appended to them below.
+            let head = Corpus::one_pass(head, tail_comments);
             (head, tail.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
         });
         let renumber: Vec<u32> = (0..t.ends.len()).map(|w| c.intern(&mut index, t.word(w as u32))).collect();
+        for (w, _) in &mut t.toks {
+            *w = renumber[(*w & !NEGATOR_FLAG) as usize] | (*w & NEGATOR_FLAG);
+        }
         let offset = c.toks.len() as u32;
-        c.toks.extend(
-            t.toks.iter().map(|&(w, sentence)| (renumber[(w & !NEGATOR_FLAG) as usize] | (w & NEGATOR_FLAG), sentence)),
-        );
         c.comment_ends.extend(t.comment_ends.iter().map(|e| e + offset));
+        c.tail_toks = t.toks;
         c
     }
 
@@ -547,18 +553,18 @@ impl Corpus {
         id
     }
 
-    /// One thread's pass: the corpus of `comments` and its word index, with room for the tokens of `more`
-    /// (bytes, comments) of text besides.
+    /// One thread's pass: the corpus of `comments` and its word index, with room for the ends of `more`
+    /// comments besides.
     ///
     /// Room for the tokens expected, up front: a quarter of the bytes, plus one a comment (English words and
     /// the separators after them average 5–6 bytes), so the array is rarely grown, and then once. Grown by
     /// doubling from nothing, the token array of 5M comments (hundreds of MB) was copied and faulted in
     /// again at each step.
-    fn one_pass<S: AsRef<str>>(comments: &[S], more: (usize, usize)) -> (Corpus, WordIndex) {
+    fn one_pass<S: AsRef<str>>(comments: &[S], more: usize) -> (Corpus, WordIndex) {
         let mut c = Corpus::default();
-        let bytes: usize = comments.iter().map(|t| t.as_ref().len()).sum::<usize>() + more.0;
-        c.toks.reserve(bytes / 4 + comments.len() + more.1);
-        c.comment_ends.reserve(comments.len() + more.1);
+        let bytes: usize = comments.iter().map(|t| t.as_ref().len()).sum::<usize>();
+        c.toks.reserve(bytes / 4 + comments.len());
+        c.comment_ends.reserve(comments.len() + more);
         let mut index = WordIndex::default();
         let (mut buf, mut tokens) = (String::new(), Vec::new());
         for text in comments {
@@ -733,18 +739,25 @@ impl Corpus {
 
     /// The vocabulary ids of comment `i`'s words, in order.
     pub fn words_of(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
-        let (from, to) = self.range(i);
-        self.toks[from..to].iter().map(|&(w, _)| w & !NEGATOR_FLAG)
+        self.tokens_of(i).iter().map(|&(w, _)| w & !NEGATOR_FLAG)
     }
 
     /// Approximate heap size in bytes.
     pub fn heap_bytes(&self) -> usize {
-        self.buf.len() + 4 * self.ends.len() + 8 * self.toks.len() + 4 * self.comment_ends.len()
+        self.buf.len()
+            + 4 * self.ends.len()
+            + 8 * (self.toks.len() + self.tail_toks.len())
+            + 4 * self.comment_ends.len()
     }
 
-    fn range(&self, i: usize) -> (usize, usize) {
+    /// Comment `i`'s tokens: (word id with `NEGATOR_FLAG`, sentence number) each.
+    fn tokens_of(&self, i: usize) -> &[(u32, u32)] {
         let from = if i == 0 { 0 } else { self.comment_ends[i - 1] as usize };
-        (from, self.comment_ends[i] as usize)
+        let to = self.comment_ends[i] as usize;
+        match from.checked_sub(self.toks.len()) {
+            Some(tail_from) => &self.tail_toks[tail_from..to - self.toks.len()],
+            None => &self.toks[from..to],
+        }
     }
 
     fn span(&self, word: u32) -> (u32, u32) {
@@ -996,8 +1009,7 @@ impl Tagger<'_> {
     ) -> ThemeSet {
         self.tokens.clear();
         self.words.clear();
-        let (from, to) = corpus.range(i);
-        for &(w, sentence) in &corpus.toks[from..to] {
+        for &(w, sentence) in corpus.tokens_of(i) {
             let word = w & !NEGATOR_FLAG;
             let entry = words.entries[word as usize];
             let (norm_start, norm_end) = corpus.span(word);
@@ -1092,7 +1104,7 @@ mod tests {
         );
         comments.push("Abcdefghijklmnopqrstuvwxyz; abcdefghijklmnopqrstuvwxyz".into());
         comments.push("ABCDEFGHIJKLMNOP. abcdefghijklmno don'tabcdefghijklm".into());
-        let (corpus, _) = Corpus::one_pass(&comments, (0, 0));
+        let (corpus, _) = Corpus::one_pass(&comments, 0);
         let mut ids: HashMap<String, u32> = HashMap::new();
         let (mut buf, mut tokens) = (String::new(), Vec::new());
         let mut expected = Vec::new();
@@ -1128,11 +1140,16 @@ mod tests {
             })
             .collect();
         let split = Corpus::new(&comments);
-        let (one, _) = Corpus::one_pass(&comments, (0, 0));
+        let (one, _) = Corpus::one_pass(&comments, 0);
         assert_eq!(split.buf, one.buf);
         assert_eq!(split.ends, one.ends);
-        assert_eq!(split.toks, one.toks);
+        assert!(!split.tail_toks.is_empty(), "the second thread's tokens are a segment of their own");
+        let joined: Vec<(u32, u32)> = split.toks.iter().chain(&split.tail_toks).copied().collect();
+        assert_eq!(joined, one.toks);
         assert_eq!(split.comment_ends, one.comment_ends);
+        for i in 0..comments.len() {
+            assert_eq!(split.tokens_of(i), one.tokens_of(i), "comment {i}");
+        }
         assert!(one.toks.iter().any(|(w, _)| w & NEGATOR_FLAG != 0), "the set has a negated form");
     }
 }
