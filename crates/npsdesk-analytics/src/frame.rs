@@ -373,7 +373,7 @@ impl SurveyFrame {
     /// [`SurveyFrame::load`], with the columns named in `columns` (as `--by` takes them; unknown names are
     /// left to the query to report) and, when `comments`, the "why?" column: their columnar copies are
     /// decoded on a second thread while this one reads the responses. Why: a `themes` report first waits
-    /// for both, and each takes a sixth of it at 1M comments.
+    /// for both, and at 1M comments each took about a fifth of it.
     pub fn load_with(ws: &Workspace, survey_id: i64, columns: &[&str], comments: bool) -> Result<SurveyFrame> {
         let summary = ws.survey(survey_id)?;
         if summary.nps_column.is_none() {
