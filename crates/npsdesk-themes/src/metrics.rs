@@ -11,11 +11,15 @@
 //!   (Thematic's remove-and-recompute formula, nps-statistics.md 4.6). Responses without a comment count
 //!   in both. Positive: the theme lifts the NPS; negative: it drags it down.
 //! - `impact_ci95`: percentile bootstrap over respondents. Each of `resamples` (≥ 1,000 by default)
-//!   resamples draws as many answered responses as there are, uniformly with replacement (SplitMix64
-//!   seeded with `seed`, so a report is reproducible), and recomputes every theme's impact; the interval is
-//!   the 2.5th and 97.5th percentile (linear interpolation between order statistics) of the resamples in
-//!   which the impact is defined. Responses are grouped by (category, theme set) first, so a resample
-//!   costs one random draw per response plus one pass over the distinct groups.
+//!   resamples draws as many answered responses as there are, uniformly with replacement, and recomputes
+//!   every theme's impact; the interval is the 2.5th and 97.5th percentile (linear interpolation between
+//!   order statistics) of the resamples in which the impact is defined. Two SplitMix64 streams derived
+//!   from `seed` draw half the resamples each, on two threads, so a report is reproducible on any machine.
+//!   A resample's impacts depend only on how many of its draws fall in each (category, theme set) group of
+//!   responses, and those counts follow the multinomial distribution of the group sizes: they are drawn as
+//!   such, one binomial per group conditional on the groups before it (exact; BTPE from `rand_distr`),
+//!   except that the responses of small groups are drawn one by one. So a resample no longer draws every
+//!   response: at 1M responses, 1,000 resamples had taken 7 s.
 //! - `coverage` = comments with at least one theme / comments; `uncategorized` = comments with none.
 
 use npsdesk_core::{Category, NpsCounts, Score};
@@ -100,6 +104,85 @@ impl SplitMix64 {
             if (m as u64) >= threshold {
                 return (m >> 64) as u64;
             }
+        }
+    }
+}
+
+/// So `rand_distr`'s samplers draw from it.
+impl rand_core::TryRng for SplitMix64 {
+    type Error = std::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok((self.next_u64() >> 32) as u32)
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(self.next_u64())
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
+/// Groups of a bootstrap smaller than this many responses get their draws one by one, the others by a
+/// binomial: a binomial sample costs about as much as a few dozen uniform draws.
+const BINOMIAL_MIN: u64 = 64;
+
+/// Multinomial draws over groups of given sizes: `n` items, each falling in a group with probability its
+/// size / the total. Large groups (≥ [`BINOMIAL_MIN`]), largest first, take Binomial(items left, size /
+/// sizes left) of the items the groups before them did not take; the items left then fall on the small
+/// groups' members uniformly, one draw each. Both steps are exact, so the counts are multinomial. Why the
+/// split: a report with many themes has thousands of small (category, theme set) groups, and a binomial
+/// for each cost more than drawing every response; the small groups hold few responses in all.
+struct Multinomial {
+    /// Large groups, largest first: (group, size).
+    large: Vec<(usize, u64)>,
+    /// The small groups' members: each small group's index, once per response in it.
+    small_members: Vec<u32>,
+    total: u64,
+}
+
+impl Multinomial {
+    fn new(sizes: &[u64]) -> Multinomial {
+        let mut large: Vec<(usize, u64)> =
+            sizes.iter().copied().enumerate().filter(|&(_, s)| s >= BINOMIAL_MIN).collect();
+        large.sort_by_key(|&(g, s)| (std::cmp::Reverse(s), g));
+        let small_members = sizes
+            .iter()
+            .enumerate()
+            .filter(|&(_, &s)| s < BINOMIAL_MIN)
+            .flat_map(|(g, &s)| std::iter::repeat_n(g as u32, s as usize))
+            .collect();
+        Multinomial { large, small_members, total: sizes.iter().sum() }
+    }
+
+    /// The counts per group (`draws`, one slot per group) of `n` items.
+    fn draw(&self, n: u64, rng: &mut SplitMix64, draws: &mut [u64]) {
+        use rand_distr::Distribution;
+        draws.iter_mut().for_each(|d| *d = 0);
+        let (mut left, mut mass) = (n, self.total);
+        for &(g, size) in &self.large {
+            if left == 0 {
+                return;
+            }
+            let d = if size >= mass {
+                left
+            } else {
+                let p = size as f64 / mass as f64;
+                rand_distr::Binomial::new(left, p).expect("0 < size < the sizes left, so 0 < p < 1").sample(rng)
+            };
+            draws[g] = d;
+            left -= d;
+            mass -= size;
+        }
+        // `mass` is now the small groups' members, and `left` is 0 when there are none.
+        for _ in 0..left {
+            draws[self.small_members[rng.below(mass) as usize] as usize] += 1;
         }
     }
 }
@@ -230,10 +313,10 @@ fn bootstrap_impact<T: ResponseTags>(
     tags: &[T],
     opts: &ImpactOptions,
 ) -> Vec<Option<[f64; 2]>> {
-    // Group the answered responses by (category, theme set): resampling needs only the groups.
+    // Group the answered responses by (category, theme set): resampling needs only the groups' sizes.
     let mut groups: Vec<(Category, Vec<usize>)> = Vec::new();
+    let mut sizes: Vec<u64> = Vec::new();
     let mut index: std::collections::HashMap<(u8, &[u16]), usize> = std::collections::HashMap::new();
-    let mut member: Vec<u32> = Vec::new();
     const EMPTY: &[u16] = &[];
     for (score, tag) in scores.iter().zip(tags) {
         let Some(cat) = category(*score) else { continue };
@@ -241,40 +324,56 @@ fn bootstrap_impact<T: ResponseTags>(
         let key = (cat as u8, ids);
         let g = *index.entry(key).or_insert_with(|| {
             groups.push((cat, ids.iter().map(|&i| usize::from(i)).filter(|&i| i < k).collect()));
+            sizes.push(0);
             groups.len() - 1
         });
-        member.push(g as u32);
+        sizes[g] += 1;
     }
-    let n = member.len();
+    let n: u64 = sizes.iter().sum();
     if n == 0 {
         return vec![None; k];
     }
-    let mut rng = SplitMix64::new(opts.seed);
-    let mut draws = vec![0u32; groups.len()];
-    let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(opts.resamples as usize); k];
-    let mut per = vec![NpsCounts::default(); k];
-    for _ in 0..opts.resamples {
-        draws.iter_mut().for_each(|d| *d = 0);
-        for _ in 0..n {
-            draws[member[rng.below(n as u64) as usize] as usize] += 1;
-        }
-        let mut all = NpsCounts::default();
-        per.iter_mut().for_each(|c| *c = NpsCounts::default());
-        for (g, &d) in draws.iter().enumerate() {
-            if d == 0 {
-                continue;
+    let multinomial = Multinomial::new(&sizes);
+    // The impacts of `count` resamples drawn from `rng`, per theme.
+    let run = |mut rng: SplitMix64, count: u32| -> Vec<Vec<f64>> {
+        let mut draws = vec![0u64; groups.len()];
+        let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(count as usize); k];
+        let mut per = vec![NpsCounts::default(); k];
+        for _ in 0..count {
+            multinomial.draw(n, &mut rng, &mut draws);
+            let mut all = NpsCounts::default();
+            per.iter_mut().for_each(|c| *c = NpsCounts::default());
+            for (g, &d) in draws.iter().enumerate() {
+                if d == 0 {
+                    continue;
+                }
+                let d = d as u32;
+                let (cat, ids) = &groups[g];
+                add(&mut all, *cat, d);
+                for &t in ids {
+                    add(&mut per[t], *cat, d);
+                }
             }
-            let (cat, ids) = &groups[g];
-            add(&mut all, *cat, d);
-            for &t in ids {
-                add(&mut per[t], *cat, d);
+            for t in 0..k {
+                if let Some(v) = impact(all, per[t]) {
+                    samples[t].push(v);
+                }
             }
         }
-        for t in 0..k {
-            if let Some(v) = impact(all, per[t]) {
-                samples[t].push(v);
-            }
-        }
+        samples
+    };
+    // Two streams, the second seeded from the first, each drawing half the resamples on a thread of its
+    // own: the same intervals on any machine, in half the time on two cores (with 26 themes a 1M-response
+    // report has 90,000 groups, and a resample sums about 900,000 group-theme counts).
+    let mut first = SplitMix64::new(opts.seed);
+    let second = SplitMix64::new(first.next_u64());
+    let half = opts.resamples / 2;
+    let (mut samples, rest) = std::thread::scope(|scope| {
+        let rest = scope.spawn(|| run(second, half));
+        (run(first, opts.resamples - half), rest.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
+    for (s, r) in samples.iter_mut().zip(rest) {
+        s.extend(r);
     }
     samples
         .into_iter()
@@ -287,4 +386,109 @@ fn bootstrap_impact<T: ResponseTags>(
             Some([percentile(&s, 0.025), percentile(&s, 0.975)])
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multinomial_draws_have_the_multinomial_moments() {
+        // Group sizes from tiny to most of the mass, and an empty group; n equal to the total and smaller.
+        // Two groups are below BINOMIAL_MIN: their items are drawn one by one.
+        let sizes = [1u64, 10, 100, 1000, 0, 8889];
+        let multinomial = Multinomial::new(&sizes);
+        assert_eq!((multinomial.large.len(), multinomial.small_members.len()), (3, 11));
+        // Without small groups the last large group takes what is left.
+        let large_only = Multinomial::new(&[0, 300, 700]);
+        let mut rng = SplitMix64::new(2);
+        let mut draws = [0u64; 3];
+        let mut sum = 0;
+        for _ in 0..1000 {
+            large_only.draw(1000, &mut rng, &mut draws);
+            assert_eq!(draws.iter().sum::<u64>(), 1000);
+            sum += draws[1];
+        }
+        assert!((sum as f64 / 1000.0 - 300.0).abs() < 5.0 * (210.0f64 / 1000.0).sqrt(), "mean {}", sum / 1000);
+        let total: u64 = sizes.iter().sum();
+        for n in [total, 2_500] {
+            let mut rng = SplitMix64::new(11);
+            let mut draws = [0u64; 6];
+            let rounds = 4000;
+            let (mut sum, mut sum_sq) = ([0f64; 6], [0f64; 6]);
+            for _ in 0..rounds {
+                multinomial.draw(n, &mut rng, &mut draws);
+                assert_eq!(draws.iter().sum::<u64>(), n, "every item lands in a group");
+                assert_eq!(draws[4], 0, "none in the empty group");
+                for g in 0..6 {
+                    sum[g] += draws[g] as f64;
+                    sum_sq[g] += (draws[g] as f64).powi(2);
+                }
+            }
+            for g in [0, 1, 2, 3, 5] {
+                let p = sizes[g] as f64 / total as f64;
+                let (mean, var) = (n as f64 * p, n as f64 * p * (1.0 - p));
+                let m = sum[g] / rounds as f64;
+                let v = sum_sq[g] / rounds as f64 - m * m;
+                // The sample mean within 5 standard errors; the variance within 15 % (4,000 rounds: its
+                // relative standard error is about sqrt(2 / 4000) = 2.2 %).
+                assert!((m - mean).abs() < 5.0 * (var / rounds as f64).sqrt(), "group {g}, n {n}: mean {m} vs {mean}");
+                assert!((v / var - 1.0).abs() < 0.15, "group {g}, n {n}: variance {v} vs {var}");
+            }
+        }
+    }
+
+    /// The bootstrap as first written: draw each of the n responses uniformly, count the draws per group.
+    fn per_response_bootstrap(scores: &[Option<u8>], tags: &[Option<ThemeSet>], resamples: u32) -> [f64; 2] {
+        let member: Vec<(Category, bool)> = scores
+            .iter()
+            .zip(tags)
+            .filter_map(|(s, t)| category(*s).map(|c| (c, t.as_ref().is_some_and(|t| t.contains(0)))))
+            .collect();
+        let n = member.len() as u64;
+        let mut rng = SplitMix64::new(5);
+        let mut impacts = Vec::new();
+        for _ in 0..resamples {
+            let (mut all, mut theme) = (NpsCounts::default(), NpsCounts::default());
+            for _ in 0..n {
+                let (cat, has) = member[rng.below(n) as usize];
+                add(&mut all, cat, 1);
+                if has {
+                    add(&mut theme, cat, 1);
+                }
+            }
+            impacts.extend(impact(all, theme));
+        }
+        impacts.sort_by(f64::total_cmp);
+        [percentile(&impacts, 0.025), percentile(&impacts, 0.975)]
+    }
+
+    #[test]
+    fn the_multinomial_bootstrap_gives_the_per_response_bootstraps_interval() {
+        // 3,000 respondents; a theme on a third of the comments, mostly detractors, some with a second theme.
+        let mut rng = SplitMix64::new(17);
+        let (mut scores, mut tags) = (Vec::new(), Vec::new());
+        for i in 0..3000u64 {
+            let theme = i % 3 == 0;
+            let score =
+                if theme { [0u8, 2, 6, 7, 9][rng.below(5) as usize] } else { [5u8, 8, 9, 10][rng.below(4) as usize] };
+            scores.push(if i % 50 == 0 { None } else { Some(score) });
+            let ids = match (theme, i % 7 == 0) {
+                (true, true) => vec![0, 1],
+                (true, false) => vec![0],
+                (false, true) => vec![1],
+                (false, false) => vec![],
+            };
+            tags.push(if i % 11 == 0 { None } else { Some(ThemeSet::from_ids(ids)) });
+        }
+        let themes: Vec<ThemeInfo> = (0..2).map(|id| ThemeInfo { id, name: format!("T{id}"), parent: None }).collect();
+        let resamples = 4000;
+        let r = theme_report(&themes, &scores, &tags, &ImpactOptions { resamples, seed: 3 });
+        let [lo, hi] = r.themes[0].impact_ci95.expect("an interval");
+        let [ref_lo, ref_hi] = per_response_bootstrap(&scores, &tags, resamples);
+        // Two estimates of the same percentiles from 4,000 resamples each differ by about 0.1 point here
+        // (interval width about 8): 0.5 is five of those.
+        assert!((lo - ref_lo).abs() < 0.5 && (hi - ref_hi).abs() < 0.5, "[{lo}, {hi}] vs [{ref_lo}, {ref_hi}]");
+        assert!(hi - lo > 2.0, "a real interval: [{lo}, {hi}]");
+    }
 }
