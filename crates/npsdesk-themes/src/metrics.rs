@@ -334,28 +334,42 @@ fn bootstrap_impact<T: ResponseTags>(
         return vec![None; k];
     }
     let multinomial = Multinomial::new(&sizes);
+    // Where a group's draws count, flat (group g's are `slots[slot_ends[g - 1]..slot_ends[g]]`): its
+    // category's slot of the overall counts (0–2), then that of each of its themes (3 + 3·theme + 0–2). A
+    // resample adds each group's draws to its slots: with 26 themes a 1M-response report has 90,000 groups
+    // and 900,000 slots, and a vector per group made that the larger part of a resample.
+    let slot = |cat: Category| match cat {
+        Category::Promoter => 0,
+        Category::Passive => 1,
+        Category::Detractor => 2,
+    };
+    let (mut slots, mut slot_ends) = (Vec::<u32>::new(), Vec::with_capacity(groups.len()));
+    for (cat, ids) in &groups {
+        slots.push(slot(*cat));
+        slots.extend(ids.iter().map(|&t| (3 + 3 * t + slot(*cat) as usize) as u32));
+        slot_ends.push(slots.len());
+    }
+    let counts_of = |c: &[u32]| NpsCounts::from_parts(c[0], c[1], c[2]);
     // The impacts of `count` resamples drawn from `rng`, per theme.
     let run = |mut rng: SplitMix64, count: u32| -> Vec<Vec<f64>> {
         let mut draws = vec![0u64; groups.len()];
         let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(count as usize); k];
-        let mut per = vec![NpsCounts::default(); k];
+        let mut counts = vec![0u32; 3 + 3 * k];
         for _ in 0..count {
             multinomial.draw(n, &mut rng, &mut draws);
-            let mut all = NpsCounts::default();
-            per.iter_mut().for_each(|c| *c = NpsCounts::default());
-            for (g, &d) in draws.iter().enumerate() {
-                if d == 0 {
-                    continue;
+            counts.iter_mut().for_each(|c| *c = 0);
+            let mut start = 0;
+            for (&d, &end) in draws.iter().zip(&slot_ends) {
+                if d > 0 {
+                    for &s in &slots[start..end] {
+                        counts[s as usize] += d as u32;
+                    }
                 }
-                let d = d as u32;
-                let (cat, ids) = &groups[g];
-                add(&mut all, *cat, d);
-                for &t in ids {
-                    add(&mut per[t], *cat, d);
-                }
+                start = end;
             }
-            for t in 0..k {
-                if let Some(v) = impact(all, per[t]) {
+            let all = counts_of(&counts[..3]);
+            for (t, theme) in counts[3..].chunks_exact(3).enumerate() {
+                if let Some(v) = impact(all, counts_of(theme)) {
                     samples[t].push(v);
                 }
             }
