@@ -850,22 +850,20 @@ impl ValueIndex {
 
     /// [`ValueIndex::code`], given the hash of `t`.
     fn code_hashed(&mut self, store: &mut impl TextStore, t: &str, hash: u64) -> u32 {
-        match self.by_hash.get(&hash) {
-            Some(&c) if store.text(c) == t => c,
-            Some(_) => match self.collided.get(t) {
-                Some(&c) => c,
-                None => {
-                    let c = store.add(t);
-                    self.collided.insert(t.into(), c);
-                    c
-                }
-            },
-            None => {
-                let c = store.add(t);
-                self.by_hash.insert(hash, c);
-                c
+        if let Some(c) = self.find(store, t, hash) {
+            return c;
+        }
+        let c = store.add(t);
+        match self.by_hash.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(c);
+            }
+            // Another text took this hash first.
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collided.insert(t.into(), c);
             }
         }
+        c
     }
 }
 

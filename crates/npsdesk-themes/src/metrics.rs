@@ -313,28 +313,8 @@ fn bootstrap_impact<T: ResponseTags>(
     tags: &[T],
     opts: &ImpactOptions,
 ) -> Vec<Option<[f64; 2]>> {
-    // Group the answered responses by (category, theme set): resampling needs only the groups' sizes.
-    let mut groups: Vec<(Category, Vec<usize>)> = Vec::new();
-    let mut sizes: Vec<u64> = Vec::new();
-    let mut index: std::collections::HashMap<(u8, &[u16]), usize> = std::collections::HashMap::new();
-    const EMPTY: &[u16] = &[];
-    for (score, tag) in scores.iter().zip(tags) {
-        let Some(cat) = category(*score) else { continue };
-        let ids: &[u16] = tag.theme_set().map_or(EMPTY, |s| s.as_slice());
-        let key = (cat as u8, ids);
-        let g = *index.entry(key).or_insert_with(|| {
-            groups.push((cat, ids.iter().map(|&i| usize::from(i)).filter(|&i| i < k).collect()));
-            sizes.push(0);
-            groups.len() - 1
-        });
-        sizes[g] += 1;
-    }
-    let n: u64 = sizes.iter().sum();
-    if n == 0 {
-        return vec![None; k];
-    }
-    let multinomial = Multinomial::new(&sizes);
-    // Where a group's draws count, flat (group g's are `slots[slot_ends[g - 1]..slot_ends[g]]`): its
+    // Group the answered responses by (category, theme set): resampling needs only each group's size and
+    // where its draws count, kept flat (group g's are `slots[slot_ends[g - 1]..slot_ends[g]]`): its
     // category's slot of the overall counts (0–2), then that of each of its themes (3 + 3·theme + 0–2). A
     // resample adds each group's draws to its slots: with 26 themes a 1M-response report has 90,000 groups
     // and 900,000 slots, and a vector per group made that the larger part of a resample.
@@ -343,16 +323,31 @@ fn bootstrap_impact<T: ResponseTags>(
         Category::Passive => 1,
         Category::Detractor => 2,
     };
-    let (mut slots, mut slot_ends) = (Vec::<u32>::new(), Vec::with_capacity(groups.len()));
-    for (cat, ids) in &groups {
-        slots.push(slot(*cat));
-        slots.extend(ids.iter().map(|&t| (3 + 3 * t + slot(*cat) as usize) as u32));
-        slot_ends.push(slots.len());
+    let (mut sizes, mut slots, mut slot_ends) = (Vec::<u64>::new(), Vec::<u32>::new(), Vec::<usize>::new());
+    let mut index: std::collections::HashMap<(u8, &[u16]), usize> = std::collections::HashMap::new();
+    const EMPTY: &[u16] = &[];
+    for (score, tag) in scores.iter().zip(tags) {
+        let Some(cat) = category(*score) else { continue };
+        let ids: &[u16] = tag.theme_set().map_or(EMPTY, |s| s.as_slice());
+        let g = *index.entry((cat as u8, ids)).or_insert_with(|| {
+            slots.push(slot(cat));
+            slots
+                .extend(ids.iter().map(|&t| usize::from(t)).filter(|&t| t < k).map(|t| (3 + 3 * t) as u32 + slot(cat)));
+            slot_ends.push(slots.len());
+            sizes.push(0);
+            sizes.len() - 1
+        });
+        sizes[g] += 1;
     }
+    let n: u64 = sizes.iter().sum();
+    if n == 0 {
+        return vec![None; k];
+    }
+    let multinomial = Multinomial::new(&sizes);
     let counts_of = |c: &[u32]| NpsCounts::from_parts(c[0], c[1], c[2]);
     // The impacts of `count` resamples drawn from `rng`, per theme.
     let run = |mut rng: SplitMix64, count: u32| -> Vec<Vec<f64>> {
-        let mut draws = vec![0u64; groups.len()];
+        let mut draws = vec![0u64; sizes.len()];
         let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(count as usize); k];
         let mut counts = vec![0u32; 3 + 3 * k];
         for _ in 0..count {
@@ -377,8 +372,7 @@ fn bootstrap_impact<T: ResponseTags>(
         samples
     };
     // Two streams, the second seeded from the first, each drawing half the resamples on a thread of its
-    // own: the same intervals on any machine, in half the time on two cores (with 26 themes a 1M-response
-    // report has 90,000 groups, and a resample sums about 900,000 group-theme counts).
+    // own: the same intervals on any machine, in half the time on two cores.
     let mut first = SplitMix64::new(opts.seed);
     let second = SplitMix64::new(first.next_u64());
     let half = opts.resamples / 2;
