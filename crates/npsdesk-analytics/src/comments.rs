@@ -185,6 +185,7 @@ impl SurveyFrame {
         cq: &CommentQuery,
     ) -> Result<CommentPage> {
         let (column, pos) = self.comment_position(ws)?;
+        self.ensure_keys(ws)?;
         let theme = match cq.theme.as_deref() {
             None => None,
             Some(t) if t.eq_ignore_ascii_case(UNCATEGORIZED) => Some(None),

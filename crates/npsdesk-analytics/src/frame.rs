@@ -17,7 +17,7 @@ use npsdesk_core::{
     ColumnInfo, CountMode, GroupKey, MetricGroup, MetricKind, MetricReport, MetricSpec, NpsCounts, NpsGroup, NpsQuery,
     NpsReport, Period, ValueCount,
 };
-use npsdesk_store::Workspace;
+use npsdesk_store::{CachedKeys, Workspace};
 use polars::prelude::*;
 
 use crate::{AnalyticsError, Result};
@@ -239,9 +239,9 @@ pub struct SurveyFrame {
     pub(crate) df: DataFrame,
     /// Frame row → scan row: the frame is sorted by time, scans of the workspace come in row-id order.
     order: Vec<u32>,
-    /// Respondent keys in scan order (one string, split at `key_ends`), for showing a response's identity.
-    keys: String,
-    key_ends: Vec<u32>,
+    /// Respondent keys in scan order, for showing a response's identity: read from the copy when a list of
+    /// responses first needs them (see [`SurveyFrame::ensure_keys`]).
+    keys: Option<CachedKeys>,
     /// Coded text columns by column position.
     coded: HashMap<u32, Coded>,
     /// The themes of each distinct comment under the rule set tagged last (see [`SurveyFrame::comment_tags`]).
@@ -278,13 +278,13 @@ pub(crate) struct RawGroup {
 /// Time, score and identity of every response, in scan order (the frame sorts them by time).
 struct Identities {
     tsi: Vec<Option<i64>>,
-    score: Vec<Option<u32>>,
+    score: Vec<Option<u8>>,
     /// Identity code per response and the number of identities: the same code for responses of one e-mail
     /// address (case and spaces ignored), else one per respondent key; numbered in first-seen order. `None`
     /// until a count mode needs it, when it costs reading every address (see [`SurveyFrame::ensure_who`]).
     who: Option<(Vec<u32>, usize)>,
-    keys: String,
-    key_ends: Vec<u32>,
+    /// `None` from the copy, where they are read apart ([`SurveyFrame::ensure_keys`]).
+    keys: Option<CachedKeys>,
 }
 
 impl Identities {
@@ -293,7 +293,7 @@ impl Identities {
     /// lowercased address and its map entry per row were a third of a report's scan at 1M).
     fn scan(ws: &Workspace, survey_id: i64, email: &[u32], rows: usize, with_who: bool) -> Result<Identities> {
         let mut tsi: Vec<Option<i64>> = Vec::with_capacity(rows);
-        let mut score: Vec<Option<u32>> = Vec::with_capacity(rows);
+        let mut score: Vec<Option<u8>> = Vec::with_capacity(rows);
         let mut who: Vec<u32> = Vec::with_capacity(if with_who { rows } else { 0 });
         let mut identities: HashMap<String, u32> = HashMap::new();
         let mut keys = String::with_capacity(rows * 12);
@@ -303,7 +303,7 @@ impl Identities {
             keys.push_str(r.respondent_key);
             key_ends.push(keys.len() as u32);
             tsi.push(r.responded_at.map(|s| s * 1000));
-            score.push(r.score.map(u32::from));
+            score.push(r.score);
             if with_who {
                 let id = match r.values.first() {
                     Some(Some(e)) => e.trim().to_lowercase(),
@@ -314,7 +314,7 @@ impl Identities {
             }
         })?;
         let who = with_who.then_some((who, identities.len()));
-        Ok(Identities { tsi, score, who, keys, key_ends })
+        Ok(Identities { tsi, score, who, keys: Some(CachedKeys { keys, key_ends }) })
     }
 
     /// From the import's columnar copy; `None` when it is missing or stale. The identities are left for
@@ -324,10 +324,9 @@ impl Identities {
         Ok(Some(Identities {
             // In place (same element type): no second 16 MB of freshly faulted pages at 1M.
             tsi: base.responded_at.into_iter().map(|t| t.map(|s| s * 1000)).collect(),
-            score: base.score.iter().map(|s| s.map(u32::from)).collect(),
+            score: base.score,
             who: None,
-            keys: base.keys,
-            key_ends: base.key_ends,
+            keys: None,
         }))
     }
 
@@ -418,7 +417,7 @@ impl SurveyFrame {
         let data_version = ws.data_version()?;
         let email: Vec<u32> =
             summary.columns.iter().filter(|c| c.role.is_email(&c.question)).map(|c| c.position).take(1).collect();
-        let Identities { tsi, score, mut who, keys, key_ends } = match Identities::cached(ws, survey_id)? {
+        let Identities { tsi, score, mut who, keys } = match Identities::cached(ws, survey_id)? {
             Some(cached) => cached,
             None => Identities::scan(ws, survey_id, &email, summary.responses as usize, false)?,
         };
@@ -426,7 +425,7 @@ impl SurveyFrame {
         // numbering "id:<key>" in first-seen order gives), at no cost. With one, the identities wait for a
         // de-duplicating count mode (`ensure_who`).
         if email.is_empty() {
-            let n = key_ends.len();
+            let n = tsi.len();
             who = Some(((0..n as u32).collect(), n));
         }
         // Sort by time once (stable: equal times keep import order; undated first).
@@ -439,7 +438,8 @@ impl SurveyFrame {
         let day: Vec<u32> =
             order.iter().map(|&i| days(tsi[i as usize]).map_or(0, |d| (d - first_day + 1) as u32)).collect();
         let tsi: Int64Chunked = order.iter().map(|&i| tsi[i as usize]).collect_ca_trusted(TSI.into());
-        let score: UInt32Chunked = order.iter().map(|&i| score[i as usize]).collect_ca_trusted(SCORE.into());
+        let score: UInt32Chunked =
+            order.iter().map(|&i| score[i as usize].map(u32::from)).collect_ca_trusted(SCORE.into());
         let df = DataFrame::new_infer_height(vec![
             tsi.into_series().into(),
             score.into_series().into(),
@@ -455,7 +455,6 @@ impl SurveyFrame {
             df,
             order,
             keys,
-            key_ends,
             coded: HashMap::new(),
             tags: None,
             corpus: None,
@@ -602,11 +601,32 @@ impl SurveyFrame {
         &self.coded[&position]
     }
 
-    /// The respondent key of frame row `row`.
+    /// Makes sure the respondent keys are there (a list of responses shows them): from the copy, else one
+    /// scan of the rows.
+    pub(crate) fn ensure_keys(&mut self, ws: &Workspace) -> Result<()> {
+        if self.keys.is_some() {
+            return Ok(());
+        }
+        let n = self.order.len();
+        let keys = match ws.cached_keys(self.survey_id)?.filter(|k| k.key_ends.len() == n) {
+            Some(keys) => keys,
+            None => Identities::scan(ws, self.survey_id, &[], n, false)?.keys.expect("a scan reads the keys"),
+        };
+        if keys.key_ends.len() != n {
+            return Err(AnalyticsError::InvalidQuery(
+                "the workspace changed while reading it: run the query again".into(),
+            ));
+        }
+        self.keys = Some(keys);
+        Ok(())
+    }
+
+    /// The respondent key of frame row `row` ([`SurveyFrame::ensure_keys`] first).
     pub(crate) fn respondent_key(&self, row: u32) -> &str {
+        let CachedKeys { keys, key_ends } = self.keys.as_ref().expect("ensure_keys before respondent_key");
         let scan = self.order[row as usize] as usize;
-        let start = if scan == 0 { 0 } else { self.key_ends[scan - 1] as usize };
-        &self.keys[start..self.key_ends[scan] as usize]
+        let start = if scan == 0 { 0 } else { key_ends[scan - 1] as usize };
+        &keys[start..key_ends[scan] as usize]
     }
 
     /// The distinct values of the comment column at `position`, split into words once.

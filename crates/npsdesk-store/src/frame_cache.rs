@@ -59,10 +59,15 @@ pub(crate) const CHUNK_BYTES: usize = 256 << 20;
 /// memory at each reallocation).
 const TEXT_CHUNK: usize = 1 << 20;
 
-/// Time, score and respondent key of every response of a survey, in scan order.
+/// Time and score of every response of a survey, in scan order.
 pub struct CachedBase {
     pub responded_at: Vec<Option<i64>>,
     pub score: Vec<Option<u8>>,
+}
+
+/// The respondent key of every response of a survey, in scan order: read apart from [`CachedBase`] because
+/// only a list of responses shows them (15 MB of a base part's 24 MB at 1M responses).
+pub struct CachedKeys {
     /// Every respondent key back to back; key i ends at `key_ends[i]`.
     pub keys: String,
     pub key_ends: Vec<u32>,
@@ -624,8 +629,14 @@ fn decode_counts(data: &[u8]) -> Option<CachedCounts> {
     Some(CachedCounts { responses, answered, first: time()?, last: time()? })
 }
 
-fn decode_base(mut data: Vec<u8>) -> Option<CachedBase> {
-    let mut r = Bytes(&data);
+/// Where a base part's keys start (their ends, then the keys), given its `n` responses.
+fn base_keys_at(n: usize) -> Option<usize> {
+    n.checked_mul(9)?.checked_add(BASE_HEADER)
+}
+
+/// Time and score from a base part's head: its first [`base_keys_at`] bytes.
+fn decode_base(head: &[u8]) -> Option<CachedBase> {
+    let mut r = Bytes(head);
     let n = r.u32()? as usize;
     r.take(BASE_HEADER - 4)?;
     let responded_at = r
@@ -634,16 +645,20 @@ fn decode_base(mut data: Vec<u8>) -> Option<CachedBase> {
         .map(|c| Some(i64::from_le_bytes(c.try_into().ok()?)).filter(|t| *t != NO_TIME))
         .collect();
     let score = r.take(n)?.iter().map(|&s| Some(s).filter(|s| *s != NO_SCORE)).collect();
-    let key_ends: Vec<u32> = r.take(n.checked_mul(4)?)?.chunks_exact(4).map(u32_le).collect();
-    // The keys are the blob's tail: moved to its front, the blob's own buffer becomes their string (11 MB at
-    // 1M responses, in pages already touched, instead of a copy into fresh ones).
-    let keys_at = data.len() - r.0.len();
-    data.drain(..keys_at);
-    let keys = String::from_utf8(data).ok()?;
+    r.0.is_empty().then_some(CachedBase { responded_at, score })
+}
+
+/// The keys from a base part's tail (from [`base_keys_at`]) of `n` responses.
+fn decode_keys(mut tail: Vec<u8>, n: usize) -> Option<CachedKeys> {
+    let key_ends: Vec<u32> = tail.get(..n.checked_mul(4)?)?.chunks_exact(4).map(u32_le).collect();
+    // Moved to the front, the tail's own buffer becomes the keys' string (11 MB at 1M responses, in pages
+    // already touched, instead of a copy into fresh ones).
+    tail.drain(..n * 4);
+    let keys = String::from_utf8(tail).ok()?;
     let ordered =
         key_ends.windows(2).all(|w| w[0] <= w[1]) && key_ends.last().is_none_or(|e| *e as usize == keys.len());
     let boundaries = key_ends.iter().all(|&e| keys.is_char_boundary(e as usize));
-    (ordered && boundaries).then_some(CachedBase { responded_at, score, keys, key_ends })
+    (ordered && boundaries).then_some(CachedKeys { keys, key_ends })
 }
 
 /// A column: n, the values (zstd-compressed: comments repeat words, and a dictionary of a million comments
@@ -787,11 +802,17 @@ impl<'a> Bytes<'a> {
 }
 
 impl CachedBase {
-    /// Appends the next chunk. `None` when the keys would outgrow 32-bit offsets.
-    fn append(&mut self, next: CachedBase) -> Option<()> {
-        let offset = u32::try_from(self.keys.len()).ok()?;
+    /// Appends the next chunk.
+    fn append(&mut self, next: CachedBase) {
         self.responded_at.extend(next.responded_at);
         self.score.extend(next.score);
+    }
+}
+
+impl CachedKeys {
+    /// Appends the next chunk. `None` when the keys would outgrow 32-bit offsets.
+    fn append(&mut self, next: CachedKeys) -> Option<()> {
+        let offset = u32::try_from(self.keys.len()).ok()?;
         self.keys.push_str(&next.keys);
         self.key_ends.reserve(next.key_ends.len());
         for e in next.key_ends {
@@ -947,34 +968,71 @@ impl Workspace {
     /// The first `head` bytes of a chunk (all of it for `None`), read through SQLite's incremental blob I/O:
     /// `substr(data, …)` would load the whole blob (24 MB for the base at 1M) to return a few bytes.
     fn frame_chunk(&self, row: i64, head: Option<usize>) -> Result<Option<Vec<u8>>> {
-        // A row gone since `frame_chunks` (another process's wave committed in between) is no copy: the
-        // caller scans the rows, which then show that wave.
-        let mut blob = match self.conn().blob_open(rusqlite::MAIN_DB, "frame_cache", "data", row, true) {
-            Ok(blob) => blob,
-            Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("no such rowid") => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
+        let Some(blob) = self.open_chunk(row)? else { return Ok(None) };
         let mut data = vec![0u8; head.unwrap_or(usize::MAX).min(blob.len())];
         // A short or failed read leaves a part that does not decode: the caller scans the rows instead.
-        Ok(std::io::Read::read_exact(&mut blob, &mut data).ok().map(|()| data))
+        Ok(blob.read_at_exact(&mut data, 0).ok().map(|()| data))
     }
 
-    /// Time, score and key of every response, from the columnar copy; `None` when there is no current copy
+    /// A chunk's blob, open for reading; `None` for a row gone since `frame_chunks` (another process's wave
+    /// committed in between): that is no copy, and the caller scans the rows, which then show that wave.
+    fn open_chunk(&self, row: i64) -> Result<Option<rusqlite::blob::Blob<'_>>> {
+        match self.conn().blob_open(rusqlite::MAIN_DB, "frame_cache", "data", row, true) {
+            Ok(blob) => Ok(Some(blob)),
+            Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("no such rowid") => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Time and score of every response, from the columnar copy; `None` when there is no current copy
     /// (then [`Workspace::scan_responses`] reads the same from the rows).
     pub fn cached_base(&self, survey_id: i64) -> Result<Option<CachedBase>> {
         let mut base: Option<CachedBase> = None;
         for row in self.frame_chunks(survey_id, PART_BASE)? {
-            let Some(next) = self.frame_chunk(row, None)?.and_then(decode_base) else { return Ok(None) };
+            let Some(next) = self.base_chunk(row, false)?.and_then(|(head, _)| decode_base(&head)) else {
+                return Ok(None);
+            };
             match base.as_mut() {
                 None => base = Some(next),
-                Some(base) => {
-                    if base.append(next).is_none() {
+                Some(base) => base.append(next),
+            }
+        }
+        Ok(base)
+    }
+
+    /// The respondent key of every response, from the columnar copy; `None` when there is no current copy
+    /// (then [`Workspace::scan_responses`] reads the same from the rows).
+    pub fn cached_keys(&self, survey_id: i64) -> Result<Option<CachedKeys>> {
+        let mut keys: Option<CachedKeys> = None;
+        for row in self.frame_chunks(survey_id, PART_BASE)? {
+            let Some(next) = self.base_chunk(row, true)?.and_then(|(tail, n)| decode_keys(tail, n)) else {
+                return Ok(None);
+            };
+            match keys.as_mut() {
+                None => keys = Some(next),
+                Some(keys) => {
+                    if keys.append(next).is_none() {
                         return Ok(None);
                     }
                 }
             }
         }
-        Ok(base)
+        Ok(keys)
+    }
+
+    /// A base part's head (times and scores) or, with `keys`, its tail (the keys), and its response count;
+    /// `None` when the part is gone or cannot be read in full.
+    fn base_chunk(&self, row: i64, keys: bool) -> Result<Option<(Vec<u8>, usize)>> {
+        let Some(blob) = self.open_chunk(row)? else { return Ok(None) };
+        let mut header = [0u8; 4];
+        if blob.read_at_exact(&mut header, 0).is_err() {
+            return Ok(None);
+        }
+        let n = u32::from_le_bytes(header) as usize;
+        let Some(keys_at) = base_keys_at(n).filter(|&at| at <= blob.len()) else { return Ok(None) };
+        let range = if keys { keys_at..blob.len() } else { 0..keys_at };
+        let mut data = vec![0u8; range.len()];
+        Ok(blob.read_at_exact(&mut data, range.start).ok().map(|()| (data, n)))
     }
 
     /// The survey summary's counts from the columnar copy's headers (the first bytes of each chunk, instead
@@ -1039,13 +1097,18 @@ mod tests {
     #[test]
     fn base_and_columns_round_trip_and_refuse_damage() {
         let base = encode_base(&[5, NO_TIME, -7], &[0, 10, NO_SCORE], "abcdé", &[1, 3, 6]);
-        let b = decode_base(base.clone()).unwrap();
+        let keys_at = base_keys_at(3).unwrap();
+        let b = decode_base(&base[..keys_at]).unwrap();
         let c = decode_counts(&base).unwrap();
         assert_eq!((c.responses, c.answered, c.first, c.last), (3, 2, Some(-7), Some(5)));
         assert_eq!(b.responded_at, vec![Some(5), None, Some(-7)]);
         assert_eq!(b.score, vec![Some(0), Some(10), None]);
-        assert_eq!((b.keys.as_str(), b.key_ends.as_slice()), ("abcdé", &[1, 3, 6][..]));
-        assert!(decode_base(base[..base.len() - 1].to_vec()).is_none(), "a key cut short");
+        assert!(decode_base(&base[..keys_at - 1]).is_none(), "a score cut short");
+        assert!(decode_base(&base[..keys_at + 1]).is_none(), "more than times and scores");
+        let k = decode_keys(base[keys_at..].to_vec(), 3).unwrap();
+        assert_eq!((k.keys.as_str(), k.key_ends.as_slice()), ("abcdé", &[1, 3, 6][..]));
+        assert!(decode_keys(base[keys_at..base.len() - 1].to_vec(), 3).is_none(), "a key cut short");
+        assert!(decode_keys(base[keys_at..base.len() - 2].to_vec(), 3).is_none(), "é cut in half");
 
         for values in [2usize, 300, 70_000] {
             let column = CachedColumn {

@@ -25,7 +25,7 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 pub use accounts::AccountBook;
-pub use frame_cache::{CachedBase, CachedColumn, CachedCounts, ColumnParts};
+pub use frame_cache::{CachedBase, CachedColumn, CachedCounts, CachedKeys, ColumnParts};
 pub use import::ImportControl;
 pub use maintenance::{backup_file, check_file, CheckReport, Fingerprint};
 pub use read::{resolve_column, unknown_column, ResponseCells};
