@@ -509,6 +509,11 @@ impl SurveyFrame {
         &self.survey_name
     }
 
+    /// Whether the column at export `position` is decoded in the frame (read once, then by every query).
+    pub fn has_column(&self, position: u32) -> bool {
+        self.coded.contains_key(&position)
+    }
+
     /// The survey's "why?" column, if it has one.
     pub fn comment_column(&self) -> Option<String> {
         self.comment_column.clone()
