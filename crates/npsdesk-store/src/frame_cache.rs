@@ -987,37 +987,47 @@ impl Workspace {
     /// Time and score of every response, from the columnar copy; `None` when there is no current copy
     /// (then [`Workspace::scan_responses`] reads the same from the rows).
     pub fn cached_base(&self, survey_id: i64) -> Result<Option<CachedBase>> {
-        let mut base: Option<CachedBase> = None;
-        for row in self.frame_chunks(survey_id, PART_BASE)? {
-            let Some(next) = self.base_chunk(row, false)?.and_then(|(head, _)| decode_base(&head)) else {
-                return Ok(None);
-            };
-            match base.as_mut() {
-                None => base = Some(next),
-                Some(base) => base.append(next),
-            }
-        }
-        Ok(base)
+        self.fold_base_chunks(
+            survey_id,
+            |row| Ok(self.base_chunk(row, false)?.and_then(|(head, _)| decode_base(&head))),
+            |base, next| {
+                base.append(next);
+                Some(())
+            },
+        )
     }
 
     /// The respondent key of every response, from the columnar copy; `None` when there is no current copy
     /// (then [`Workspace::scan_responses`] reads the same from the rows).
     pub fn cached_keys(&self, survey_id: i64) -> Result<Option<CachedKeys>> {
-        let mut keys: Option<CachedKeys> = None;
+        self.fold_base_chunks(
+            survey_id,
+            |row| Ok(self.base_chunk(row, true)?.and_then(|(tail, n)| decode_keys(tail, n))),
+            CachedKeys::append,
+        )
+    }
+
+    /// The survey's base chunks, each read by `read`, joined in order by `join`; `None` (no current copy)
+    /// when there are none, or when `read` or `join` finds one unusable.
+    fn fold_base_chunks<T>(
+        &self,
+        survey_id: i64,
+        read: impl Fn(i64) -> Result<Option<T>>,
+        join: impl Fn(&mut T, T) -> Option<()>,
+    ) -> Result<Option<T>> {
+        let mut all: Option<T> = None;
         for row in self.frame_chunks(survey_id, PART_BASE)? {
-            let Some(next) = self.base_chunk(row, true)?.and_then(|(tail, n)| decode_keys(tail, n)) else {
-                return Ok(None);
-            };
-            match keys.as_mut() {
-                None => keys = Some(next),
-                Some(keys) => {
-                    if keys.append(next).is_none() {
+            let Some(next) = read(row)? else { return Ok(None) };
+            match all.as_mut() {
+                None => all = Some(next),
+                Some(all) => {
+                    if join(all, next).is_none() {
                         return Ok(None);
                     }
                 }
             }
         }
-        Ok(keys)
+        Ok(all)
     }
 
     /// A base part's head (times and scores) or, with `keys`, its tail (the keys), and its response count;
@@ -1038,22 +1048,17 @@ impl Workspace {
     /// The survey summary's counts from the columnar copy's headers (the first bytes of each chunk, instead
     /// of a scan of the survey's rows); `None` without a current copy.
     pub fn cached_counts(&self, survey_id: i64) -> Result<Option<CachedCounts>> {
-        let mut counts: Option<CachedCounts> = None;
-        for row in self.frame_chunks(survey_id, PART_BASE)? {
-            let Some(next) = self.frame_chunk(row, Some(BASE_HEADER))?.and_then(|h| decode_counts(&h)) else {
-                return Ok(None);
-            };
-            counts = Some(match counts {
-                None => next,
-                Some(c) => CachedCounts {
-                    responses: c.responses + next.responses,
-                    answered: c.answered + next.answered,
-                    first: c.first.into_iter().chain(next.first).min(),
-                    last: c.last.into_iter().chain(next.last).max(),
-                },
-            });
-        }
-        Ok(counts)
+        self.fold_base_chunks(
+            survey_id,
+            |row| Ok(self.frame_chunk(row, Some(BASE_HEADER))?.and_then(|h| decode_counts(&h))),
+            |c, next| {
+                c.responses += next.responses;
+                c.answered += next.answered;
+                c.first = c.first.into_iter().chain(next.first).min();
+                c.last = c.last.into_iter().chain(next.last).max();
+                Some(())
+            },
+        )
     }
 
     /// The coded column at export `position`, from the columnar copy; `None` when there is no current copy
