@@ -613,11 +613,15 @@ impl SurveyFrame {
             return Ok(());
         }
         let n = self.order.len();
+        let current = |ws: &Workspace| self.is_current(ws);
+        let before = current(ws)?;
         let keys = match ws.cached_keys(self.survey_id)?.filter(|k| k.key_ends.len() == n) {
             Some(keys) => keys,
             None => Identities::scan(ws, self.survey_id, &[], n, false)?.keys.expect("a scan reads the keys"),
         };
-        if keys.key_ends.len() != n {
+        // Read later than the times and scores: only keys of the same data (no import before or during this
+        // read: import ids only grow) line up with them.
+        if !(before && current(ws)?) || keys.key_ends.len() != n {
             return Err(AnalyticsError::InvalidQuery(
                 "the workspace changed while reading it: run the query again".into(),
             ));

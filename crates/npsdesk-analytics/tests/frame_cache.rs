@@ -161,6 +161,29 @@ fn a_later_wave_makes_the_copy_stale_and_the_rows_answer() {
 }
 
 #[test]
+fn keys_are_not_read_from_a_later_wave() {
+    // A frame reads the respondent keys only when a comment list first shows them, after its times and
+    // scores: a wave imported in between must not lend them its keys (with as many responses, they would
+    // line up silently).
+    let dir = tempfile::tempdir().unwrap();
+    let text = survey(9, 400);
+    let (mut ws, survey) = import(dir.path(), &text);
+    let mut frame = SurveyFrame::load(&ws, survey).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    let mut later = lines[..2].join("\r\n");
+    later.push_str("\r\n1,7,2027-01-01 10:00:00,2027-01-01 10:00:00,,,,,Acct 1,0,Too expensive,Pro,EU\r\n");
+    let file = dir.path().join("wave2.csv");
+    std::fs::write(&file, later).unwrap();
+    ws.import_file(&file, &ImportOptions::default(), &mut |_| ImportControl::Continue).unwrap();
+    let (matcher, all) = (Matcher::builtin(), NpsQuery { min_n: 0, ..NpsQuery::default() });
+    let err = frame.comments(&ws, &all, &matcher, &CommentQuery::default()).unwrap_err();
+    assert!(err.to_string().contains("changed"), "{err}");
+    let mut fresh = SurveyFrame::load(&ws, survey).unwrap();
+    let page = fresh.comments(&ws, &all, &matcher, &CommentQuery::default()).unwrap();
+    assert!(page.comments.iter().any(|c| c.respondent == "1"), "a frame of the new data lists them");
+}
+
+#[test]
 fn duplicates_within_the_file_leave_no_copy() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = survey(3, 50);
