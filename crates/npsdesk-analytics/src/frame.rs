@@ -317,8 +317,8 @@ impl Identities {
         Ok(Identities { tsi, score, who, keys: Some(CachedKeys { keys, key_ends }) })
     }
 
-    /// From the import's columnar copy; `None` when it is missing or stale. The identities are left for
-    /// later (see [`SurveyFrame::load`]).
+    /// From the import's columnar copy; `None` when it is missing or stale. The identities and the respondent
+    /// keys are left for later ([`SurveyFrame::ensure_who`], [`SurveyFrame::ensure_keys`]).
     fn cached(ws: &Workspace, survey_id: i64) -> Result<Option<Identities>> {
         let Some(base) = ws.cached_base(survey_id)? else { return Ok(None) };
         Ok(Some(Identities {
@@ -374,6 +374,18 @@ impl SurveyFrame {
     /// decoded on a second thread while this one reads the responses. Why: a `themes` report first waits
     /// for both, and at 1M comments each took about a fifth of it.
     pub fn load_with(ws: &Workspace, survey_id: i64, columns: &[&str], comments: bool) -> Result<SurveyFrame> {
+        // The columns' parts are read before the responses: both must be of the data of `before`.
+        let before = ws.data_version()?;
+        let frame = SurveyFrame::load_parts(ws, survey_id, columns, comments)?;
+        if frame.data_version != before {
+            return Err(changed());
+        }
+        frame.still_current(ws)?;
+        Ok(frame)
+    }
+
+    /// [`SurveyFrame::load_with`] without the check that no import came in between.
+    fn load_parts(ws: &Workspace, survey_id: i64, columns: &[&str], comments: bool) -> Result<SurveyFrame> {
         let summary = ws.survey(survey_id)?;
         if summary.nps_column.is_none() {
             return Err(AnalyticsError::NoNps(summary.name));
@@ -473,9 +485,7 @@ impl SurveyFrame {
     /// Adds the identity column from identities in scan order.
     fn add_who(&mut self, who: Vec<u32>, radix: usize) -> Result<()> {
         if who.len() != self.order.len() {
-            return Err(AnalyticsError::InvalidQuery(
-                "the workspace changed while reading it: run the query again".into(),
-            ));
+            return Err(changed());
         }
         let sorted: Vec<u32> = self.order.iter().map(|&i| who[i as usize]).collect();
         self.df.with_column(Series::new(WHO.into(), sorted).into())?;
@@ -498,7 +508,19 @@ impl SurveyFrame {
             Some(w) => w,
             None => Identities::scan(ws, self.survey_id, &self.email, n, true)?.who.expect("asked for identities"),
         };
+        self.still_current(ws)?;
         self.add_who(who, radix)
+    }
+
+    /// After a read for the frame later than its load (a column, the keys, the identities): no import may
+    /// have committed since the load began, or what was read may be of other data with as many responses
+    /// (import ids only grow, so an unchanged data version means none did).
+    fn still_current(&self, ws: &Workspace) -> Result<()> {
+        if self.is_current(ws)? {
+            Ok(())
+        } else {
+            Err(changed())
+        }
     }
 
     pub fn survey_id(&self) -> i64 {
@@ -540,17 +562,21 @@ impl SurveyFrame {
             })
             .collect::<Result<Vec<_>>>()?;
         let mut missing: Vec<u32> = infos.iter().map(|c| c.1).filter(|p| !self.coded.contains_key(p)).collect();
+        if missing.is_empty() {
+            return Ok(infos);
+        }
         missing.sort_unstable();
         missing.dedup();
         // The import's columnar copy first (a few milliseconds a column); what it lacks is scanned.
-        let mut scan = Vec::with_capacity(missing.len());
+        let (mut copied, mut scan) = (Vec::new(), Vec::with_capacity(missing.len()));
         for pos in missing {
             match ws.cached_column(self.survey_id, pos)? {
-                Some(c) if c.codes.len() == self.order.len() => self.add_coded(pos, c.values, &c.codes, None)?,
+                Some(c) if c.codes.len() == self.order.len() => copied.push((pos, c)),
                 _ => scan.push(pos),
             }
         }
         let missing = scan;
+        let mut scanned = Vec::new();
         if !missing.is_empty() {
             let mut dicts: Vec<(npsdesk_store::Texts, HashMap<String, u32>)> =
                 vec![(npsdesk_store::Texts::new(), HashMap::new()); missing.len()];
@@ -574,14 +600,18 @@ impl SurveyFrame {
                     codes[slot].push(code);
                 }
             })?;
-            for ((pos, scan_codes), (values, index)) in missing.iter().zip(codes).zip(dicts) {
-                if scan_codes.len() != self.order.len() {
-                    return Err(AnalyticsError::InvalidQuery(
-                        "the workspace changed while reading it: run the query again".into(),
-                    ));
-                }
-                self.add_coded(*pos, values, &scan_codes, Some(index))?;
+            scanned = missing.into_iter().zip(codes).zip(dicts).collect::<Vec<_>>();
+        }
+        // Added only once everything is read and found to be of the frame's data.
+        self.still_current(ws)?;
+        for (pos, c) in copied {
+            self.add_coded(pos, c.values, &c.codes, None)?;
+        }
+        for ((pos, scan_codes), (values, index)) in scanned {
+            if scan_codes.len() != self.order.len() {
+                return Err(changed());
             }
+            self.add_coded(pos, values, &scan_codes, Some(index))?;
         }
         Ok(infos)
     }
@@ -613,18 +643,13 @@ impl SurveyFrame {
             return Ok(());
         }
         let n = self.order.len();
-        let current = |ws: &Workspace| self.is_current(ws);
-        let before = current(ws)?;
         let keys = match ws.cached_keys(self.survey_id)?.filter(|k| k.key_ends.len() == n) {
             Some(keys) => keys,
             None => Identities::scan(ws, self.survey_id, &[], n, false)?.keys.expect("a scan reads the keys"),
         };
-        // Read later than the times and scores: only keys of the same data (no import before or during this
-        // read: import ids only grow) line up with them.
-        if !(before && current(ws)?) || keys.key_ends.len() != n {
-            return Err(AnalyticsError::InvalidQuery(
-                "the workspace changed while reading it: run the query again".into(),
-            ));
+        self.still_current(ws)?;
+        if keys.key_ends.len() != n {
+            return Err(changed());
         }
         self.keys = Some(keys);
         Ok(())
@@ -1114,6 +1139,11 @@ pub(crate) fn parse_date(text: Option<&str>, flag: &str) -> Result<Option<NaiveD
 
 pub(crate) fn day_start_ms(d: NaiveDate) -> i64 {
     d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis())
+}
+
+/// A read for a frame met another import: what it read does not line up with the frame.
+fn changed() -> AnalyticsError {
+    AnalyticsError::InvalidQuery("the workspace changed while reading it: run the query again".into())
 }
 
 /// The rows in time order, undated first, equal times in their given order: what a stable

@@ -161,10 +161,10 @@ fn a_later_wave_makes_the_copy_stale_and_the_rows_answer() {
 }
 
 #[test]
-fn keys_are_not_read_from_a_later_wave() {
-    // A frame reads the respondent keys only when a comment list first shows them, after its times and
-    // scores: a wave imported in between must not lend them its keys (with as many responses, they would
-    // line up silently).
+fn what_a_frame_reads_after_a_wave_is_refused() {
+    // A frame reads a column, the identities and the respondent keys only when a query first needs them,
+    // after its times and scores: a wave imported in between must not lend them its data (with as many
+    // responses, it would line up silently).
     let dir = tempfile::tempdir().unwrap();
     let text = survey(9, 400);
     let (mut ws, survey) = import(dir.path(), &text);
@@ -175,12 +175,24 @@ fn keys_are_not_read_from_a_later_wave() {
     let file = dir.path().join("wave2.csv");
     std::fs::write(&file, later).unwrap();
     ws.import_file(&file, &ImportOptions::default(), &mut |_| ImportControl::Continue).unwrap();
-    let (matcher, all) = (Matcher::builtin(), NpsQuery { min_n: 0, ..NpsQuery::default() });
-    let err = frame.comments(&ws, &all, &matcher, &CommentQuery::default()).unwrap_err();
-    assert!(err.to_string().contains("changed"), "{err}");
+    let all = NpsQuery { min_n: 0, ..NpsQuery::default() };
+    let by_region = NpsQuery { by: vec!["Region".into()], ..all.clone() };
+    let latest = NpsQuery { count: CountMode::LatestPerRespondent, ..all.clone() };
+    let matcher = Matcher::builtin();
+    let errors = [
+        frame.nps(&ws, &by_region).unwrap_err().to_string(),
+        frame.nps(&ws, &latest).unwrap_err().to_string(),
+        frame.comments(&ws, &all, &matcher, &CommentQuery::default()).unwrap_err().to_string(),
+    ];
+    for e in errors {
+        assert!(e.contains("changed"), "{e}");
+    }
+    // A frame of the new data answers all three.
     let mut fresh = SurveyFrame::load(&ws, survey).unwrap();
+    assert_eq!(fresh.nps(&ws, &by_region).unwrap().groups.len(), 3);
+    assert!(fresh.nps(&ws, &latest).unwrap().n > 0);
     let page = fresh.comments(&ws, &all, &matcher, &CommentQuery::default()).unwrap();
-    assert!(page.comments.iter().any(|c| c.respondent == "1"), "a frame of the new data lists them");
+    assert!(page.comments.iter().any(|c| c.respondent == "1"), "with the respondent keys");
 }
 
 #[test]

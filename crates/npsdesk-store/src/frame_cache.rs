@@ -644,7 +644,11 @@ fn decode_base(head: &[u8]) -> Option<CachedBase> {
         .chunks_exact(8)
         .map(|c| Some(i64::from_le_bytes(c.try_into().ok()?)).filter(|t| *t != NO_TIME))
         .collect();
-    let score = r.take(n)?.iter().map(|&s| Some(s).filter(|s| *s != NO_SCORE)).collect();
+    let scores = r.take(n)?;
+    if scores.iter().any(|&s| s > 10 && s != NO_SCORE) {
+        return None;
+    }
+    let score = scores.iter().map(|&s| Some(s).filter(|s| *s != NO_SCORE)).collect();
     r.0.is_empty().then_some(CachedBase { responded_at, score })
 }
 
@@ -949,6 +953,13 @@ fn find_all(index: &ValueIndex, store: &Texts, values: &Texts) -> Vec<(u64, u32)
     })
 }
 
+/// Bytes `range` of an open chunk; `None` when they cannot be read in full (a part that does not decode:
+/// the caller scans the rows instead).
+fn read_range(blob: &rusqlite::blob::Blob<'_>, range: std::ops::Range<usize>) -> Option<Vec<u8>> {
+    let mut data = vec![0u8; range.len()];
+    blob.read_at_exact(&mut data, range.start).ok().map(|()| data)
+}
+
 impl Workspace {
     /// The rows of a stored part's chunks in order, if they are of the survey's latest import and numbered
     /// 0, 1, … without a gap (else none: the caller scans the rows instead).
@@ -969,9 +980,7 @@ impl Workspace {
     /// `substr(data, …)` would load the whole blob (24 MB for the base at 1M) to return a few bytes.
     fn frame_chunk(&self, row: i64, head: Option<usize>) -> Result<Option<Vec<u8>>> {
         let Some(blob) = self.open_chunk(row)? else { return Ok(None) };
-        let mut data = vec![0u8; head.unwrap_or(usize::MAX).min(blob.len())];
-        // A short or failed read leaves a part that does not decode: the caller scans the rows instead.
-        Ok(blob.read_at_exact(&mut data, 0).ok().map(|()| data))
+        Ok(read_range(&blob, 0..head.unwrap_or(usize::MAX).min(blob.len())))
     }
 
     /// A chunk's blob, open for reading; `None` for a row gone since `frame_chunks` (another process's wave
@@ -1039,10 +1048,21 @@ impl Workspace {
             return Ok(None);
         }
         let n = u32::from_le_bytes(header) as usize;
-        let Some(keys_at) = base_keys_at(n).filter(|&at| at <= blob.len()) else { return Ok(None) };
-        let range = if keys { keys_at..blob.len() } else { 0..keys_at };
-        let mut data = vec![0u8; range.len()];
-        Ok(blob.read_at_exact(&mut data, range.start).ok().map(|()| (data, n)))
+        // The part must be exactly header, times, scores, key ends and keys, the last key end giving the keys'
+        // length: a damaged count or a part cut short is refused by either read, keys or not.
+        let Some(ends_at) = base_keys_at(n).filter(|&at| at <= blob.len()) else { return Ok(None) };
+        let Some(keys_at) = n.checked_mul(4).and_then(|e| e.checked_add(ends_at)).filter(|&at| at <= blob.len()) else {
+            return Ok(None);
+        };
+        let mut last_end = [0u8; 4];
+        if n > 0 && blob.read_at_exact(&mut last_end, keys_at - 4).is_err() {
+            return Ok(None);
+        }
+        if keys_at.checked_add(u32::from_le_bytes(last_end) as usize) != Some(blob.len()) {
+            return Ok(None);
+        }
+        let range = if keys { ends_at..blob.len() } else { 0..ends_at };
+        Ok(read_range(&blob, range).map(|data| (data, n)))
     }
 
     /// The survey summary's counts from the columnar copy's headers (the first bytes of each chunk, instead
@@ -1110,6 +1130,9 @@ mod tests {
         assert_eq!(b.score, vec![Some(0), Some(10), None]);
         assert!(decode_base(&base[..keys_at - 1]).is_none(), "a score cut short");
         assert!(decode_base(&base[..keys_at + 1]).is_none(), "more than times and scores");
+        let mut bad_score = base.clone();
+        bad_score[BASE_HEADER + 3 * 8] = 11;
+        assert!(decode_base(&bad_score[..keys_at]).is_none(), "a score past 10");
         let k = decode_keys(base[keys_at..].to_vec(), 3).unwrap();
         assert_eq!((k.keys.as_str(), k.key_ends.as_slice()), ("abcdé", &[1, 3, 6][..]));
         assert!(decode_keys(base[keys_at..base.len() - 1].to_vec(), 3).is_none(), "a key cut short");
@@ -1135,6 +1158,47 @@ mod tests {
         assert_eq!(decode_column(&data).unwrap(), column);
         let bad = encode_column(&["a"], &[2]);
         assert!(decode_column(&bad).is_none(), "a code past the values");
+    }
+
+    /// A survey of three responses imported into a new workspace in `dir`, with its copy.
+    fn three_responses(dir: &std::path::Path) -> (Workspace, i64) {
+        let file = dir.join("s.csv");
+        std::fs::write(
+            &file,
+            "Respondent ID,End Date,How likely is it that you would recommend us to a friend or colleague?,Why?\r\n\
+             ,,Response,Open-Ended Response\r\n\
+             11,2025-01-02 10:00:00,9,fast\r\n12,2025-01-03 10:00:00,3,slow\r\n13,,,\r\n",
+        )
+        .unwrap();
+        let mut ws = Workspace::open(&dir.join("w.npsdesk")).unwrap();
+        let options = npsdesk_import::ImportOptions::default();
+        let r = ws.import_file(&file, &options, &mut |_| crate::ImportControl::Continue).unwrap();
+        (ws, r.survey_id)
+    }
+
+    #[test]
+    fn a_damaged_base_part_is_no_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, survey) = three_responses(dir.path());
+        let base = ws.cached_base(survey).unwrap().expect("a new survey has its copy");
+        assert_eq!(base.score, vec![Some(9), Some(3), None]);
+        let keys = ws.cached_keys(survey).unwrap().unwrap();
+        assert_eq!((keys.keys.as_str(), keys.key_ends.as_slice()), ("111213", &[2, 4, 6][..]));
+        // Cut short by a byte, a count one too high, a score of 11: times and scores, and keys, refused.
+        let scores_at = BASE_HEADER + 3 * 8 + 1;
+        for (what, damage) in [
+            ("cut", "substr(data, 1, length(data) - 1)".to_string()),
+            ("count", "X'04000000' || substr(data, 5)".to_string()),
+            ("score", format!("substr(data, 1, {scores_at}) || X'0B' || substr(data, {})", scores_at + 2)),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let (ws, survey) = three_responses(dir.path());
+            ws.conn().execute(&format!("UPDATE frame_cache SET data = {damage} WHERE part = {PART_BASE}"), []).unwrap();
+            assert!(ws.cached_base(survey).unwrap().is_none(), "{what}: times and scores");
+            if what != "score" {
+                assert!(ws.cached_keys(survey).unwrap().is_none(), "{what}: keys");
+            }
+        }
     }
 
     #[test]

@@ -514,15 +514,18 @@ mod tests {
         let r = theme_report(&themes, &scores, &tags, &ImpactOptions { resamples: 0, seed: 1 });
         // Counted here, one response at a time.
         let band = |s: u8| usize::from(s >= 7) + usize::from(s >= 9);
-        let (mut comments, mut uncategorized) = (0u64, 0u64);
+        let (mut comments, mut uncategorized, mut detractor_comments) = (0u64, 0u64, 0u64);
         let mut per = vec![[0u32; 3]; k];
-        let mut mentions = vec![0u64; k];
+        let (mut mentions, mut detractor_mentions) = (vec![0u64; k], vec![0u64; k]);
         for (s, t) in scores.iter().zip(&tags) {
             let Some(t) = t else { continue };
             comments += 1;
             uncategorized += u64::from(t.is_empty());
+            let detractor = s.is_some_and(|s| band(s) == 0);
+            detractor_comments += u64::from(detractor);
             for id in t.iter().filter(|&id| usize::from(id) < k) {
                 mentions[usize::from(id)] += 1;
+                detractor_mentions[usize::from(id)] += u64::from(detractor);
                 if let Some(s) = s {
                     per[usize::from(id)][band(*s)] += 1;
                 }
@@ -532,6 +535,8 @@ mod tests {
         for (t, stats) in r.themes.iter().enumerate() {
             assert_eq!(stats.mentions, mentions[t], "{}", stats.theme);
             assert_eq!([stats.detractors, stats.passives, stats.promoters], per[t], "{}", stats.theme);
+            let share = detractor_mentions[t] as f64 / detractor_comments as f64;
+            assert!((stats.detractor_share.unwrap() - share).abs() < 1e-12, "{}", stats.theme);
         }
         let answered: Vec<u8> = scores.iter().flatten().copied().collect();
         let nps = |c: [usize; 3]| 100.0 * (c[2] as f64 - c[0] as f64) / answered.len() as f64;
