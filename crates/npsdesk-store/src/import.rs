@@ -21,6 +21,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::frame_cache::{self, CopyBudget, FrameBuilder, FrameChunk, FrameRows};
 use crate::pack::{self, CellCoder};
+use crate::write_out::{wants_write_out, EarlyWriteOut, PERIOD};
 use crate::{Result, StoreError, Workspace};
 
 /// How often progress is reported (and cancellation checked), in rows.
@@ -361,7 +362,9 @@ impl Workspace {
         // A failure to choose the journal is the import's failure too: both settings are restored and the
         // error classified like any other.
         let result = temp.map_err(StoreError::from).and_then(|()| self.bulk_load_first_import()).and_then(|bulk| {
+            let write_out = self.early_write_out(path);
             let result = self.import_file_cached(path, options, progress);
+            drop(write_out);
             if bulk {
                 self.end_bulk_load();
             }
@@ -428,6 +431,14 @@ impl Workspace {
             return Err(e.into());
         }
         Ok(true)
+    }
+
+    /// For an export larger than the import's page cache, a thread that writes the workspace's file system
+    /// out while the import runs (see `write_out.rs`); it stops when dropped.
+    fn early_write_out(&self, export: &Path) -> Option<EarlyWriteOut> {
+        let workspace = self.path.as_deref()?;
+        let bytes = std::fs::metadata(export).ok()?.len();
+        wants_write_out(bytes, IMPORT_CACHE_KIB as u64 * 1024).then(|| EarlyWriteOut::start(workspace, PERIOD))
     }
 
     /// Foreign keys enforced, WAL and `synchronous=NORMAL` again after [`Self::bulk_load_first_import`]. Best

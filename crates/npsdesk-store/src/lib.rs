@@ -17,6 +17,7 @@ pub mod pack;
 mod read;
 mod rules;
 mod texts;
+mod write_out;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
