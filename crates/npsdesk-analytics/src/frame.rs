@@ -374,18 +374,22 @@ impl SurveyFrame {
     /// decoded on a second thread while this one reads the responses. Why: a `themes` report first waits
     /// for both, and at 1M comments each took about a fifth of it.
     pub fn load_with(ws: &Workspace, survey_id: i64, columns: &[&str], comments: bool) -> Result<SurveyFrame> {
-        // The columns' parts are read before the responses: both must be of the data of `before`.
-        let before = ws.data_version()?;
-        let frame = SurveyFrame::load_parts(ws, survey_id, columns, comments)?;
-        if frame.data_version != before {
-            return Err(changed());
-        }
+        // Everything read (the columns' parts first, then the responses) must be of the data of this version.
+        let data_version = ws.data_version()?;
+        let frame = SurveyFrame::load_parts(ws, survey_id, columns, comments, data_version)?;
         frame.still_current(ws)?;
         Ok(frame)
     }
 
-    /// [`SurveyFrame::load_with`] without the check that no import came in between.
-    fn load_parts(ws: &Workspace, survey_id: i64, columns: &[&str], comments: bool) -> Result<SurveyFrame> {
+    /// [`SurveyFrame::load_with`] without the check that no import came in between; the frame is stamped
+    /// with `data_version`, read before anything else.
+    fn load_parts(
+        ws: &Workspace,
+        survey_id: i64,
+        columns: &[&str],
+        comments: bool,
+        data_version: i64,
+    ) -> Result<SurveyFrame> {
         let summary = ws.survey(survey_id)?;
         if summary.nps_column.is_none() {
             return Err(AnalyticsError::NoNps(summary.name));
@@ -406,11 +410,11 @@ impl SurveyFrame {
             }
         }
         if parts.is_empty() {
-            return SurveyFrame::load_base(ws, survey_id, summary);
+            return SurveyFrame::load_base(ws, survey_id, summary, data_version);
         }
         let (frame, decoded) = std::thread::scope(|scope| {
             let decoded = scope.spawn(|| parts.into_iter().map(|(p, c)| (p, c.decode())).collect::<Vec<_>>());
-            let frame = SurveyFrame::load_base(ws, survey_id, summary);
+            let frame = SurveyFrame::load_base(ws, survey_id, summary, data_version);
             (frame, decoded.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
         });
         let mut frame = frame?;
@@ -425,8 +429,12 @@ impl SurveyFrame {
     }
 
     /// The frame of time, score and identity, for the survey `summary` describes.
-    fn load_base(ws: &Workspace, survey_id: i64, summary: npsdesk_core::SurveySummary) -> Result<SurveyFrame> {
-        let data_version = ws.data_version()?;
+    fn load_base(
+        ws: &Workspace,
+        survey_id: i64,
+        summary: npsdesk_core::SurveySummary,
+        data_version: i64,
+    ) -> Result<SurveyFrame> {
         let email: Vec<u32> =
             summary.columns.iter().filter(|c| c.role.is_email(&c.question)).map(|c| c.position).take(1).collect();
         let Identities { tsi, score, mut who, keys } = match Identities::cached(ws, survey_id)? {
