@@ -412,11 +412,10 @@ impl SurveyFrame {
         if parts.is_empty() {
             return SurveyFrame::load_base(ws, survey_id, summary, data_version);
         }
-        let (frame, decoded) = std::thread::scope(|scope| {
-            let decoded = scope.spawn(|| parts.into_iter().map(|(p, c)| (p, c.decode())).collect::<Vec<_>>());
-            let frame = SurveyFrame::load_base(ws, survey_id, summary, data_version);
-            (frame, decoded.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-        });
+        let (frame, decoded) = npsdesk_core::par::join(
+            || SurveyFrame::load_base(ws, survey_id, summary, data_version),
+            || parts.into_iter().map(|(p, c)| (p, c.decode())).collect::<Vec<_>>(),
+        );
         let mut frame = frame?;
         for (p, column) in decoded {
             // A copy that does not match the responses read (another process's wave in between) is left out:

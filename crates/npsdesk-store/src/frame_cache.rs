@@ -33,6 +33,7 @@ use std::hash::Hasher;
 use std::io::{Seek, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use npsdesk_core::par::join;
 use rusqlite::{params, Transaction};
 
 use crate::pack::{CellCoder, FxHasher};
@@ -308,8 +309,17 @@ fn write_parts(
     }
     let at = |part: i64| PartKey { survey_id, part, chunk, import_id };
     let texts: Vec<(usize, TextColumn)> = comment.into_iter().chain(email).collect();
-    std::thread::scope(|scope| -> Result<bool> {
-        let encoded_texts = scope.spawn(move || {
+    let (written, encoded) = join(
+        || -> Result<()> {
+            let len = base_len(key_ends.len(), keys.len());
+            insert_part(tx, at(PART_BASE), len, |w| write_base(w, &responded_at, &score, &keys, &key_ends))?;
+            drop((responded_at, score, keys, key_ends));
+            for (position, data) in coded() {
+                insert_part(tx, at(position as i64), data.len(), |w| w.write_all(&data))?;
+            }
+            Ok(())
+        },
+        move || {
             texts
                 .into_iter()
                 .map(|(position, column)| {
@@ -318,19 +328,13 @@ fn write_parts(
                     (position, encode_column(&values, &column.codes))
                 })
                 .collect::<Vec<_>>()
-        });
-        let len = base_len(key_ends.len(), keys.len());
-        insert_part(tx, at(PART_BASE), len, |w| write_base(w, &responded_at, &score, &keys, &key_ends))?;
-        drop((responded_at, score, keys, key_ends));
-        for (position, data) in coded() {
-            insert_part(tx, at(position as i64), data.len(), |w| w.write_all(&data))?;
-        }
-        let encoded = encoded_texts.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        for (position, data) in encoded {
-            insert_part(tx, at(position as i64), data.len(), |w| w.write_all(&data))?;
-        }
-        Ok(true)
-    })
+        },
+    );
+    written?;
+    for (position, data) in encoded {
+        insert_part(tx, at(position as i64), data.len(), |w| w.write_all(&data))?;
+    }
+    Ok(true)
 }
 
 /// Where a part goes: its survey, part, chunk and import.
@@ -691,10 +695,9 @@ fn encode_head(values: &[&str], codes: usize) -> Vec<u8> {
     let size: usize = values.iter().map(|v| v.len() + 4).sum();
     let packed = if size >= SPLIT_COMPRESS_BYTES && values.len() >= 2 {
         let (first, second) = values.split_at(values.len() / 2);
-        std::thread::scope(|scope| {
-            let second = scope.spawn(|| compress(second));
-            let mut packed = compress(first)?;
-            packed.extend(second.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
+        let (first, second) = join(|| compress(first), || compress(second));
+        first.and_then(|mut packed| {
+            packed.extend(second?);
             Ok(packed)
         })
     } else {
@@ -744,12 +747,10 @@ fn decode_values(packed: &[u8], size: usize) -> Option<Texts> {
         return values_of(packed);
     }
     let (head, tail) = packed.split_at(first);
-    std::thread::scope(|scope| {
-        let tail = scope.spawn(|| values_of(tail));
-        let mut values = values_of(head)?;
-        values.append(&tail.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
-        Some(values)
-    })
+    let (head, tail) = join(|| values_of(head), || values_of(tail));
+    let mut values = head?;
+    values.append(&tail?);
+    Some(values)
 }
 
 fn decode_column(data: &[u8]) -> Option<CachedColumn> {
@@ -945,12 +946,9 @@ fn find_all(index: &ValueIndex, store: &Texts, values: &Texts) -> Vec<(u64, u32)
     if n < FIND_PARALLEL_MIN {
         return find(0..n);
     }
-    std::thread::scope(|scope| {
-        let tail = scope.spawn(|| find(n / 2..n));
-        let mut found = find(0..n / 2);
-        found.extend(tail.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        found
-    })
+    let (mut found, tail) = join(|| find(0..n / 2), || find(n / 2..n));
+    found.extend(tail);
+    found
 }
 
 /// Bytes `range` of an open chunk; `None` when they cannot be read in full (a part that does not decode:

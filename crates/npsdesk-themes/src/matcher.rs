@@ -444,15 +444,9 @@ impl Matcher {
             return run(items);
         }
         let (a, b) = items.split_at(weighted_middle(items, weight));
-        std::thread::scope(|s| {
-            let second = s.spawn(|| run(b));
-            let mut out = run(a);
-            match second.join() {
-                Ok(rest) => out.extend(rest),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-            out
-        })
+        let (mut out, rest) = npsdesk_core::par::join(|| run(a), || run(b));
+        out.extend(rest);
+        out
     }
 }
 
@@ -520,12 +514,11 @@ impl Corpus {
         // and the short common comments come first (half the comments was a third of the text at 1M).
         let (head, tail) = comments.split_at(weighted_middle(comments, |c| c.as_ref().len()));
         let tail_comments = tail.len();
-        let ((mut c, mut index), (mut t, _)) = std::thread::scope(|scope| {
-            let tail = scope.spawn(|| Corpus::one_pass(tail, 0));
+        let ((mut c, mut index), (mut t, _)) = npsdesk_core::par::join(
             // The head's comment ends get room for the tail's, which are appended to them below.
-            let head = Corpus::one_pass(head, tail_comments);
-            (head, tail.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-        });
+            || Corpus::one_pass(head, tail_comments),
+            || Corpus::one_pass(tail, 0),
+        );
         let renumber: Vec<u32> = (0..t.ends.len()).map(|w| c.intern(&mut index, t.word(w as u32))).collect();
         for (w, _) in &mut t.toks {
             *w = renumber[(*w & !NEGATOR_FLAG) as usize] | (*w & NEGATOR_FLAG);

@@ -311,12 +311,12 @@ pub fn theme_report<T: ResponseTags>(
         if scores.len() >= PARALLEL_TALLY_MIN {
             // Two halves on two threads, then added: the counts do not depend on the order.
             let half = scores.len() / 2;
-            std::thread::scope(|scope| {
-                let second = scope.spawn(|| Tally::of(k, &scores[half..], &tags[half..]));
-                let mut tally = Tally::of(k, &scores[..half], &tags[..half]);
-                tally.add(second.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-                tally
-            })
+            let (mut tally, second) = npsdesk_core::par::join(
+                || Tally::of(k, &scores[..half], &tags[..half]),
+                || Tally::of(k, &scores[half..], &tags[half..]),
+            );
+            tally.add(second);
+            tally
         } else {
             Tally::of(k, scores, tags)
         };
@@ -424,10 +424,7 @@ fn bootstrap_impact<T: ResponseTags>(
     let mut first = SplitMix64::new(opts.seed);
     let second = SplitMix64::new(first.next_u64());
     let half = opts.resamples / 2;
-    let (mut samples, rest) = std::thread::scope(|scope| {
-        let rest = scope.spawn(|| run(second, half));
-        (run(first, opts.resamples - half), rest.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-    });
+    let (mut samples, rest) = npsdesk_core::par::join(|| run(first, opts.resamples - half), || run(second, half));
     for (s, r) in samples.iter_mut().zip(rest) {
         s.extend(r);
     }
