@@ -116,6 +116,26 @@ test('Follow-ups: Ctrl+5 opens the queue; a status button moves an item and the 
   await sound(page, errors, 'promoters-asked');
 });
 
+test('an empty date field reads "Any" (not the grey date of today); a date typed in filters and replaces it', async ({ page }) => {
+  const errors = await open(page, 'dashboard');
+  await expect(page.locator('[data-testid=headline-nps]')).toBeVisible();
+  const fromAny = page.locator('[data-testid=date-from-unset]');
+  await expect(fromAny).toHaveText('Any');
+  await expect(page.locator('[data-testid=date-to-unset]')).toHaveText('Any');
+  // The tooltip names the survey's first response (fixtures: 2024-10-01T08:14:03).
+  await expect(page.locator('.date-field').first()).toHaveAttribute('title', 'No start date: from the first response, 1 Oct 2024');
+  const n = page.locator('[data-testid=headline-n]');
+  const before = Number(await n.getAttribute('data-n'));
+  await page.locator('[data-testid=date-from]').fill('2026-01-01');
+  await expect(fromAny).toHaveCount(0);
+  await expect(page.locator('[data-testid=date-to-unset]')).toHaveText('Any');
+  await expect.poll(async () => Number(await n.getAttribute('data-n'))).toBeLessThan(before);
+  await sound(page, errors, 'date-from-set');
+  await page.locator('[data-testid=date-from]').fill('');
+  await expect(fromAny).toHaveText('Any');
+  await expect.poll(async () => Number(await n.getAttribute('data-n'))).toBe(before);
+});
+
 test('Ctrl+F searches the comments; the search narrows the list', async ({ page }) => {
   const errors = await open(page, 'dashboard');
   await expect(page.locator('[data-testid=headline-nps]')).toBeVisible();

@@ -260,6 +260,23 @@ async function main() {
     `app ${dist.join(',')}, cli ${(cliReport.distribution ?? []).join(',')}`,
   );
 
+  // The empty date fields read "Any", drawn over the field: WebKitGTK draws today's date there in grey,
+  // which read as a filter set to today.
+  const unset = await withTimeout(
+    browser.execute(() => {
+      const input = document.querySelector('[data-testid=date-from]');
+      const any = document.querySelector('[data-testid=date-from-unset]');
+      if (!input || !any) return { any: null };
+      const a = any.getBoundingClientRect();
+      const i = input.getBoundingClientRect();
+      const inside = a.width > 0 && a.left >= i.left && a.right <= i.right && a.top >= i.top && a.bottom <= i.bottom;
+      return { any: any.textContent, value: input.value, inside };
+    }),
+    10_000,
+    'reading the date fields',
+  );
+  check('an empty From field reads "Any", drawn over the field', unset.any === 'Any' && unset.value === '' && unset.inside, JSON.stringify(unset));
+
   // 5. The quarterly chart is drawn (SVG renderer): 8 quarter labels, or at least some shapes.
   const chart = await browser.$('[data-testid=chart-trend]');
   const chartExists = await chart.waitForExist({ timeout: 15_000 }).then(() => true, () => false);
