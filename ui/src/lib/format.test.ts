@@ -75,7 +75,14 @@ describe('numbers and intervals', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1_512_000)).toBe('1.5 MB');
     expect(formatBytes(30_100_000)).toBe('30 MB');
+    expect(formatDuration(0.4)).toBe('< 1 ms');
+    expect(formatDuration(42.4)).toBe('42 ms');
+    expect(formatDuration(99.4)).toBe('99 ms');
+    expect(formatDuration(100)).toBe('0.1 s');
     expect(formatDuration(834)).toBe('0.8 s');
+    expect(formatDuration(1_840)).toBe('1.8 s');
+    expect(formatDuration(9_949)).toBe('9.9 s');
+    expect(formatDuration(9_950)).toBe('10 s');
     expect(formatDuration(12_400)).toBe('12 s');
     expect(formatDuration(125_000)).toBe('2 min 5 s');
   });

@@ -88,10 +88,13 @@ export function formatBytes(bytes: number): string {
   return `${fixed(v < 10 ? 1 : 0).format(v)} ${units[u]}`;
 }
 
-/** Milliseconds as "0.8 s", "12 s", "2 min 5 s". */
+/** Milliseconds as "42 ms", "0.8 s", "1.8 s", "12 s", "2 min 5 s": a small import reads "42 ms", not "0.0 s",
+ * and seconds keep their tenth while there are few of them (1.8 s is not 2 s). */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 1000) return `${fixed(1).format(ms / 1000)} s`;
+  if (ms < 1) return '< 1 ms';
+  if (ms < 100) return `${Math.round(ms)} ms`;
+  if (ms < 9950) return `${fixed(1).format(ms / 1000)} s`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
