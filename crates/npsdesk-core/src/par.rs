@@ -5,8 +5,9 @@
 //! scoped threads and channels in `npsdesk-store`'s `import.rs`.)
 
 /// Runs `a` on this thread and `b` on a second, scoped thread, and returns both results once both are done.
-/// A panic in `b` is raised again here, as if `b` had run on this thread (the caller sees one panic, not a
-/// poisoned result to unwrap).
+/// A panic in `b` is raised again here, with its own message, as if `b` had run on this thread (not handed back
+/// as an `Err` to unwrap). A panic in `a` is raised once `b` has finished; if both panic, `a`'s is the one
+/// raised.
 pub fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
 where
     A: FnOnce() -> RA,

@@ -78,6 +78,7 @@ describe('numbers and intervals', () => {
     expect(formatDuration(0.4)).toBe('< 1 ms');
     expect(formatDuration(42.4)).toBe('42 ms');
     expect(formatDuration(99.4)).toBe('99 ms');
+    expect(formatDuration(99.6)).toBe('0.1 s');
     expect(formatDuration(100)).toBe('0.1 s');
     expect(formatDuration(834)).toBe('0.8 s');
     expect(formatDuration(1_840)).toBe('1.8 s');

@@ -93,7 +93,7 @@ export function formatBytes(bytes: number): string {
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';
   if (ms < 1) return '< 1 ms';
-  if (ms < 100) return `${Math.round(ms)} ms`;
+  if (ms < 99.5) return `${Math.round(ms)} ms`; // 99.5 would round to "100 ms": it reads "0.1 s"
   if (ms < 9950) return `${fixed(1).format(ms / 1000)} s`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
