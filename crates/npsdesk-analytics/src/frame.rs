@@ -418,8 +418,8 @@ impl SurveyFrame {
         );
         let mut frame = frame?;
         for (p, column) in decoded {
-            // A copy that does not match the responses read (another process's wave in between) is left out:
-            // the query reads the column again, or scans it.
+            // A copy that does not decode, or not into as many codes as responses, is left out: the query
+            // reads the column again, or scans it. (A wave committed in between fails `load_with`'s check.)
             if let Some(c) = column.filter(|c| c.codes.len() == frame.order.len()) {
                 frame.add_coded(p, c.values, &c.codes, None)?;
             }
@@ -611,13 +611,13 @@ impl SurveyFrame {
         }
         // Added only once everything is read and found to be of the frame's data.
         self.still_current(ws)?;
+        if scanned.iter().any(|((_, scan_codes), _)| scan_codes.len() != self.order.len()) {
+            return Err(changed());
+        }
         for (pos, c) in copied {
             self.add_coded(pos, c.values, &c.codes, None)?;
         }
         for ((pos, scan_codes), (values, index)) in scanned {
-            if scan_codes.len() != self.order.len() {
-                return Err(changed());
-            }
             self.add_coded(pos, values, &scan_codes, Some(index))?;
         }
         Ok(infos)
