@@ -328,9 +328,10 @@ impl Session {
         }
         let (overall, by_quarter) = self.with_frame(Some(id), |frame, ws| {
             let overall = frame.nps(ws, &NpsQuery::default())?;
-            // Every quarter is drawn (small ones flagged `low_n`), none hidden.
-            let by_quarter =
-                frame.nps(ws, &NpsQuery { per: Some(Period::Quarter), min_n: 0, ..NpsQuery::default() })?;
+            // The window's own question with default controls and thresholds (`queryFor` in the UI: quarters
+            // below min n left out, small ones flagged `low_n`): it paints this answer until its own arrives,
+            // and the two must agree (a one-response quarter shown as "latest quarter +100" first, then gone).
+            let by_quarter = frame.nps(ws, &NpsQuery { per: Some(Period::Quarter), ..NpsQuery::default() })?;
             Ok((overall, by_quarter))
         })?;
         Ok(Dashboard { workspace: info, survey: Some(survey), overall: Some(overall), by_quarter: Some(by_quarter) })
@@ -499,6 +500,33 @@ mod tests {
         assert_eq!(filtered.n, pro_group.n, "a filter gives the same numbers as the group");
         let bad = session.nps(None, &NpsQuery { level: 0.5, ..NpsQuery::default() }).unwrap_err();
         assert_eq!(bad.code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn the_dashboards_quarters_are_the_windows_default_question() {
+        // Twelve answers in 2025-Q1, one in 2025-Q2: below the default min n (10), Q2 is left out, as the
+        // window's own question with default controls leaves it out.
+        let dir = tempfile::tempdir().unwrap();
+        let export = dir.path().join("q.csv");
+        let mut text = String::from(
+            "Respondent ID,End Date,How likely is it that you would recommend us to a friend or colleague?\r\n\
+             ,,Response\r\n",
+        );
+        for i in 0..12 {
+            text.push_str(&format!("{},2025-02-{:02} 10:00:00,{}\r\n", 100 + i, i + 1, i % 11));
+        }
+        text.push_str("200,2025-05-02 10:00:00,10\r\n");
+        std::fs::write(&export, text).unwrap();
+        let session = Session::for_test(Some(Launch::Exports(vec![export])), dir.path().join("w.npsdesk"));
+        assert!(session.startup(&mut |_| {}).unwrap().error.is_none());
+        let d = session.dashboard(None).unwrap();
+        let quarters = d.by_quarter.unwrap();
+        let periods: Vec<_> = quarters.groups.iter().map(|g| g.key.get("period").flatten()).collect();
+        assert_eq!(periods, [Some("2025-Q1")], "the one-answer quarter is left out");
+        assert_eq!((quarters.groups[0].n, quarters.hidden_groups), (12, 1));
+        assert_eq!(d.overall.unwrap().n, 13, "the headline still counts every answer");
+        let asked = session.nps(None, &NpsQuery { per: Some(Period::Quarter), ..NpsQuery::default() }).unwrap();
+        assert_eq!(quarters, asked, "the same answer the window's own question gets");
     }
 
     #[test]

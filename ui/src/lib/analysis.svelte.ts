@@ -75,6 +75,7 @@ export function isDefault(c: Controls): boolean {
     c.level === 0.95 &&
     // The dashboard's own reports are computed with the default thresholds.
     settings.value.lowN === DEFAULT_SETTINGS.lowN &&
+    settings.value.minN === DEFAULT_SETTINGS.minN &&
     c.from === null &&
     c.to === null &&
     c.filters.length === 0
