@@ -24,6 +24,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/20261127090000_frame_cache.sql"),
     // Version 7 rebuilds the (still empty) frame copy with a chunk number.
     include_str!("../migrations/20261128090000_frame_cache_chunks.sql"),
+    // Version 8 rebuilds `response` with its respondent-key index descending (same rows, same ids).
+    include_str!("../migrations/20261129090000_response_key_desc.sql"),
 ];
 
 const NPS: &str = "How likely is it that you would recommend Acme to a friend or colleague?";

@@ -1,8 +1,9 @@
 //! npsdesk-store: the workspace, one SQLite file (`*.npsdesk`) holding surveys, their columns, every response
 //! with every answer cell, and the history of imports.
 //!
-//! - Opening runs the embedded, append-only migrations (`migrations/*.sql`) in one transaction, after a
-//!   backup copy of a file of an older schema, and refuses a file written by a newer npsdesk untouched.
+//! - Opening runs the embedded, append-only migrations (`migrations/*.sql`) in one transaction with foreign
+//!   keys off, after a backup copy of a file of an older schema, and refuses a file written by a newer
+//!   npsdesk untouched.
 //! - [`maintenance`]: `check` (integrity, foreign keys, a fingerprint of the data) and online backups.
 //! - Errors a user can act on have their own messages: read-only, disk full, busy, not a workspace.
 //! - WAL journal, `synchronous=NORMAL`, foreign keys on, a busy timeout (see [`Workspace::open`]).
@@ -41,6 +42,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../migrations/20261126090000_followups.sql"),
     include_str!("../migrations/20261127090000_frame_cache.sql"),
     include_str!("../migrations/20261128090000_frame_cache_chunks.sql"),
+    include_str!("../migrations/20261129090000_response_key_desc.sql"),
 ];
 
 /// How long a writer waits for another process's write to finish before giving up with [`StoreError::Busy`].
@@ -49,8 +51,21 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Page size of a new workspace file, in bytes.
 const PAGE_SIZE: i64 = 16 * 1024;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up(sql)).collect()));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up_with_hook(sql, foreign_keys_were_off)).collect())
+});
+
+/// Migrations run with foreign keys off, as SQLite's procedure for rebuilding a table asks: a `DROP TABLE
+/// response` under foreign keys would first delete every response and, through `ON DELETE CASCADE`, every
+/// follow-up someone typed. Checked after each migration, inside its transaction, so that a runner that
+/// forgot to turn them off rolls back instead of losing them.
+fn foreign_keys_were_off(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    let on: bool = tx.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    if on {
+        return Err(rusqlite_migration::HookError::Hook("a migration ran with foreign keys on".into()));
+    }
+    Ok(())
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -159,16 +174,22 @@ impl Workspace {
     }
 
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Workspace> {
-        conn.pragma_update(None, "foreign_keys", "ON")?;
         // Another process (the app and the CLI at once) may hold the write lock briefly: wait, don't fail.
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         refuse_newer(found, path.as_deref())?;
         // All pending migrations run in one transaction (rusqlite_migration): a failure leaves the old schema.
+        // Foreign keys are off while they run (see `foreign_keys_were_off`; the pragma cannot change inside
+        // the transaction), on for everything after.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
         MIGRATIONS.to_latest(&mut conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::Sqlite(err),
             e => StoreError::Migration(e.to_string()),
         })?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        if found > 0 && found < migration_count() as i64 {
+            give_back_free_pages(&conn);
+        }
         Ok(Workspace { conn, path, copy_chunk: (frame_cache::CHUNK_ROWS, frame_cache::CHUNK_BYTES) })
     }
 
@@ -190,6 +211,17 @@ impl Workspace {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// After an upgrade, the pages of a table a migration rebuilt are free pages of the file (version 8 rebuilds
+/// `response`: a 1M-response workspace grew from 329 to 582 MB). `VACUUM` gives them back to the disk, once
+/// (1.2 s at 1M), and the WAL it filled is emptied. Best effort: if another connection keeps it from running,
+/// SQLite reuses the free pages for later imports, so nothing is lost but the space for a while.
+fn give_back_free_pages(conn: &Connection) {
+    let free: i64 = conn.pragma_query_value(None, "freelist_count", |r| r.get(0)).unwrap_or(0);
+    if free > 0 && conn.execute_batch("VACUUM").is_ok() {
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     }
 }
 
@@ -256,7 +288,38 @@ mod tests {
 
     #[test]
     fn migrations_are_valid() {
-        MIGRATIONS.validate().expect("migrations apply to an empty database");
+        // `Migrations::validate`, with foreign keys off as `init` runs them (the bundled SQLite turns them on
+        // by default).
+        let mut c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        MIGRATIONS.to_latest(&mut c).expect("migrations apply to an empty database");
+    }
+
+    /// `response`'s rebuild (version 8) under foreign keys would delete every follow-up through its cascade:
+    /// a runner that left them on gets an error and the file as it was.
+    #[test]
+    fn migrations_run_with_foreign_keys_on_roll_back_and_keep_the_follow_ups() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w7.npsdesk");
+        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/schemas/v7.sqlite"), &path).unwrap();
+        let count = |c: &Connection, sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        let mut c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let err = MIGRATIONS.to_latest(&mut c).expect_err("refused");
+        assert!(err.to_string().contains("foreign keys on"), "{err}");
+        assert_eq!(count(&c, "PRAGMA user_version"), 7);
+        assert_eq!(count(&c, "SELECT count(*) FROM followup") + count(&c, "SELECT count(*) FROM promoter_ask"), 2);
+        drop(c);
+        // Through `open`, they run with foreign keys off, and on again after.
+        let ws = Workspace::open(&path).unwrap();
+        assert_eq!(count(&ws.conn, "PRAGMA user_version"), migration_count() as i64);
+        assert_eq!(
+            count(&ws.conn, "SELECT count(*) FROM followup") + count(&ws.conn, "SELECT count(*) FROM promoter_ask"),
+            2
+        );
+        assert_eq!(count(&ws.conn, "PRAGMA foreign_keys"), 1);
+        // The old table's pages went back to the disk.
+        assert_eq!(count(&ws.conn, "PRAGMA freelist_count"), 0);
     }
 
     #[test]

@@ -50,6 +50,16 @@ fn expected_rows() -> Vec<(String, Vec<String>)> {
     rows.iter().map(|r| (r[0].to_string(), r.iter().map(|c| c.to_string()).collect())).collect()
 }
 
+/// Whether each column of `response`'s unique key index is descending.
+fn key_index_directions(path: &Path) -> Vec<bool> {
+    let c = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let index: String =
+        c.query_row("SELECT name FROM pragma_index_list('response') WHERE \"unique\"", [], |r| r.get(0)).unwrap();
+    let mut columns = c.prepare("SELECT desc FROM pragma_index_xinfo(?1) WHERE key").unwrap();
+    let directions = columns.query_map([index], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+    directions
+}
+
 #[test]
 fn there_is_a_fixture_for_every_schema_version() {
     for version in 1..=migration_count() {
@@ -117,6 +127,23 @@ fn every_earlier_schema_is_backed_up_then_upgraded_and_reads_the_same() {
         } else {
             assert!(rules.is_empty(), "v{version} had no rules");
         }
+
+        if version >= 5 {
+            // What a person typed outlives every upgrade, `response`'s rebuild (version 8) included.
+            let item = ws.followup(2, chrono::NaiveDate::from_ymd_opt(2025, 4, 10).unwrap()).unwrap();
+            assert_eq!(
+                (item.respondent_id.as_str(), item.owner.as_deref(), item.first_contact_at.as_deref()),
+                ("1002", Some("Dana"), Some("2025-04-02T10:30:00")),
+                "v{version}: the worked follow-up"
+            );
+            let log: Vec<&str> = item.events.iter().map(|e| e.text.as_str()).collect();
+            assert_eq!(log, ["open → contacted", "Called: pricing worry, sent the annual plan"], "v{version}");
+            let asked = ws.promoters(1, &[], 0, None).unwrap();
+            let ask: Vec<_> = asked.items.iter().map(|p| (p.respondent_id.as_str(), p.note.as_deref())).collect();
+            assert_eq!(ask, [("1001", Some("Case study in May"))], "v{version}: the promoter ask");
+        }
+        // Since version 8 the respondent-key index is descending (SurveyMonkey's keys arrive newest first).
+        assert_eq!(key_index_directions(&path), [false, true], "v{version}: (survey_id, respondent_key DESC)");
 
         // The upgraded file takes new writes: a rule set, and an import of another survey.
         ws.save_rules(None, "toml", "version = 2\n", Some("after upgrade")).unwrap();
