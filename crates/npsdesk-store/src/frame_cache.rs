@@ -60,6 +60,13 @@ pub(crate) const CHUNK_BYTES: usize = 256 << 20;
 /// memory at each reallocation).
 const TEXT_CHUNK: usize = 1 << 20;
 
+/// A text column's values are compressed as zstd frames of about this many bytes (uncompressed, length
+/// prefixes included), back to back. The import's writing thread compresses each frame of comments as soon
+/// as its values are in, while the parsing thread (the busier one) reads on: at 1M rows the comment
+/// dictionary is 70 MB, which used to be compressed after the last row, on the import's critical path. A
+/// reader decompresses the frames on two threads ([`decode_values`]).
+const FRAME_BYTES: usize = 8 << 20;
+
 /// Time and score of every response of a survey, in scan order.
 pub struct CachedBase {
     pub responded_at: Vec<Option<i64>>,
@@ -202,8 +209,9 @@ pub(crate) struct FrameChunk {
 }
 
 /// The half of the copy collected on the import's writing thread, from the rows it inserts: time, score and
-/// key of every response, and the comment column (the largest text: hashing a million comments here keeps
-/// it off the parsing thread, the import's busier one).
+/// key of every response, and the comment column (the largest text: hashing a million comments here, and
+/// compressing them frame by frame as they come, keeps them off the parsing thread, the import's busier one,
+/// and out of the import's tail).
 pub(crate) struct FrameRows {
     responded_at: Vec<i64>,
     score: Vec<u8>,
@@ -239,6 +247,7 @@ impl FrameRows {
         self.key_ends.push(self.keys.len() as u32);
         if let Some((_, column)) = &mut self.comment {
             column.push(comment.unwrap_or_default());
+            column.pack_ready();
         }
         budget.keep(&budget.writing, self.key_ends.len(), || self.bytes())
     }
@@ -319,16 +328,7 @@ fn write_parts(
             }
             Ok(())
         },
-        move || {
-            texts
-                .into_iter()
-                .map(|(position, column)| {
-                    let texts = &column.texts;
-                    let values: Vec<&str> = (1..=texts.len() as u32).map(|c| texts.text(c)).collect();
-                    (position, encode_column(&values, &column.codes))
-                })
-                .collect::<Vec<_>>()
-        },
+        move || texts.into_iter().map(|(position, column)| (position, column.into_part())).collect::<Vec<_>>(),
     );
     written?;
     for (position, data) in encoded {
@@ -455,13 +455,22 @@ fn encode_coded(
 }
 
 /// A column of free text coded by its own dictionary: its trimmed distinct values ([`ChunkedTexts`]), found
-/// again by their hash ([`ValueIndex`]). Holds each distinct text once (comments are most of an import's
-/// extra memory).
+/// again by their hash ([`ValueIndex`]), and as many of them as are compressed already ([`FRAME_BYTES`]).
+/// Holds each distinct text once (comments are most of an import's extra memory).
 #[derive(Default)]
 struct TextColumn {
     texts: ChunkedTexts,
     index: ValueIndex,
     codes: Vec<u32>,
+    /// Values 1..=`packed_values`, compressed: zstd frames back to back.
+    packed: Vec<u8>,
+    packed_values: u32,
+    /// Bytes of every value with its length prefix (the part's uncompressed size), and of those not packed.
+    value_bytes: usize,
+    unpacked_bytes: usize,
+    /// A frame could not be compressed: the part is written without values, so it does not decode and
+    /// readers scan the rows (as for any part that does not decode).
+    failed: bool,
 }
 
 impl TextColumn {
@@ -470,12 +479,59 @@ impl TextColumn {
             + self.texts.spans.capacity() * 12
             + self.index.by_hash.capacity() * 24
             + self.codes.capacity() * 4
+            + self.packed.capacity()
     }
 
     fn push(&mut self, cell: &str) {
         let t = cell.trim();
-        let code = if t.is_empty() { 0 } else { self.index.code(&mut self.texts, t) };
+        let code = if t.is_empty() {
+            0
+        } else {
+            let known = self.texts.len();
+            let code = self.index.code(&mut self.texts, t);
+            if self.texts.len() > known {
+                self.value_bytes += t.len() + 4;
+                self.unpacked_bytes += t.len() + 4;
+            }
+            code
+        };
         self.codes.push(code);
+    }
+
+    /// Compresses the values not compressed yet as one frame once they make [`FRAME_BYTES`].
+    fn pack_ready(&mut self) {
+        if self.unpacked_bytes >= FRAME_BYTES {
+            self.pack(FRAME_BYTES);
+        }
+    }
+
+    /// Compresses every value not compressed yet, in frames of about `frame_bytes`; a column without values
+    /// still gets its one (empty) frame.
+    fn pack(&mut self, frame_bytes: usize) {
+        let n = self.texts.len() as u32;
+        while !self.failed && (self.packed_values < n || self.packed.is_empty()) {
+            let (from, mut to, mut bytes) = (self.packed_values + 1, self.packed_values, 0);
+            while to < n && bytes < frame_bytes {
+                to += 1;
+                bytes += self.texts.text(to).len() + 4;
+            }
+            let values: Vec<&str> = (from..=to).map(|c| self.texts.text(c)).collect();
+            self.failed = compress_into(&values, &mut self.packed).is_err();
+            self.packed_values = to;
+        }
+        self.unpacked_bytes = 0;
+    }
+
+    /// The column's part ([`head`], then the codes), its last values compressed now.
+    fn into_part(mut self) -> Vec<u8> {
+        self.pack(FRAME_BYTES);
+        let packed = if self.failed { &[][..] } else { &self.packed[..] };
+        let width = code_width(self.texts.len());
+        let mut out = head(self.texts.len(), self.value_bytes, packed, self.codes.len(), width);
+        for &code in &self.codes {
+            out.extend_from_slice(&code.to_le_bytes()[..width]);
+        }
+        out
     }
 }
 
@@ -669,17 +725,6 @@ fn decode_keys(mut tail: Vec<u8>, n: usize) -> Option<CachedKeys> {
     (ordered && boundaries).then_some(CachedKeys { keys, key_ends })
 }
 
-/// A column: n, the values (zstd-compressed: comments repeat words, and a dictionary of a million comments
-/// would otherwise double the workspace's text), the code width, the codes.
-fn encode_column(values: &[&str], codes: &[u32]) -> Vec<u8> {
-    let width = code_width(values.len());
-    let mut out = encode_head(values, codes.len());
-    for &code in codes {
-        out.extend_from_slice(&code.to_le_bytes()[..width]);
-    }
-    out
-}
-
 /// Bytes per code of a column of `values` distinct values.
 fn code_width(values: usize) -> usize {
     match values {
@@ -689,43 +734,36 @@ fn code_width(values: usize) -> usize {
     }
 }
 
-/// A column's part up to its codes ([`encode_column`]), with room for its `codes` codes.
+/// A column's part up to its codes ([`head`]), with room for its `codes` codes: the values of a coded column
+/// (a few thousand at most) in one frame.
 fn encode_head(values: &[&str], codes: usize) -> Vec<u8> {
-    let width = code_width(values.len());
     let size: usize = values.iter().map(|v| v.len() + 4).sum();
-    let packed = if size >= SPLIT_COMPRESS_BYTES && values.len() >= 2 {
-        let (first, second) = values.split_at(values.len() / 2);
-        let (first, second) = join(|| compress(first), || compress(second));
-        first.and_then(|mut packed| {
-            packed.extend(second?);
-            Ok(packed)
-        })
-    } else {
-        compress(values)
+    let mut packed = Vec::with_capacity(size / 4);
+    if compress_into(values, &mut packed).is_err() {
+        packed.clear();
     }
-    .unwrap_or_default();
+    head(values.len(), size, &packed, codes, code_width(values.len()))
+}
+
+/// A column's part up to its codes: the code count n, the value count, the values' size uncompressed, the
+/// values (zstd-compressed: comments repeat words, and a dictionary of a million comments would otherwise
+/// double the workspace's text), the code width; then come the n codes.
+fn head(values: usize, size: usize, packed: &[u8], codes: usize, width: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(17 + packed.len() + codes * width);
     out.extend_from_slice(&(codes as u32).to_le_bytes());
-    out.extend_from_slice(&(values.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(values as u32).to_le_bytes());
     out.extend_from_slice(&(size as u32).to_le_bytes());
     out.extend_from_slice(&(packed.len() as u32).to_le_bytes());
-    out.extend_from_slice(&packed);
+    out.extend_from_slice(packed);
     out.push(width as u8);
     out
 }
 
-/// Values of more than this many bytes are compressed in two halves on two threads, as two zstd frames back
-/// to back (which zstd decompresses as one): the comment dictionary of a 1M-row import (70 MB) is the
-/// longest step of writing the copy, after the last row, when one thread would leave a core idle.
-const SPLIT_COMPRESS_BYTES: usize = 8 << 20;
-
-/// Each value as its length (u32) and bytes, zstd-compressed; streamed into the compressor, so a million
-/// comments are never held a second time, uncompressed.
-fn compress(values: &[&str]) -> std::io::Result<Vec<u8>> {
-    use std::io::Write;
-    let size: usize = values.iter().map(|v| v.len() + 4).sum();
-    // Level 1: the fastest standard level; the copy is written on the import's critical path.
-    let z = zstd::stream::write::Encoder::new(Vec::with_capacity(size / 4), 1)?;
+/// Appends `values` to `out` as one zstd frame, each value as its length (u32) and bytes; streamed into the
+/// compressor, so a frame's values are never held a second time, uncompressed.
+fn compress_into(values: &[&str], out: &mut Vec<u8>) -> std::io::Result<()> {
+    // Level 1: the fastest standard level; the copy is written during the import.
+    let z = zstd::stream::write::Encoder::new(out, 1)?;
     // Buffered: two small writes per value straight into the encoder cost a call into zstd each (the
     // 535,000 e-mail addresses of a 1M-row import: 53 → 43 ms).
     let mut z = std::io::BufWriter::with_capacity(128 << 10, z);
@@ -733,20 +771,28 @@ fn compress(values: &[&str]) -> std::io::Result<Vec<u8>> {
         z.write_all(&(v.len() as u32).to_le_bytes())?;
         z.write_all(v.as_bytes())?;
     }
-    z.into_inner().map_err(|e| e.into_error())?.finish()
+    z.into_inner().map_err(|e| e.into_error())?.finish()?;
+    Ok(())
 }
 
-/// The values of a column from its compressed bytes (`size`: their length uncompressed, at most): one zstd
-/// frame, or two (see [`SPLIT_COMPRESS_BYTES`]) decompressed on two threads. The decompressed bytes become
-/// the values' buffer in place ([`Texts`]).
+/// The values of a column from its compressed bytes (`size`: their length uncompressed, at most): zstd
+/// frames back to back ([`FRAME_BYTES`]; a copy written before 2026-11-25 has one or two), decompressed in
+/// two runs of frames on two threads, split at the frame boundary nearest the middle. The decompressed
+/// bytes become the values' buffer in place ([`Texts`]).
 fn decode_values(packed: &[u8], size: usize) -> Option<Texts> {
-    let first = zstd::zstd_safe::find_frame_compressed_size(packed).ok()?;
+    let mut ends = Vec::new();
+    let mut at = 0;
+    while at < packed.len() {
+        at += zstd::zstd_safe::find_frame_compressed_size(&packed[at..]).ok()?;
+        ends.push(at);
+    }
+    let middle = ends.into_iter().min_by_key(|e| e.abs_diff(packed.len() / 2))?;
     let values_of =
         |frames: &[u8]| -> Option<Texts> { Texts::from_length_prefixed(zstd::bulk::decompress(frames, size).ok()?) };
-    if first >= packed.len() {
+    if middle >= packed.len() {
         return values_of(packed);
     }
-    let (head, tail) = packed.split_at(first);
+    let (head, tail) = packed.split_at(middle);
     let (head, tail) = join(|| values_of(head), || values_of(tail));
     let mut values = head?;
     values.append(&tail?);
@@ -1145,14 +1191,17 @@ mod tests {
             assert_eq!(decode_column(&data).unwrap(), column, "{values} values");
             assert!(decode_column(&data[..data.len() - 1]).is_none());
         }
-        // Past SPLIT_COMPRESS_BYTES the values are two zstd frames, read back as one.
-        let values: Texts = (0..200_000).map(|i| format!("comment {i} {}", "x".repeat(i % 80))).collect();
+        // A copy written before frames of FRAME_BYTES: a large column's values in two frames (its halves),
+        // read back as one.
+        let values: Texts = (0..20_000).map(|i| format!("comment {i} {}", "x".repeat(i % 80))).collect();
         let size: usize = values.iter().map(|v| v.len() + 4).sum();
-        assert!(size >= SPLIT_COMPRESS_BYTES, "{size}");
         let column = CachedColumn { codes: (0..=values.len() as u32).rev().collect(), values };
-        let data = encode_column(&column.values.to_strs(), &column.codes);
-        let frames = data.windows(4).filter(|w| *w == [0x28, 0xB5, 0x2F, 0xFD]).count();
-        assert!(frames >= 2, "{frames} zstd frame(s)");
+        let strs = column.values.to_strs();
+        let mut packed = Vec::new();
+        compress_into(&strs[..10_000], &mut packed).unwrap();
+        compress_into(&strs[10_000..], &mut packed).unwrap();
+        let mut data = head(strs.len(), size, &packed, column.codes.len(), 4);
+        column.codes.iter().for_each(|c| data.extend_from_slice(&c.to_le_bytes()));
         assert_eq!(decode_column(&data).unwrap(), column);
         let bad = encode_column(&["a"], &[2]);
         assert!(decode_column(&bad).is_none(), "a code past the values");
@@ -1313,6 +1362,49 @@ mod tests {
         }
         assert!(expected.values.len() > chunks[0].values.len() + 1000, "later chunks bring new values");
         assert_eq!(merged, expected);
+    }
+
+    /// A coded column's part, as the import writes it ([`encode_head`], then the codes).
+    fn encode_column(values: &[&str], codes: &[u32]) -> Vec<u8> {
+        let width = code_width(values.len());
+        let mut out = encode_head(values, codes.len());
+        for &code in codes {
+            out.extend_from_slice(&code.to_le_bytes()[..width]);
+        }
+        out
+    }
+
+    #[test]
+    fn a_text_column_compressed_frame_by_frame_decodes_as_one() {
+        let mut c = TextColumn::default();
+        let cells: Vec<String> = (0..6000)
+            .map(|i| if i % 7 == 0 { String::new() } else { format!("comment {} ({})", i % 2500, i % 13) })
+            .collect();
+        for (i, cell) in cells.iter().enumerate() {
+            c.push(cell);
+            // Frames while the column grows, as the writing thread makes them (4 KiB here, not 8 MiB).
+            if i % 500 == 499 {
+                c.pack(4096);
+            }
+        }
+        let values: Vec<String> = (1..=c.texts.len() as u32).map(|k| c.texts.text(k).to_string()).collect();
+        assert_eq!(c.value_bytes, values.iter().map(|v| v.len() + 4).sum::<usize>());
+        let codes = c.codes.clone();
+        let part = c.into_part();
+        let packed = &part[16..16 + u32_le(&part[12..16]) as usize];
+        let mut frames = 0;
+        let mut at = 0;
+        while at < packed.len() {
+            at += zstd::zstd_safe::find_frame_compressed_size(&packed[at..]).unwrap();
+            frames += 1;
+        }
+        assert!(frames > 4, "{frames} frames");
+        let decoded = decode_column(&part).expect("decodes");
+        assert_eq!(decoded.codes, codes);
+        assert_eq!(decoded.values.to_strs(), values.iter().map(String::as_str).collect::<Vec<_>>());
+        // A column without a value still has its (empty) frame.
+        let part = TextColumn::default().into_part();
+        assert_eq!(decode_column(&part), Some(CachedColumn::default()));
     }
 
     #[test]
