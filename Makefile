@@ -125,7 +125,7 @@ e2e: app
 # See RELIABILITY.md for what each of these proves and the last figures.
 CARGO_DENY_VERSION := 0.20.2
 CARGO_FUZZ_VERSION := 0.13.2
-FUZZ_TARGETS := import_csv import_xlsx decode dates score rules
+FUZZ_TARGETS := import_csv import_xlsx decode dates score rules records
 # `make fuzz`: seconds per target (one target at a time). `make test` replays the committed corpus and
 # mutates for FUZZ_SMOKE_SECONDS per target.
 FUZZ_SECONDS ?= 600

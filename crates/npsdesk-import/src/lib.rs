@@ -5,14 +5,15 @@
 //! crate sinks them inside one transaction. Every quirk of an export (BOM, encodings, two header rows,
 //! label-first NPS answers, dates) is therefore a pure test here, with no database.
 //!
-//! Path of a file: [`decode`] (bytes → UTF-8 text, legacy encodings per field) → the `csv` reader
-//! (RFC 4180: quoted newlines, doubled quotes) → [`layout`] (header rows → columns and roles, detection of
+//! Path of a file: [`decode`] (bytes → UTF-8 text, legacy encodings per field) → the CSV records
+//! (`records.rs`, RFC 4180: quoted newlines, doubled quotes; `csv_core` for what its quick pass leaves) → [`layout`] (header rows → columns and roles, detection of
 //! the NPS, comment, date and id columns from headers and a sample of rows) → [`ExportReader::next_row`].
 
 pub mod dates;
 pub mod decode;
 pub mod layout;
 mod reader;
+mod records;
 
 pub mod inspect;
 
@@ -22,6 +23,8 @@ pub use layout::{ColumnSpec, Recode, Source, SurveyLayout};
 pub use reader::{
     Cells, ExportReader, ImportOptions, Mapping, NpsScale, ResponseRow, RowOutcome, RowRef, RowRefOutcome,
 };
+#[doc(hidden)]
+pub use records::records_of;
 
 use std::path::PathBuf;
 

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::dates::{DateOrder, DateParser, OrderEvidence};
 use crate::decode::{self, Sniffed, Utf16Reader};
 use crate::layout::{self, LayoutOverrides, Recode, Source, SurveyLayout};
+use crate::records::{CsvRecords, RawRecord};
 use crate::{ImportError, Result};
 
 /// How many leading data rows the layout detection looks at.
@@ -186,9 +187,9 @@ pub enum RowOutcome {
 
 type CsvSource = LineIndex<Box<dyn Read + Send>>;
 
-/// Remembers where newlines are in the stream the CSV reader consumes, so a record's byte offset maps to its
-/// physical line. (The `csv` crate's own line numbers lag by one after CRLF terminators.) Offsets of lines
-/// already passed are dropped, so memory stays bounded by the reader's buffer.
+/// Remembers where newlines are in the stream the CSV records are read from, so a record's byte offset maps
+/// to its physical line. Offsets of lines already passed are dropped, so memory stays bounded by the
+/// records' buffer.
 pub(crate) struct LineIndex<R> {
     inner: R,
     offset: u64,
@@ -216,7 +217,7 @@ impl<R: Read> LineIndex<R> {
     fn line_at(&self, at: u64) -> u64 {
         self.record_start.set(at);
         let mut q = self.newlines.borrow_mut();
-        // `<=`: after a CRLF the reader reports the record as starting at the LF.
+        // A record starts at its first byte, never at a newline (`records.rs` skips them).
         while q.front().is_some_and(|&o| o <= at) {
             q.pop_front();
             self.passed.set(self.passed.get() + 1);
@@ -246,7 +247,7 @@ impl<R: Read> Read for LineIndex<R> {
 
 /// Where records come from: a streaming CSV reader, or the first sheet of a workbook (read whole by calamine).
 enum Records {
-    Csv { reader: csv::Reader<CsvSource>, record: csv::ByteRecord },
+    Csv { reader: Box<CsvRecords<CsvSource>>, record: RawRecord },
     Sheet { rows: std::vec::IntoIter<Vec<String>>, next_line: u64, bytes_total: u64 },
 }
 
@@ -454,13 +455,7 @@ impl ExportReader {
             };
             let d = sniff_delimiter(&text_head);
             delimiter = Some(d);
-            let reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .delimiter(d)
-                .buffer_capacity(256 * 1024)
-                .from_reader(LineIndex::new(source));
-            Records::Csv { reader, record: csv::ByteRecord::new() }
+            Records::Csv { reader: Box::new(CsvRecords::new(LineIndex::new(source), d)), record: RawRecord::default() }
         };
 
         let mut reader = ExportReader {
@@ -647,9 +642,9 @@ impl ExportReader {
     /// Reads the next record into `out`, reusing its buffers.
     fn next_record_into(&mut self, out: &mut TextRecord) -> Option<Result<()>> {
         match &mut self.records {
-            Records::Csv { reader, record } => match reader.read_byte_record(record) {
+            Records::Csv { reader, record } => match reader.read(record) {
                 Ok(true) => {
-                    out.line = reader.get_ref().line_at(record.position().map_or(0, |p| p.byte()));
+                    out.line = reader.source().line_at(record.start);
                     let rec = std::mem::take(record);
                     self.decode_record(&rec, out);
                     if let Records::Csv { record, .. } = &mut self.records {
@@ -658,7 +653,7 @@ impl ExportReader {
                     Some(Ok(()))
                 }
                 Ok(false) => None,
-                Err(e) => Some(Err(csv_error(&self.path, e))),
+                Err(source) => Some(Err(ImportError::Io { path: self.path.clone(), source })),
             },
             Records::Sheet { rows, next_line, .. } => rows.next().map(|cells| {
                 *next_line += 1;
@@ -729,7 +724,7 @@ impl ExportReader {
     /// up front, so they report rows as a share of the file size.
     pub fn bytes_read(&self) -> u64 {
         match &self.records {
-            Records::Csv { reader, .. } => reader.position().byte(),
+            Records::Csv { reader, .. } => reader.position(),
             Records::Sheet { rows, next_line, bytes_total } => {
                 let total_rows = *next_line + rows.len() as u64;
                 (bytes_total * *next_line).checked_div(total_rows).unwrap_or(0)
@@ -890,7 +885,7 @@ impl ExportReader {
 
     fn odd_quotes(&self) -> bool {
         match &self.records {
-            Records::Csv { reader, .. } => reader.get_ref().quotes % 2 == 1,
+            Records::Csv { reader, .. } => reader.source().quotes % 2 == 1,
             Records::Sheet { .. } => false,
         }
     }
@@ -1001,27 +996,17 @@ impl ExportReader {
 
     /// Decodes `rec` into `out`: the whole record at once when it is valid UTF-8 (the usual case), else field
     /// by field, a field that is not UTF-8 read with the file's legacy encoding.
-    fn decode_record(&mut self, rec: &csv::ByteRecord, out: &mut TextRecord) {
+    fn decode_record(&mut self, rec: &RawRecord, out: &mut TextRecord) {
         out.clear();
-        if let Ok(all) = std::str::from_utf8(rec.as_slice()) {
+        if let Ok(all) = std::str::from_utf8(&rec.bytes) {
             // The fields are contiguous in the record; each is valid when every field end is a char boundary.
-            let mut end = 0;
-            let mut whole = true;
-            for field in rec.iter() {
-                end += field.len();
-                if !all.is_char_boundary(end) {
-                    whole = false;
-                    break;
-                }
-                out.ends.push(end);
-            }
-            if whole {
+            if rec.ends.iter().all(|&end| all.is_char_boundary(end)) {
+                out.ends.extend_from_slice(&rec.ends);
                 out.text.push_str(all);
                 return;
             }
-            out.clear();
         }
-        for field in rec.iter() {
+        for field in rec.fields() {
             match std::str::from_utf8(field) {
                 Ok(s) => out.push(s),
                 Err(_) => {
@@ -1049,14 +1034,6 @@ fn content_key(seen: &mut HashMap<[u8; 16], u32>, out: &mut String, cells: Cells
     *k += 1;
     out.clear();
     let _ = write!(out, "h:{}#{}", layout::hex(&digest), k);
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> ImportError {
-    let line = e.position().map_or(0, |p| p.line());
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => ImportError::Io { path: path.to_path_buf(), source },
-        other => ImportError::Csv { path: path.to_path_buf(), line, message: format!("{other:?}") },
-    }
 }
 
 thread_local! {
@@ -1256,6 +1233,28 @@ mod tests {
         let expected: Vec<u64> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u64).collect();
         assert_eq!(index.newlines.borrow().iter().copied().collect::<Vec<_>>(), expected);
         assert_eq!(index.quotes, text.bytes().filter(|b| *b == b'"').count() as u64);
+    }
+
+    #[test]
+    fn a_row_after_blank_lines_is_reported_at_its_own_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("blank.csv");
+        let text = "id,score,why\n1,9,fine\n\n\n\r\n2,4\n3,8,\"two\nlines\"\n\n4,x,y,z\n5,7,ok\n";
+        std::fs::write(&path, text).unwrap();
+        let mut reader = ExportReader::open(&path, &ImportOptions::default()).unwrap();
+        let mut skipped = Vec::new();
+        let mut rows = Vec::new();
+        while let Some(outcome) = reader.next_row() {
+            match outcome.unwrap() {
+                RowOutcome::Row(r) => rows.push((r.respondent_key, r.line)),
+                RowOutcome::Skipped(s) => skipped.push(s.line),
+            }
+        }
+        // Before `records.rs`, a record's position was where the blank lines before it began: the first
+        // skipped row, after three of them, was reported at line 4.
+        assert_eq!(skipped, [6, 10]);
+        let lines: Vec<u64> = rows.iter().map(|r| r.1).collect();
+        assert_eq!(lines, [2, 7, 11]);
     }
 
     #[test]

@@ -1,0 +1,386 @@
+//! CSV records: most are cut with `memchr`, the rest go through `csv_core`.
+//!
+//! Why: `csv_core` runs every byte through its state machine, about 0.35 µs per record of the 1M-row
+//! benchmark export: a quarter of the import's parsing thread, its busier one. The records of a survey
+//! export are almost all simple: fields separated by the delimiter, some in quotes (commas, line breaks and
+//! doubled quotes inside), each record ended by `\n`, `\r\n` or `\r`. [`CsvRecords::read`] cuts those by
+//! searching for the next delimiter, terminator or quote, many bytes at a time, with `csv_core`'s meaning:
+//!
+//! - a field that starts with a quote runs to the next quote not doubled; a doubled quote is one quote;
+//! - a quote anywhere else is an ordinary character;
+//! - a record ends at `\n` or `\r`, and the `\r`s and `\n`s before a record are skipped (blank lines);
+//! - a UTF-8 byte-order mark at the very start of the stream is dropped.
+//!
+//! Anything else (text after a closing quote, a record cut by the end of the stream) is left to `csv_core`,
+//! configured as the `csv` crate's reader (RFC 4180 quoting, CR, LF or CRLF terminators), from the record's
+//! first byte. Tested against the `csv` crate on generated and real files (`tests` below, `tests/records.rs`).
+
+use std::io::{self, Read};
+
+/// How much of the stream is held at once (more while a single record is longer).
+const BUFFER: usize = 1 << 20;
+
+/// A record: its fields' bytes back to back (quotes removed, doubled quotes undone) and the end of each.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct RawRecord {
+    pub bytes: Vec<u8>,
+    pub ends: Vec<usize>,
+    /// Offset in the stream of the record's first byte.
+    pub start: u64,
+}
+
+impl RawRecord {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+    }
+
+    /// The fields, in order.
+    pub fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        let mut from = 0;
+        self.ends.iter().map(move |&end| {
+            let field = &self.bytes[from..end];
+            from = end;
+            field
+        })
+    }
+}
+
+/// The records of a CSV stream.
+pub(crate) struct CsvRecords<R> {
+    source: R,
+    /// The stream's bytes `buf[start..end]` are read and not consumed yet.
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// Offset in the stream of `buf[start]`.
+    offset: u64,
+    eof: bool,
+    core: csv_core::Reader,
+    delimiter: u8,
+    /// Records read by `csv_core` (the quick pass is the point: see the tests).
+    by_core: u64,
+}
+
+/// Every record of `data`, each as its fields, read `chunk` bytes at a time (so that records are cut by the
+/// buffer's end at every place): for the tests and the `records` fuzz target, which compare it with the
+/// `csv` crate.
+#[doc(hidden)]
+pub fn records_of(data: &[u8], delimiter: u8, chunk: usize) -> Vec<Vec<Vec<u8>>> {
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(self.1.max(1)).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let mut records = CsvRecords::new(Trickle(data, chunk), delimiter);
+    let mut rec = RawRecord::default();
+    let mut out = Vec::new();
+    let mut last_start = None;
+    while records.read(&mut rec).expect("reading from memory") {
+        assert!(last_start.is_none_or(|s| rec.start > s), "record offsets grow");
+        assert!(!matches!(data[rec.start as usize], b'\n' | b'\r'), "a record starts at its first byte");
+        last_start = Some(rec.start);
+        out.push(rec.fields().map(<[u8]>::to_vec).collect());
+    }
+    assert_eq!(records.position(), data.len() as u64, "the whole stream is consumed");
+    out
+}
+
+/// What the quick pass made of the bytes at the start of the buffer.
+enum Quick {
+    /// A record of this many bytes, its terminator included.
+    Record(usize),
+    /// The record may go on past the bytes read.
+    Incomplete,
+    /// A record the quick pass does not read (`csv_core` does).
+    Other,
+}
+
+impl<R: Read> CsvRecords<R> {
+    pub fn new(source: R, delimiter: u8) -> CsvRecords<R> {
+        let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        // `csv_core` drops a byte-order mark at the start of its first input only. Records the quick pass
+        // reads never reach it, so it is given that first input now (a blank line, which it skips): a record
+        // left to it later, whatever its first bytes, is read as the `csv` crate would read it there.
+        let _ = core.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
+        CsvRecords {
+            source,
+            buf: vec![0; BUFFER],
+            start: 0,
+            end: 0,
+            offset: 0,
+            eof: false,
+            core,
+            delimiter,
+            by_core: 0,
+        }
+    }
+
+    pub fn source(&self) -> &R {
+        &self.source
+    }
+
+    /// Bytes of the stream consumed by the records read so far.
+    pub fn position(&self) -> u64 {
+        self.offset
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.start += n;
+        self.offset += n as u64;
+    }
+
+    /// Reads more of the stream behind the unconsumed bytes (moved to the buffer's front, which grows when
+    /// they fill it). False at the end of the stream.
+    fn fill(&mut self) -> io::Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
+        loop {
+            match self.source.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The next record into `rec`; false at the end of the stream.
+    pub fn read(&mut self, rec: &mut RawRecord) -> io::Result<bool> {
+        rec.clear();
+        if self.offset == 0 && self.start == 0 && !self.eof {
+            while self.end < 3 && self.fill()? {}
+            if self.buf[..self.end].starts_with(b"\xef\xbb\xbf") {
+                self.consume(3);
+            }
+        }
+        loop {
+            // Blank lines, and the `\n` of a `\r\n` after a record: skipped, as `csv_core` skips them.
+            let rest = &self.buf[self.start..self.end];
+            match rest.iter().position(|&b| b != b'\n' && b != b'\r') {
+                Some(k) => self.consume(k),
+                None => {
+                    self.consume(rest.len());
+                    if self.fill()? {
+                        continue;
+                    }
+                    return Ok(false);
+                }
+            }
+            rec.start = self.offset;
+            match quick(&self.buf[self.start..self.end], self.delimiter, rec) {
+                Quick::Record(n) => {
+                    self.consume(n);
+                    return Ok(true);
+                }
+                Quick::Incomplete if !self.eof => {
+                    rec.clear();
+                    self.fill()?;
+                }
+                Quick::Incomplete | Quick::Other => {
+                    rec.clear();
+                    return self.read_with_core(rec);
+                }
+            }
+        }
+    }
+
+    /// The record at the start of the buffer, read by `csv_core` (as `csv::Reader::read_byte_record` does).
+    fn read_with_core(&mut self, rec: &mut RawRecord) -> io::Result<bool> {
+        use csv_core::ReadRecordResult;
+        self.by_core += 1;
+        rec.bytes.resize(rec.bytes.capacity().max(1024), 0);
+        rec.ends.resize(rec.ends.capacity().max(64), 0);
+        let (mut out, mut ends) = (0, 0);
+        loop {
+            let input = &self.buf[self.start..self.end];
+            let (result, nin, nout, nend) = self.core.read_record(input, &mut rec.bytes[out..], &mut rec.ends[ends..]);
+            self.consume(nin);
+            out += nout;
+            ends += nend;
+            match result {
+                // All of the input was consumed. At the end of the stream the next input is empty, which
+                // tells `csv_core` that the stream ended (it then answers Record or End).
+                ReadRecordResult::InputEmpty => {
+                    self.fill()?;
+                }
+                ReadRecordResult::OutputFull => rec.bytes.resize(rec.bytes.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => rec.ends.resize(rec.ends.len() * 2, 0),
+                ReadRecordResult::Record => {
+                    rec.bytes.truncate(out);
+                    rec.ends.truncate(ends);
+                    return Ok(true);
+                }
+                ReadRecordResult::End => {
+                    rec.clear();
+                    return Ok(false);
+                }
+            }
+        }
+    }
+}
+
+/// Reads the record at the start of `input` (not a `\r` or `\n`) into `rec`, if it is one the quick pass
+/// reads (see the module's note).
+fn quick(input: &[u8], delimiter: u8, rec: &mut RawRecord) -> Quick {
+    let mut at = 0;
+    loop {
+        // `at` is the start of a field.
+        if input.get(at) == Some(&b'"') {
+            // A quoted field: to the next quote that is not doubled.
+            let mut from = at + 1;
+            loop {
+                let Some(q) = memchr::memchr(b'"', &input[from..]) else { return Quick::Incomplete };
+                let q = from + q;
+                rec.bytes.extend_from_slice(&input[from..q]);
+                match input.get(q + 1) {
+                    None => return Quick::Incomplete,
+                    Some(b'"') => {
+                        rec.bytes.push(b'"');
+                        from = q + 2;
+                    }
+                    Some(&b) => {
+                        rec.ends.push(rec.bytes.len());
+                        if b == delimiter {
+                            at = q + 2;
+                            break;
+                        }
+                        if b == b'\n' || b == b'\r' {
+                            return Quick::Record(q + 2);
+                        }
+                        // Text after the closing quote: `csv_core` keeps it, unquoted.
+                        return Quick::Other;
+                    }
+                }
+            }
+        } else {
+            let Some(k) = memchr::memchr3(delimiter, b'\n', b'\r', &input[at..]) else { return Quick::Incomplete };
+            let k = at + k;
+            rec.bytes.extend_from_slice(&input[at..k]);
+            rec.ends.push(rec.bytes.len());
+            if input[k] == delimiter {
+                at = k + 1;
+            } else {
+                return Quick::Record(k + 1);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record as the `csv` crate reads it (as the reader did before this module), fields as text.
+    fn with_csv(data: &[u8], delimiter: u8) -> Vec<Vec<Vec<u8>>> {
+        let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(data);
+        r.byte_records().map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect()).collect()
+    }
+
+    use super::records_of as with_records;
+
+    fn same(data: &[u8], delimiter: u8) {
+        let expected = with_csv(data, delimiter);
+        for chunk in [1, 2, 3, 7, 64, BUFFER] {
+            assert_eq!(
+                with_records(data, delimiter, chunk),
+                expected,
+                "{:?} read {chunk} bytes at a time",
+                String::from_utf8_lossy(data)
+            );
+        }
+    }
+
+    #[test]
+    fn reads_every_record_as_the_csv_crate_does() {
+        let cases: &[&[u8]] = &[
+            b"a,b,c\n1,2,3\n",
+            b"a,b,c\r\n1,2,3\r\n",
+            b"a,b\r1,2\r",
+            b"a,b\n\n\n1,2\n\r\n\r\n3,4",
+            b"a,b,c\n1,2",
+            b"a,\"b,c\",d\n\"x\ny\",\"\",\"say \"\"hi\"\"\"\n",
+            b"\"\"\"\",\"a\"\"\"\n\"\"\n",
+            b"a,\"b\"c,d\n1,2,3\n",
+            b"a,b\"c\",d\n",
+            b"a,\"never closed\n1,2\n",
+            b"a,\"closed at the end\"",
+            b"\"x\"\r\n\"y\"\r\n",
+            b",,\n,\n\n",
+            b"\xef\xbb\xbfid,v\n1,\xef\xbb\xbfkept\n\xef\xbb\xbf2,x\n",
+            b"caf\xc3\xa9,\xff\xfe,\"na\xc3\xafve\"\n",
+            b"\n\n\r",
+            b"",
+            b"one field\n",
+            b"a,\"b\r\nc\"\r\n",
+        ];
+        for data in cases {
+            same(data, b',');
+        }
+        same(b"a;b;\"c;d\"\n1;2;3\n", b';');
+        same(b"a\tb\t\"c\td\"\r\n1\t2\t3\r\n", b'\t');
+    }
+
+    #[test]
+    fn the_quick_pass_reads_what_an_export_holds() {
+        // Quoted commas and line breaks, doubled quotes, empty fields, CRLF and LF, a blank line.
+        let data = "Respondent ID,Why?,Plan\r\n,Open-Ended Response,Response\r\n\
+                    1,\"Slow, \"\"really\"\" slow\nand buggy\",Pro\r\n2,,Free\r\n\r\n3,Fine,\"\"\n4,ok,Team\n";
+        let mut records = CsvRecords::new(data.as_bytes(), b',');
+        let mut rec = RawRecord::default();
+        let mut n = 0;
+        while records.read(&mut rec).unwrap() {
+            n += 1;
+        }
+        assert_eq!((n, records.by_core), (6, 0));
+        // The last record of a file without a final newline is csv_core's (it knows the stream's end).
+        let mut records = CsvRecords::new(&b"a,b\n1,2"[..], b',');
+        while records.read(&mut rec).unwrap() {}
+        assert_eq!(records.by_core, 1);
+    }
+
+    #[test]
+    fn reads_generated_records_as_the_csv_crate_does() {
+        // Random records made of the bytes that matter (delimiter, quote, CR, LF) and letters.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet = b",\"\r\naa\xc3\xa9;x";
+        for _ in 0..3000 {
+            let len = (next() % 60) as usize;
+            let data: Vec<u8> = (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            let expected = with_csv(&data, b',');
+            for chunk in [1, 5, BUFFER] {
+                assert_eq!(
+                    with_records(&data, b',', chunk),
+                    expected,
+                    "{:?} by {chunk}",
+                    String::from_utf8_lossy(&data)
+                );
+            }
+        }
+    }
+}
