@@ -19,9 +19,6 @@ use crate::{ImportError, Result};
 /// How many leading data rows the layout detection looks at.
 const SAMPLE_ROWS: usize = 2000;
 
-/// A record longer than this is not a survey response: the file is garbage (or one unterminated quote).
-const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
-
 /// How the numbers of the NPS column map to 0–10 (`--nps-scale`). Recoded numbers are never shifted silently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NpsScale {
@@ -185,65 +182,7 @@ pub enum RowOutcome {
     Skipped(SkippedRow),
 }
 
-type CsvSource = LineIndex<Box<dyn Read + Send>>;
-
-/// Remembers where newlines are in the stream the CSV records are read from, so a record's byte offset maps
-/// to its physical line. Offsets of lines already passed are dropped, so memory stays bounded by the
-/// records' buffer.
-pub(crate) struct LineIndex<R> {
-    inner: R,
-    offset: u64,
-    newlines: std::cell::RefCell<std::collections::VecDeque<u64>>,
-    passed: std::cell::Cell<u64>,
-    /// Start of the last record handed out, to bound the size of one record (garbage files).
-    record_start: std::cell::Cell<u64>,
-    /// Double quotes seen: an odd count at the end means the file stops inside a quoted field.
-    quotes: u64,
-}
-
-impl<R: Read> LineIndex<R> {
-    fn new(inner: R) -> Self {
-        LineIndex {
-            inner,
-            offset: 0,
-            newlines: Default::default(),
-            passed: Default::default(),
-            record_start: Default::default(),
-            quotes: 0,
-        }
-    }
-
-    /// The 1-based line of the record starting at byte `at` (records arrive in order).
-    fn line_at(&self, at: u64) -> u64 {
-        self.record_start.set(at);
-        let mut q = self.newlines.borrow_mut();
-        // A record starts at its first byte, never at a newline (`records.rs` skips them).
-        while q.front().is_some_and(|&o| o <= at) {
-            q.pop_front();
-            self.passed.set(self.passed.get() + 1);
-        }
-        self.passed.get() + 1
-    }
-}
-
-impl<R: Read> Read for LineIndex<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.offset.saturating_sub(self.record_start.get()) > MAX_RECORD_BYTES {
-            return Err(std::io::Error::other(format!(
-                "no record ends within {} MB: this is not a survey export (or a quote is never closed)",
-                MAX_RECORD_BYTES / (1024 * 1024)
-            )));
-        }
-        let n = self.inner.read(buf)?;
-        let read = &buf[..n];
-        let mut q = self.newlines.borrow_mut();
-        // memchr's vectorised search: this runs over every byte of the file on the parsing thread.
-        q.extend(memchr::memchr_iter(b'\n', read).map(|i| self.offset + i as u64));
-        self.quotes += memchr::memchr_iter(b'"', read).count() as u64;
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
+type CsvSource = Box<dyn Read + Send>;
 
 /// Where records come from: a streaming CSV reader, or the first sheet of a workbook (read whole by calamine).
 enum Records {
@@ -455,7 +394,7 @@ impl ExportReader {
             };
             let d = sniff_delimiter(&text_head);
             delimiter = Some(d);
-            Records::Csv { reader: Box::new(CsvRecords::new(LineIndex::new(source), d)), record: RawRecord::default() }
+            Records::Csv { reader: Box::new(CsvRecords::new(source, d)), record: RawRecord::default() }
         };
 
         let mut reader = ExportReader {
@@ -644,7 +583,7 @@ impl ExportReader {
         match &mut self.records {
             Records::Csv { reader, record } => match reader.read(record) {
                 Ok(true) => {
-                    out.line = reader.source().line_at(record.start);
+                    out.line = record.line;
                     let rec = std::mem::take(record);
                     self.decode_record(&rec, out);
                     if let Records::Csv { record, .. } = &mut self.records {
@@ -885,7 +824,7 @@ impl ExportReader {
 
     fn odd_quotes(&self) -> bool {
         match &self.records {
-            Records::Csv { reader, .. } => reader.source().quotes % 2 == 1,
+            Records::Csv { reader, .. } => reader.quotes() % 2 == 1,
             Records::Sheet { .. } => false,
         }
     }
@@ -1223,17 +1162,6 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_index_counts_lines_and_quotes_across_reads() {
-        let text = "a,\"b\nc\"\r\n\n1,2\n\"x\",y\n".repeat(37);
-        let mut index = LineIndex::new(text.as_bytes());
-        let mut buf = [0u8; 13];
-        while index.read(&mut buf).unwrap() > 0 {}
-        let expected: Vec<u64> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u64).collect();
-        assert_eq!(index.newlines.borrow().iter().copied().collect::<Vec<_>>(), expected);
-        assert_eq!(index.quotes, text.bytes().filter(|b| *b == b'"').count() as u64);
-    }
 
     #[test]
     fn a_row_after_blank_lines_is_reported_at_its_own_line() {

@@ -11,14 +11,23 @@
 //! - a record ends at `\n` or `\r`, and the `\r`s and `\n`s before a record are skipped (blank lines);
 //! - a UTF-8 byte-order mark at the very start of the stream is dropped.
 //!
-//! Anything else (text after a closing quote, a record cut by the end of the stream) is left to `csv_core`,
-//! configured as the `csv` crate's reader (RFC 4180 quoting, CR, LF or CRLF terminators), from the record's
-//! first byte. Tested against the `csv` crate on generated and real files (`tests` below, `tests/records.rs`).
+//! Anything else (text after a closing quote, a record cut by the end of the stream, a record longer than
+//! the buffer) is left to `csv_core`, configured as the `csv` crate's reader (RFC 4180 quoting, CR, LF or
+//! CRLF terminators), from the record's first byte. Tested against the `csv` crate on hand-made and
+//! generated records (`tests` below) and by the `records` fuzz target.
+//!
+//! The records also know their physical line (the newlines consumed before them) and the stream's double
+//! quotes (an odd count at the end: the file stops inside a quoted field), and refuse a record longer than
+//! [`MAX_RECORD_BYTES`].
 
 use std::io::{self, Read};
 
 /// How much of the stream is held at once (more while a single record is longer).
 const BUFFER: usize = 1 << 20;
+
+/// A record longer than this is not a survey response: the file is garbage (or one unterminated quote), and
+/// it is refused rather than read whole into memory.
+const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A record: its fields' bytes back to back (quotes removed, doubled quotes undone) and the end of each.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -27,6 +36,8 @@ pub(crate) struct RawRecord {
     pub ends: Vec<usize>,
     /// Offset in the stream of the record's first byte.
     pub start: u64,
+    /// The physical line (from 1) of its first byte.
+    pub line: u64,
 }
 
 impl RawRecord {
@@ -60,6 +71,12 @@ pub(crate) struct CsvRecords<R> {
     delimiter: u8,
     /// Records read by `csv_core` (the quick pass is the point: see the tests).
     by_core: u64,
+    /// 1 + the newlines consumed: the line of `buf[start]`.
+    line: u64,
+    /// Offset of the record being read, the start of [`MAX_RECORD_BYTES`].
+    record_start: u64,
+    /// Double quotes read from the stream so far.
+    quotes: u64,
 }
 
 /// Every record of `data`, each as its fields, read `chunk` bytes at a time (so that records are cut by the
@@ -117,11 +134,15 @@ impl<R: Read> CsvRecords<R> {
             core,
             delimiter,
             by_core: 0,
+            line: 1,
+            record_start: 0,
+            quotes: 0,
         }
     }
 
-    pub fn source(&self) -> &R {
-        &self.source
+    /// Double quotes read from the stream so far: all of them once the last record is read.
+    pub fn quotes(&self) -> u64 {
+        self.quotes
     }
 
     /// Bytes of the stream consumed by the records read so far.
@@ -130,15 +151,23 @@ impl<R: Read> CsvRecords<R> {
     }
 
     fn consume(&mut self, n: usize) {
+        self.line += memchr::memchr_iter(b'\n', &self.buf[self.start..self.start + n]).count() as u64;
         self.start += n;
         self.offset += n as u64;
     }
 
     /// Reads more of the stream behind the unconsumed bytes (moved to the buffer's front, which grows when
-    /// they fill it). False at the end of the stream.
+    /// they fill it), until the buffer is full or the stream ends. False when nothing more was read.
     fn fill(&mut self) -> io::Result<bool> {
         if self.eof {
             return Ok(false);
+        }
+        let held = self.offset + (self.end - self.start) as u64;
+        if held - self.record_start > MAX_RECORD_BYTES {
+            return Err(io::Error::other(format!(
+                "no record ends within {} MB: this is not a survey export (or a quote is never closed)",
+                MAX_RECORD_BYTES / (1024 * 1024)
+            )));
         }
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
@@ -148,20 +177,24 @@ impl<R: Read> CsvRecords<R> {
         if self.end == self.buf.len() {
             self.buf.resize(self.buf.len() * 2, 0);
         }
-        loop {
+        let before = self.end;
+        // Until full: a source may give a little at a time (the UTF-16 reader: one decoded block per call),
+        // and the quick pass reads an incomplete record again from its start after each fill.
+        while self.end < self.buf.len() {
             match self.source.read(&mut self.buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;
-                    return Ok(false);
+                    break;
                 }
                 Ok(n) => {
+                    self.quotes += memchr::memchr_iter(b'"', &self.buf[self.end..self.end + n]).count() as u64;
                     self.end += n;
-                    return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
+        Ok(self.end > before)
     }
 
     /// The next record into `rec`; false at the end of the stream.
@@ -180,19 +213,23 @@ impl<R: Read> CsvRecords<R> {
                 Some(k) => self.consume(k),
                 None => {
                     self.consume(rest.len());
+                    self.record_start = self.offset;
                     if self.fill()? {
                         continue;
                     }
                     return Ok(false);
                 }
             }
-            rec.start = self.offset;
+            (rec.start, rec.line) = (self.offset, self.line);
+            self.record_start = self.offset;
             match quick(&self.buf[self.start..self.end], self.delimiter, rec) {
                 Quick::Record(n) => {
                     self.consume(n);
                     return Ok(true);
                 }
-                Quick::Incomplete if !self.eof => {
+                // Read again from its start once the buffer holds more; a record that outgrows the buffer
+                // goes to `csv_core`, which goes on where it stopped (no reading again, however long it is).
+                Quick::Incomplete if !self.eof && self.end - self.start < BUFFER => {
                     rec.clear();
                     self.fill()?;
                 }
@@ -356,6 +393,46 @@ mod tests {
         let mut records = CsvRecords::new(&b"a,b\n1,2"[..], b',');
         while records.read(&mut rec).unwrap() {}
         assert_eq!(records.by_core, 1);
+    }
+
+    #[test]
+    fn records_know_their_line_and_the_quotes_and_long_ones_are_csv_cores() {
+        let text = "a,\"b\nc\"\r\n\n1,2\n\"x\",y\n".repeat(37);
+        let mut records = CsvRecords::new(text.as_bytes(), b',');
+        let mut rec = RawRecord::default();
+        let mut lines = Vec::new();
+        while records.read(&mut rec).unwrap() {
+            lines.push(rec.line);
+            let before = text[..rec.start as usize].matches('\n').count() as u64;
+            assert_eq!(rec.line, before + 1);
+        }
+        assert_eq!(lines.len(), 3 * 37);
+        assert_eq!(&lines[..4], &[1, 4, 5, 6]);
+        assert_eq!(records.quotes(), text.matches('"').count() as u64);
+
+        // A record longer than the buffer, the stream given 4 KiB at a time: csv_core reads it once.
+        let long = format!("a,\"{}\",b\n1,2\n", "x\ny".repeat(BUFFER / 2));
+        let mut records =
+            CsvRecords::new(std::io::Read::chain(&long.as_bytes()[..4096], &long.as_bytes()[4096..]), b',');
+        let mut fields = Vec::new();
+        while records.read(&mut rec).unwrap() {
+            fields.push((rec.line, rec.fields().map(<[u8]>::len).collect::<Vec<_>>()));
+        }
+        assert_eq!(fields, [(1, vec![1, 3 * (BUFFER / 2), 1]), (BUFFER as u64 / 2 + 2, vec![1, 1])]);
+        assert_eq!(records.by_core, 1);
+    }
+
+    #[test]
+    fn a_record_past_the_limit_is_refused() {
+        let mut records = CsvRecords::new(std::io::repeat(b'x'), b',');
+        let err = records.read(&mut RawRecord::default()).expect_err("refused");
+        assert!(err.to_string().contains("no record ends within 64 MB"), "{err}");
+        // Blank lines are no record: skipped, however many.
+        let blank = std::io::Read::take(std::io::repeat(b'\n'), MAX_RECORD_BYTES + BUFFER as u64);
+        let mut records = CsvRecords::new(std::io::Read::chain(blank, &b"1,2\n"[..]), b',');
+        let mut rec = RawRecord::default();
+        assert!(records.read(&mut rec).unwrap());
+        assert_eq!(rec.line, MAX_RECORD_BYTES + BUFFER as u64 + 1);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 -- SQLite cannot change a table's constraint in place, so `response` is rebuilt with the same columns in the
 -- same order and the same ids (follow-ups and promoter asks refer to them). The store runs its migrations
 -- with foreign keys off (a DROP TABLE under foreign keys would first delete every row, and with it, through
--- ON DELETE CASCADE, every follow-up) and checks them before this one commits.
+-- ON DELETE CASCADE, every follow-up), and each migration checks, in its transaction, that they are off.
 CREATE TABLE response_by_key_desc (
     id             INTEGER PRIMARY KEY,
     survey_id      INTEGER NOT NULL REFERENCES survey (id) ON DELETE CASCADE,
