@@ -138,6 +138,13 @@ impl Workspace {
     /// first copied beside itself ([`maintenance`]: `NAME.schema-N-backup-TIME.npsdesk`), then migrated in
     /// one transaction.
     pub fn open(path: &Path) -> Result<Workspace> {
+        // One open at a time in this process: the app opens its workspace from two threads at launch (the
+        // frame's prewarm and the first command), and both found an older schema, so both backed the file up
+        // and migrated it (the second, after the first had committed, ran the rebuild of version 8 again).
+        // Opening takes milliseconds unless it migrates, when the others should wait for it anyway. Two
+        // processes upgrading one file at once can still race.
+        static OPENING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one_at_a_time = OPENING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder { path: dir.to_path_buf(), source })?;
         }
@@ -319,6 +326,28 @@ mod tests {
         assert!(started.elapsed() < BUSY_TIMEOUT / 2, "open waited {:?}", started.elapsed());
         assert_eq!(ws.conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 8);
         reader.execute_batch("COMMIT").unwrap();
+    }
+
+    /// Two threads opening a file of an older schema at once: one backup, one migration, both open.
+    #[test]
+    fn threads_opening_an_old_workspace_at_once_upgrade_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w7.npsdesk");
+        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/schemas/v7.sqlite"), &path).unwrap();
+        let start = std::sync::Barrier::new(4);
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    start.wait();
+                    Workspace::open(&path).unwrap();
+                });
+            }
+        });
+        let backups = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("-backup-"))
+            .count();
+        assert_eq!(backups, 1);
     }
 
     /// `response`'s rebuild (version 8) under foreign keys would delete every follow-up through its cascade:
