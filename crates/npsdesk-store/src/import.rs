@@ -378,6 +378,7 @@ impl Workspace {
         let path = self.path.clone();
         let report = result.map_err(|e| crate::classify_store(e, path.as_deref()))?;
         restored?;
+        crate::empty_wal_now(&self.conn);
         Ok(report)
     }
 
@@ -984,5 +985,23 @@ mod tests {
         assert_eq!(r.new, 3_000);
         assert_eq!(settings(&ws), before, "after a later wave");
         assert_eq!(ws.check().unwrap().responses, 9_000);
+    }
+
+    /// A later wave goes through the WAL; while the workspace stays open (the app), the WAL must not keep
+    /// the import's size on disk.
+    #[test]
+    fn a_wave_leaves_no_large_wal_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines: Vec<String> = (0..20_000u32).map(|i| row(i + 1, Some(i % 300), i as usize)).collect();
+        let first = write(dir.path(), "first.csv", &lines);
+        let wave: Vec<String> = (20_000..40_000u32).map(|i| row(i + 1, Some(i % 300), i as usize)).collect();
+        let second = write(dir.path(), "second.csv", &wave);
+        let path = dir.path().join("w.npsdesk");
+        let mut ws = Workspace::open(&path).unwrap();
+        ws.import_file(&first, &ImportOptions::default(), &mut go_on).unwrap();
+        ws.import_file(&second, &ImportOptions::default(), &mut go_on).unwrap();
+        let wal = std::fs::metadata(dir.path().join("w.npsdesk-wal")).map_or(0, |m| m.len());
+        let file = std::fs::metadata(&path).unwrap().len();
+        assert!(wal < file / 10, "WAL {wal} bytes beside a {file}-byte workspace");
     }
 }

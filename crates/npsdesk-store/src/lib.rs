@@ -232,10 +232,20 @@ fn free_pages(conn: &Connection) -> i64 {
 /// a command at once) is writing or still reads an older snapshot, it is skipped, and SQLite reuses the free
 /// pages for later imports, so nothing is lost but the space for a while.
 fn give_back_free_pages(conn: &Connection) {
-    if conn.busy_timeout(std::time::Duration::ZERO).is_err() {
-        return;
+    if conn.busy_timeout(std::time::Duration::ZERO).is_ok() {
+        let _ = conn.execute_batch("VACUUM");
     }
-    if conn.execute_batch("VACUUM").is_ok() {
+    let _ = conn.busy_timeout(BUSY_TIMEOUT);
+    empty_wal_now(conn);
+}
+
+/// Empties the WAL file after a large write (an import through the WAL, an upgrade's `VACUUM`): SQLite keeps
+/// the file at its largest size until the last connection closes, which for the app is when it quits (after
+/// a 1M-row wave, about as large as the workspace itself). Its pages are already in the workspace (SQLite
+/// checkpoints after such a commit), so this only truncates the file. Never waits: beside a reader of an older
+/// snapshot, or another writer, it is left for later.
+pub(crate) fn empty_wal_now(conn: &Connection) {
+    if conn.busy_timeout(std::time::Duration::ZERO).is_ok() {
         let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     }
     let _ = conn.busy_timeout(BUSY_TIMEOUT);
