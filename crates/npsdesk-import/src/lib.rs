@@ -6,8 +6,9 @@
 //! label-first NPS answers, dates) is therefore a pure test here, with no database.
 //!
 //! Path of a file: [`decode`] (bytes → UTF-8 text, legacy encodings per field) → the CSV records
-//! (`records.rs`, RFC 4180: quoted newlines, doubled quotes; `csv_core` for what its quick pass leaves) → [`layout`] (header rows → columns and roles, detection of
-//! the NPS, comment, date and id columns from headers and a sample of rows) → [`ExportReader::next_row`].
+//! (`records.rs`, RFC 4180: quoted newlines, doubled quotes; `csv_core` for what its quick pass leaves) →
+//! [`layout`] (header rows → columns and roles, detection of the NPS, comment, date and id columns from
+//! headers and a sample of rows) → [`ExportReader::next_row`].
 
 pub mod dates;
 pub mod decode;

@@ -780,13 +780,7 @@ fn compress_into(values: &[&str], out: &mut Vec<u8>) -> std::io::Result<()> {
 /// two runs of frames on two threads, split at the frame boundary nearest the middle. The decompressed
 /// bytes become the values' buffer in place ([`Texts`]).
 fn decode_values(packed: &[u8], size: usize) -> Option<Texts> {
-    let mut ends = Vec::new();
-    let mut at = 0;
-    while at < packed.len() {
-        at += zstd::zstd_safe::find_frame_compressed_size(&packed[at..]).ok()?;
-        ends.push(at);
-    }
-    let middle = ends.into_iter().min_by_key(|e| e.abs_diff(packed.len() / 2))?;
+    let middle = frame_ends(packed)?.into_iter().min_by_key(|e| e.abs_diff(packed.len() / 2))?;
     let values_of =
         |frames: &[u8]| -> Option<Texts> { Texts::from_length_prefixed(zstd::bulk::decompress(frames, size).ok()?) };
     if middle >= packed.len() {
@@ -797,6 +791,17 @@ fn decode_values(packed: &[u8], size: usize) -> Option<Texts> {
     let mut values = head?;
     values.append(&tail?);
     Some(values)
+}
+
+/// Where each zstd frame of `packed` ends; `None` when they do not make up the bytes exactly.
+fn frame_ends(packed: &[u8]) -> Option<Vec<usize>> {
+    let mut ends = Vec::new();
+    let mut at = 0;
+    while at < packed.len() {
+        at += zstd::zstd_safe::find_frame_compressed_size(&packed[at..]).ok()?;
+        ends.push(at);
+    }
+    Some(ends)
 }
 
 fn decode_column(data: &[u8]) -> Option<CachedColumn> {
@@ -1392,12 +1397,7 @@ mod tests {
         let codes = c.codes.clone();
         let part = c.into_part();
         let packed = &part[16..16 + u32_le(&part[12..16]) as usize];
-        let mut frames = 0;
-        let mut at = 0;
-        while at < packed.len() {
-            at += zstd::zstd_safe::find_frame_compressed_size(&packed[at..]).unwrap();
-            frames += 1;
-        }
+        let frames = frame_ends(packed).unwrap().len();
         assert!(frames > 4, "{frames} frames");
         let decoded = decode_column(&part).expect("decodes");
         assert_eq!(decoded.codes, codes);

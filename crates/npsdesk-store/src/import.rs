@@ -810,6 +810,11 @@ mod tests {
         format!("{id},400,{date},{date},{},\"why {i}\",r{i}\r\n", i % 11)
     }
 
+    /// The rows of respondents `ids`: row i has key i + 1, plan cell `r<i>` and a date cycling over 300 days.
+    fn rows(ids: std::ops::Range<u32>) -> Vec<String> {
+        ids.map(|i| row(i + 1, Some(i % 300), i as usize)).collect()
+    }
+
     fn write(dir: &Path, name: &str, rows: &[String]) -> PathBuf {
         let p = dir.join(name);
         std::fs::write(&p, format!("{HEADER}{}", rows.concat())).unwrap();
@@ -933,7 +938,7 @@ mod tests {
     #[test]
     fn a_first_import_leaves_foreign_keys_enforced_and_satisfied() {
         let dir = tempfile::tempdir().unwrap();
-        let lines: Vec<String> = (0..12_000u32).map(|i| row(i + 1, Some(i % 300), i as usize)).collect();
+        let lines: Vec<String> = rows(0..12_000);
         let file = write(dir.path(), "first.csv", &lines);
         let mut ws = Workspace::open(&dir.path().join("w.npsdesk")).unwrap();
         let enforced =
@@ -967,11 +972,11 @@ mod tests {
     #[test]
     fn an_import_leaves_the_connection_settings_as_it_found_them() {
         let dir = tempfile::tempdir().unwrap();
-        let lines: Vec<String> = (0..6_000u32).map(|i| row(i + 1, Some(i % 300), i as usize)).collect();
+        let lines: Vec<String> = rows(0..6_000);
         let first = write(dir.path(), "first.csv", &lines);
         // A later wave: half the respondents again (each multi-row statement meets keys that exist, the
         // statement journal's case), half new.
-        let wave: Vec<String> = (3_000..9_000u32).map(|i| row(i + 1, Some(i % 300), i as usize)).collect();
+        let wave: Vec<String> = rows(3_000..9_000);
         let second = write(dir.path(), "second.csv", &wave);
         let mut ws = Workspace::open(&dir.path().join("w.npsdesk")).unwrap();
         let settings = |ws: &Workspace| -> (i64, i64) {
@@ -992,9 +997,9 @@ mod tests {
     #[test]
     fn a_wave_leaves_no_large_wal_behind() {
         let dir = tempfile::tempdir().unwrap();
-        let lines: Vec<String> = (0..20_000u32).map(|i| row(i + 1, Some(i % 300), i as usize)).collect();
+        let lines: Vec<String> = rows(0..20_000);
         let first = write(dir.path(), "first.csv", &lines);
-        let wave: Vec<String> = (20_000..40_000u32).map(|i| row(i + 1, Some(i % 300), i as usize)).collect();
+        let wave: Vec<String> = rows(20_000..40_000);
         let second = write(dir.path(), "second.csv", &wave);
         let path = dir.path().join("w.npsdesk");
         let mut ws = Workspace::open(&path).unwrap();

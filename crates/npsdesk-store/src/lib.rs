@@ -232,10 +232,9 @@ fn free_pages(conn: &Connection) -> i64 {
 /// a command at once) is writing or still reads an older snapshot, it is skipped, and SQLite reuses the free
 /// pages for later imports, so nothing is lost but the space for a while.
 fn give_back_free_pages(conn: &Connection) {
-    if conn.busy_timeout(std::time::Duration::ZERO).is_ok() {
-        let _ = conn.execute_batch("VACUUM");
-    }
-    let _ = conn.busy_timeout(BUSY_TIMEOUT);
+    without_waiting(conn, |c| {
+        let _ = c.execute_batch("VACUUM");
+    });
     empty_wal_now(conn);
 }
 
@@ -245,8 +244,16 @@ fn give_back_free_pages(conn: &Connection) {
 /// checkpoints after such a commit), so this only truncates the file. Never waits: beside a reader of an older
 /// snapshot, or another writer, it is left for later.
 pub(crate) fn empty_wal_now(conn: &Connection) {
+    without_waiting(conn, |c| {
+        let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    });
+}
+
+/// Runs `work` with no busy timeout (what another connection holds makes it fail at once, not wait), then
+/// puts the usual timeout back.
+fn without_waiting(conn: &Connection, work: impl FnOnce(&Connection)) {
     if conn.busy_timeout(std::time::Duration::ZERO).is_ok() {
-        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        work(conn);
     }
     let _ = conn.busy_timeout(BUSY_TIMEOUT);
 }
@@ -312,6 +319,13 @@ pub fn migration_count() -> usize {
 mod tests {
     use super::*;
 
+    /// A private copy of the committed workspace of schema 7 (`tests/schemas/`), in `dir`.
+    fn copy_of_v7(dir: &Path) -> PathBuf {
+        let path = dir.join("w7.npsdesk");
+        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/schemas/v7.sqlite"), &path).unwrap();
+        path
+    }
+
     #[test]
     fn migrations_are_valid() {
         // `Migrations::validate`, with foreign keys off as `init` runs them (the bundled SQLite turns them on
@@ -326,8 +340,7 @@ mod tests {
     #[test]
     fn an_upgrade_beside_a_reader_does_not_wait_for_it() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w7.npsdesk");
-        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/schemas/v7.sqlite"), &path).unwrap();
+        let path = copy_of_v7(dir.path());
         let reader = Connection::open(&path).unwrap();
         reader.pragma_update(None, "journal_mode", "WAL").unwrap();
         reader.execute_batch("BEGIN; SELECT count(*) FROM response;").unwrap();
@@ -342,8 +355,7 @@ mod tests {
     #[test]
     fn threads_opening_an_old_workspace_at_once_upgrade_it_once() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w7.npsdesk");
-        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/schemas/v7.sqlite"), &path).unwrap();
+        let path = copy_of_v7(dir.path());
         let start = std::sync::Barrier::new(4);
         std::thread::scope(|s| {
             for _ in 0..4 {
@@ -365,8 +377,7 @@ mod tests {
     #[test]
     fn migrations_run_with_foreign_keys_on_roll_back_and_keep_the_follow_ups() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w7.npsdesk");
-        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/schemas/v7.sqlite"), &path).unwrap();
+        let path = copy_of_v7(dir.path());
         let count = |c: &Connection, sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         let mut c = Connection::open(&path).unwrap();
         c.pragma_update(None, "foreign_keys", "ON").unwrap();
