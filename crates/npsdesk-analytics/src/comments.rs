@@ -198,11 +198,13 @@ impl SurveyFrame {
         let show_cols = self.columns(ws, &show)?;
         let tags = self.comment_tags(pos, matcher);
         let search = cq.search.as_deref().and_then(TextSearch::new);
-        // The search over the corpus: which query words each vocabulary word begins, then OR per comment.
-        let corpus = self.comment_corpus(pos);
-        let search_bits: Option<(Vec<u64>, u64)> = search
-            .as_ref()
-            .map(|s| ((0..corpus.vocabulary() as u32).map(|w| s.word_bits(corpus.word(w))).collect(), s.all_bits()));
+        // The search over the corpus (built for the first search): which query words each vocabulary word
+        // begins, then OR per comment.
+        let search_bits: Option<(std::sync::Arc<npsdesk_themes::Corpus>, Vec<u64>, u64)> = search.as_ref().map(|s| {
+            let corpus = self.comment_corpus(pos);
+            let bits = (0..corpus.vocabulary() as u32).map(|w| s.word_bits(corpus.word(w))).collect();
+            (corpus, bits, s.all_bits())
+        });
         let comment_frame = self.coded(pos).frame.clone();
 
         let mut select = vec![col(ROW), col(SCORE), col(TSI), col(comment_frame.as_str()).alias("comment")];
@@ -232,7 +234,7 @@ impl SurveyFrame {
                 };
                 let by_matched = cq.matched.is_none_or(|m| m != set.is_empty());
                 // Corpus comment i is coded value i + 1.
-                let by_text = search_bits.as_ref().is_none_or(|(bits, all)| {
+                let by_text = search_bits.as_ref().is_none_or(|(corpus, bits, all)| {
                     corpus.words_of(code as usize - 1).fold(0, |b, w| b | bits[w as usize]) == *all
                 });
                 *v = if by_theme && by_matched && by_text { 1 } else { 2 };

@@ -248,7 +248,7 @@ pub struct SurveyFrame {
     tags: Option<TagCache>,
     /// The comment column's distinct values split into words once (by column position), so a new rule set
     /// (the editor's preview, on every pause in typing) only looks the vocabulary up again.
-    corpus: Option<(u32, std::sync::Arc<npsdesk_themes::Corpus>)>,
+    pub(crate) corpus: Option<(u32, std::sync::Arc<npsdesk_themes::Corpus>)>,
     /// Per granularity: the frame column of dense period codes and the period code ([`Period::code`]) of each.
     periods: HashMap<Period, (String, Vec<i32>)>,
     /// Day number (since 1970) of day code 1.
@@ -694,10 +694,18 @@ impl SurveyFrame {
                 return c.tags.clone();
             }
         }
-        let corpus = self.comment_corpus(position);
-        let values = &self.coded(position).values;
+        // The first rule set is tagged in one pass that keeps no corpus: a report (the CLI's `themes`, the
+        // Themes tab) needs none. A second one means the rules are being edited (the preview re-tags on every
+        // pause in typing): from then on the comments are tagged through the corpus, built once.
+        let first = self.tags.is_none() && !matches!(self.corpus, Some((p, _)) if p == position);
+        let texts = if first { None } else { Some(self.comment_corpus(position)) };
+        let values = self.coded(position).values.to_strs();
+        let tagged = match &texts {
+            None => matcher.tag_once(&values),
+            Some(corpus) => matcher.tag_corpus(corpus, &values),
+        };
         let tags: Vec<Option<npsdesk_themes::ThemeSet>> =
-            std::iter::once(None).chain(matcher.tag_corpus(&corpus, &values.to_strs()).into_iter().map(Some)).collect();
+            std::iter::once(None).chain(tagged.into_iter().map(Some)).collect();
         let tags = std::sync::Arc::new(tags);
         self.tags = Some(TagCache { fingerprint: matcher.fingerprint(), position, tags: tags.clone() });
         tags

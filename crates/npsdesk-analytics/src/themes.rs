@@ -172,3 +172,75 @@ impl SurveyFrame {
         Ok(ThemesAnswer { column, rules: String::new(), overall: report(&overall), groups: out })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use npsdesk_import::ImportOptions;
+    use npsdesk_store::ImportControl;
+    use npsdesk_themes::{check, Format};
+
+    use super::*;
+    use crate::CommentQuery;
+
+    const HEADER: &str = "Respondent ID,Collector ID,Start Date,End Date,Email Address,How likely is it that you would recommend Acme to a friend or colleague?,Why?\r\n,,,,,Response,Open-Ended Response\r\n";
+
+    /// Mentions per theme, counted over the responses with `Matcher::tag_all` (one comment at a time).
+    fn mentions_by_hand(matcher: &Matcher, comments: &[String]) -> Vec<u64> {
+        let tags = matcher.tag_all(comments);
+        (0..matcher.themes().len()).map(|t| tags.iter().filter(|set| set.contains(t as u16)).count() as u64).collect()
+    }
+
+    #[test]
+    fn the_first_rule_set_is_tagged_once_and_later_ones_through_the_corpus() {
+        // 3,000 distinct comments (enough for two threads), one response each.
+        let words = ["slow", "billing", "isn't", "great", "refund", "app", "support", "crashes", "price", "onboarding"];
+        let comments: Vec<String> = (0..3_000usize)
+            .map(|i| format!("{} {} and {} #{i}", words[i % 10], words[i / 10 % 10], words[i / 100 % 10]))
+            .collect();
+        let mut csv = String::from(HEADER);
+        for (i, c) in comments.iter().enumerate() {
+            csv.push_str(&format!("{},1,2025-01-01 09:00:00,2025-01-01 10:00:00,,{},{c}\r\n", i + 1, i % 11));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("survey.csv");
+        std::fs::write(&file, csv).unwrap();
+        let mut ws = Workspace::open_in_memory().unwrap();
+        let r = ws.import_file(&file, &ImportOptions::default(), &mut |_| ImportControl::Continue).unwrap();
+        let builtin = Matcher::builtin();
+        let plain = Matcher::new(
+            &check(
+                r#"{"stemming": false, "themes": [{"name": "Money", "any": ["billing", "refund", "price"]}]}"#,
+                Format::Json,
+            )
+            .unwrap(),
+        );
+        let q = NpsQuery { min_n: 0, ..NpsQuery::default() };
+        let opts = ImpactOptions { resamples: 0, ..ImpactOptions::default() };
+        let mentions = |a: &ThemesAnswer| a.overall.themes.iter().map(|t| t.mentions).collect::<Vec<u64>>();
+
+        let mut frame = SurveyFrame::load(&ws, r.survey_id).unwrap();
+        let first = frame.themes(&ws, &q, &builtin, &opts).unwrap();
+        assert!(frame.corpus.is_none(), "one rule set tagged: no corpus kept");
+        assert_eq!(mentions(&first), mentions_by_hand(&builtin, &comments));
+        // A list of comments without a search needs no corpus either.
+        frame.comments(&ws, &q, &builtin, &CommentQuery::default()).unwrap();
+        assert!(frame.corpus.is_none());
+
+        let second = frame.themes(&ws, &q, &plain, &opts).unwrap();
+        assert!(frame.corpus.is_some(), "a second rule set builds the corpus");
+        assert_eq!(mentions(&second), mentions_by_hand(&plain, &comments));
+        // By hand: each (i % 10, i / 10 % 10, i / 100 % 10) occurs 3 times; 7³ of the 10³ avoid the words
+        // 1, 4, 8 (billing, refund, price): 3,000 − 3 × 343 = 1,971.
+        assert_eq!(mentions(&second), [1_971]);
+        // Back to the first rules, now through the corpus: the same report.
+        assert_eq!(frame.themes(&ws, &q, &builtin, &opts).unwrap(), first);
+
+        // A search builds the corpus, and the rules tagged after it go through it.
+        let mut searched = SurveyFrame::load(&ws, r.survey_id).unwrap();
+        let cq = CommentQuery { search: Some("refund".into()), limit: 5_000, ..CommentQuery::default() };
+        // 9³ of the 10³ triples avoid word 4 (refund): 3,000 − 3 × 729 = 813.
+        assert_eq!(searched.comments(&ws, &q, &builtin, &cq).unwrap().total, 813);
+        assert!(searched.corpus.is_some());
+        assert_eq!(searched.themes(&ws, &q, &plain, &opts).unwrap(), second);
+    }
+}

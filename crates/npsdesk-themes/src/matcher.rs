@@ -395,10 +395,54 @@ impl Matcher {
     pub fn tag_corpus<S: AsRef<str> + Sync>(&self, corpus: &Corpus, texts: &[S]) -> Vec<ThemeSet> {
         assert_eq!(corpus.len(), texts.len(), "the corpus was built from these texts");
         let mut words = CorpusWords { entries: Vec::with_capacity(corpus.ends.len()), arena: Vec::new() };
+        self.look_up_new_words(corpus, &mut words);
+        let patterns: Vec<&str> = self.regexes.iter().map(|(r, _)| r.as_str()).collect();
+        let regex_bits = corpus.regex_bits(&patterns, texts);
+        let index: Vec<usize> = (0..texts.len()).collect();
+        let weight = |&i: &usize| texts[i].as_ref().len();
+        self.par_map(&index, weight, |t, &i| {
+            t.tag_tokenised(corpus, corpus.tokens_of(i), &words, Some((regex_bits.as_slice(), i)), texts[i].as_ref())
+        })
+    }
+
+    /// Tags many comments once, on up to two threads: the same result as [`Matcher::tag_all`] and
+    /// [`Matcher::tag_corpus`], for a rule set applied once (a report). Each thread splits its comments into
+    /// words as [`Corpus::new`] does (its fast byte-wise split) and tags each comment as soon as it is split,
+    /// keeping only the vocabulary. A corpus keeps every comment's words as well (8 bytes a word, 120 MB
+    /// at 1M comments), which pays off only when the same comments are tagged again with other rules.
+    pub fn tag_once<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<ThemeSet> {
+        let run = |chunk: &[S]| {
+            let mut tagger = self.tagger();
+            let mut vocabulary = Corpus::default();
+            let mut index = WordIndex::default();
+            let mut words = CorpusWords { entries: Vec::new(), arena: Vec::new() };
+            let (mut buf, mut tokens) = (String::new(), Vec::new());
+            chunk
+                .iter()
+                .map(|text| {
+                    let text = text.as_ref();
+                    vocabulary.toks.clear();
+                    vocabulary.push_comment(&mut index, text, &mut buf, &mut tokens);
+                    self.look_up_new_words(&vocabulary, &mut words);
+                    tagger.tag_tokenised(&vocabulary, &vocabulary.toks, &words, None, text)
+                })
+                .collect::<Vec<ThemeSet>>()
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
+        if threads < 2 || texts.len() < 1024 {
+            return run(texts);
+        }
+        let (a, b) = texts.split_at(weighted_middle(texts, |t| t.as_ref().len()));
+        let (mut out, rest) = npsdesk_core::par::join(|| run(a), || run(b));
+        out.extend(rest);
+        out
+    }
+
+    /// Looks up the vocabulary words of `corpus` that `words` has no entry for yet (the words added since).
+    fn look_up_new_words(&self, corpus: &Corpus, words: &mut CorpusWords) {
         let mut hits = Vec::new();
-        for w in 0..corpus.ends.len() as u32 {
-            let (a, b) = corpus.span(w);
-            let norm = &corpus.buf[a as usize..b as usize];
+        for w in words.entries.len() as u32..corpus.ends.len() as u32 {
+            let norm = corpus.word(w);
             hits.clear();
             let key = self.lookup(norm, &mut hits);
             words.entries.push(WordEntry {
@@ -409,11 +453,6 @@ impl Matcher {
             });
             words.arena.extend_from_slice(&hits);
         }
-        let patterns: Vec<&str> = self.regexes.iter().map(|(r, _)| r.as_str()).collect();
-        let regex_bits = corpus.regex_bits(&patterns, texts);
-        let index: Vec<usize> = (0..texts.len()).collect();
-        let weight = |&i: &usize| texts[i].as_ref().len();
-        self.par_map(&index, weight, |t, &i| t.tag_tokenised(corpus, &words, &regex_bits, i, texts[i].as_ref()))
     }
 
     /// Tags the comments of responses: `None` for a response without comment (absent or blank), so the
@@ -991,21 +1030,23 @@ impl Tagger<'_> {
         ThemeSet::from_ids(out)
     }
 
-    /// Tags comment `i` of a pre-tokenised corpus with the matcher's per-word lookups (`words`).
+    /// Tags a comment split into words already: `toks` as a [`Corpus`] keeps them (word id with
+    /// `NEGATOR_FLAG`, sentence), ids of `vocabulary`'s words, whose lookups are `words`. `regex_bits`: the
+    /// regexes' matches precomputed, with the comment's index in them.
     fn tag_tokenised(
         &mut self,
-        corpus: &Corpus,
+        vocabulary: &Corpus,
+        toks: &[(u32, u32)],
         words: &CorpusWords,
-        regex_bits: &[std::sync::Arc<Vec<u64>>],
-        i: usize,
+        regex_bits: Option<(&[std::sync::Arc<Vec<u64>>], usize)>,
         text: &str,
     ) -> ThemeSet {
         self.tokens.clear();
         self.words.clear();
-        for &(w, sentence) in corpus.tokens_of(i) {
+        for &(w, sentence) in toks {
             let word = w & !NEGATOR_FLAG;
             let entry = words.entries[word as usize];
-            let (norm_start, norm_end) = corpus.span(word);
+            let (norm_start, norm_end) = vocabulary.span(word);
             self.tokens.push(Token {
                 start: 0,
                 end: 0,
@@ -1016,7 +1057,7 @@ impl Tagger<'_> {
             });
             self.words.push(entry);
         }
-        self.finish(text, &corpus.buf, &words.arena, false, Some((regex_bits, i)))
+        self.finish(text, &vocabulary.buf, &words.arena, false, regex_bits)
     }
 
     /// The index of the last token of the phrase starting at token `i` whose later words are `rest`,
@@ -1144,5 +1185,26 @@ mod tests {
             assert_eq!(split.tokens_of(i), one.tokens_of(i), "comment {i}");
         }
         assert!(one.toks.iter().any(|(w, _)| w & NEGATOR_FLAG != 0), "the set has a negated form");
+    }
+
+    #[test]
+    fn tagging_once_on_two_threads_equals_tagging_each_comment() {
+        // Enough comments for two threads, each with its own vocabulary; words first seen in either half,
+        // `n't` forms, a word over 16 bytes, a phrase, and accents (the slow split).
+        let words = ["slow", "Billing", "isn't", "great", "refund", "app", "support", "crashes", "ñandú", "price"];
+        let comments: Vec<String> = (0..5_000u64)
+            .map(|i| {
+                let k = i.wrapping_mul(2654435761) % 9973;
+                let mut text = format!("{} {}. ", words[(k % 10) as usize], words[(k / 10 % 10) as usize]);
+                if i % 7 == 0 {
+                    text.push_str("Customer support never answered; incomprehensibilities abound");
+                }
+                text
+            })
+            .collect();
+        let m = Matcher::builtin();
+        let once = m.tag_once(&comments);
+        assert_eq!(once, m.tag_all(&comments));
+        assert!(once.iter().filter(|t| !t.is_empty()).count() > comments.len() / 2, "most comments get a theme");
     }
 }

@@ -133,7 +133,7 @@ proptest! {
     }
 
     #[test]
-    fn tagging_a_tokenised_corpus_equals_tagging_each_comment(cs in prop::collection::vec(comment(), 0..40)) {
+    fn tagging_a_tokenised_corpus_or_once_equals_tagging_each_comment(cs in prop::collection::vec(comment(), 0..40)) {
         // The built-in set (stems, prefixes, phrases, all/none, negation, regexes, parents) and a set with
         // stemming off and negation on, over the same corpus: the corpus does not depend on the rules.
         let corpus = Corpus::new(&cs);
@@ -146,6 +146,7 @@ proptest! {
         // The built-in set twice: the second time its regexes' hits come from the corpus's cache.
         for m in [builtin(), &Matcher::new(&plain), builtin()] {
             prop_assert_eq!(m.tag_corpus(&corpus, &cs), m.tag_all(&cs));
+            prop_assert_eq!(m.tag_once(&cs), m.tag_all(&cs));
         }
     }
 
