@@ -824,7 +824,7 @@ impl ExportReader {
 
     fn odd_quotes(&self) -> bool {
         match &self.records {
-            Records::Csv { reader, .. } => reader.quotes() % 2 == 1,
+            Records::Csv { reader, .. } => reader.ends_in_quotes(),
             Records::Sheet { .. } => false,
         }
     }

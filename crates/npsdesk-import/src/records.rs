@@ -16,9 +16,11 @@
 //! CRLF terminators), from the record's first byte. Tested against the `csv` crate on hand-made and
 //! generated records (`tests` below) and by the `records` fuzz target.
 //!
-//! The records also know their physical line (the newlines consumed before them) and the stream's double
-//! quotes (an odd count at the end: the file stops inside a quoted field), and refuse a record longer than
-//! [`MAX_RECORD_BYTES`].
+//! The records also know their physical line (the newlines consumed before them) and whether the last one
+//! read ends inside a quoted field (its quotes are odd: a file cut short), and refuse a record longer than
+//! [`MAX_RECORD_BYTES`]. The quick pass counts a record's newlines as it cuts it (a record it cuts ends
+//! outside quotes); only the bytes `csv_core` reads are counted again (two more passes over every byte were
+//! a tenth of the parsing thread).
 
 use std::io::{self, Read};
 
@@ -75,13 +77,13 @@ pub(crate) struct CsvRecords<R> {
     line: u64,
     /// Offset of the record being read, the start of [`MAX_RECORD_BYTES`].
     record_start: u64,
-    /// Double quotes read from the stream so far.
+    /// Double quotes of the record read last, when `csv_core` read it (0 for one the quick pass cut).
     quotes: u64,
 }
 
 /// Every record of `data`, each as its fields, read `chunk` bytes at a time (so that records are cut by the
 /// buffer's end at every place): for the tests and the `records` fuzz target, which compare it with the
-/// `csv` crate.
+/// `csv` crate. Panics when a record's start or line is not where the bytes put it.
 #[doc(hidden)]
 pub fn records_of(data: &[u8], delimiter: u8, chunk: usize) -> Vec<Vec<Vec<u8>>> {
     struct Trickle<'a>(&'a [u8], usize);
@@ -97,10 +99,15 @@ pub fn records_of(data: &[u8], delimiter: u8, chunk: usize) -> Vec<Vec<Vec<u8>>>
     let mut rec = RawRecord::default();
     let mut out = Vec::new();
     let mut last_start = None;
+    // The newlines before offset `.0`: a record's line is one more than those before its start.
+    let mut newlines = (0usize, 0u64);
     while records.read(&mut rec).expect("reading from memory") {
         assert!(last_start.is_none_or(|s| rec.start > s), "record offsets grow");
         assert!(!matches!(data[rec.start as usize], b'\n' | b'\r'), "a record starts at its first byte");
         last_start = Some(rec.start);
+        newlines.1 += memchr::memchr_iter(b'\n', &data[newlines.0..rec.start as usize]).count() as u64;
+        newlines.0 = rec.start as usize;
+        assert_eq!(rec.line, newlines.1 + 1, "the line of the record at byte {}", rec.start);
         out.push(rec.fields().map(<[u8]>::to_vec).collect());
     }
     assert_eq!(records.position(), data.len() as u64, "the whole stream is consumed");
@@ -109,8 +116,8 @@ pub fn records_of(data: &[u8], delimiter: u8, chunk: usize) -> Vec<Vec<Vec<u8>>>
 
 /// What the quick pass made of the bytes at the start of the buffer.
 enum Quick {
-    /// A record of this many bytes, its terminator included.
-    Record(usize),
+    /// A record of `len` bytes, its terminator included, with `newlines` newlines in them.
+    Record { len: usize, newlines: u64 },
     /// The record may go on past the bytes read.
     Incomplete,
     /// A record the quick pass does not read (`csv_core` does).
@@ -140,9 +147,11 @@ impl<R: Read> CsvRecords<R> {
         }
     }
 
-    /// Double quotes read from the stream so far: all of them once the last record is read.
-    pub fn quotes(&self) -> u64 {
-        self.quotes
+    /// Whether the record read last ends inside a quoted field: it has an odd number of double quotes. Only
+    /// a record `csv_core` reads can: the quick pass cuts a record only at a terminator outside quotes. (A
+    /// stray quote inside an unquoted field also makes the count odd.)
+    pub fn ends_in_quotes(&self) -> bool {
+        self.quotes % 2 == 1
     }
 
     /// Bytes of the stream consumed by the records read so far.
@@ -150,8 +159,17 @@ impl<R: Read> CsvRecords<R> {
         self.offset
     }
 
+    /// Consumes `n` bytes, counting their newlines and quotes.
     fn consume(&mut self, n: usize) {
-        self.line += memchr::memchr_iter(b'\n', &self.buf[self.start..self.start + n]).count() as u64;
+        let bytes = &self.buf[self.start..self.start + n];
+        self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+        self.quotes += memchr::memchr_iter(b'"', bytes).count() as u64;
+        self.consume_counted(n, 0);
+    }
+
+    /// Consumes `n` bytes holding `newlines` newlines (counted by the caller).
+    fn consume_counted(&mut self, n: usize, newlines: u64) {
+        self.line += newlines;
         self.start += n;
         self.offset += n as u64;
     }
@@ -186,10 +204,7 @@ impl<R: Read> CsvRecords<R> {
                     self.eof = true;
                     break;
                 }
-                Ok(n) => {
-                    self.quotes += memchr::memchr_iter(b'"', &self.buf[self.end..self.end + n]).count() as u64;
-                    self.end += n;
-                }
+                Ok(n) => self.end += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
@@ -222,9 +237,10 @@ impl<R: Read> CsvRecords<R> {
             }
             (rec.start, rec.line) = (self.offset, self.line);
             self.record_start = self.offset;
+            self.quotes = 0;
             match quick(&self.buf[self.start..self.end], self.delimiter, rec) {
-                Quick::Record(n) => {
-                    self.consume(n);
+                Quick::Record { len, newlines } => {
+                    self.consume_counted(len, newlines);
                     return Ok(true);
                 }
                 // Read again from its start once the buffer holds more; a record that outgrows the buffer
@@ -280,14 +296,21 @@ impl<R: Read> CsvRecords<R> {
 /// reads (see the module's note).
 fn quick(input: &[u8], delimiter: u8, rec: &mut RawRecord) -> Quick {
     let mut at = 0;
+    let mut newlines = 0;
     loop {
         // `at` is the start of a field.
         if input.get(at) == Some(&b'"') {
-            // A quoted field: to the next quote that is not doubled.
+            // A quoted field: to the next quote that is not doubled (counting the line breaks on the way).
             let mut from = at + 1;
             loop {
-                let Some(q) = memchr::memchr(b'"', &input[from..]) else { return Quick::Incomplete };
+                let Some(q) = memchr::memchr2(b'"', b'\n', &input[from..]) else { return Quick::Incomplete };
                 let q = from + q;
+                if input[q] == b'\n' {
+                    newlines += 1;
+                    rec.bytes.extend_from_slice(&input[from..=q]);
+                    from = q + 1;
+                    continue;
+                }
                 rec.bytes.extend_from_slice(&input[from..q]);
                 match input.get(q + 1) {
                     None => return Quick::Incomplete,
@@ -302,7 +325,7 @@ fn quick(input: &[u8], delimiter: u8, rec: &mut RawRecord) -> Quick {
                             break;
                         }
                         if b == b'\n' || b == b'\r' {
-                            return Quick::Record(q + 2);
+                            return Quick::Record { len: q + 2, newlines: newlines + u64::from(b == b'\n') };
                         }
                         // Text after the closing quote: `csv_core` keeps it, unquoted.
                         return Quick::Other;
@@ -317,7 +340,7 @@ fn quick(input: &[u8], delimiter: u8, rec: &mut RawRecord) -> Quick {
             if input[k] == delimiter {
                 at = k + 1;
             } else {
-                return Quick::Record(k + 1);
+                return Quick::Record { len: k + 1, newlines: newlines + u64::from(input[k] == b'\n') };
             }
         }
     }
@@ -408,7 +431,19 @@ mod tests {
         }
         assert_eq!(lines.len(), 3 * 37);
         assert_eq!(&lines[..4], &[1, 4, 5, 6]);
-        assert_eq!(records.quotes(), text.matches('"').count() as u64);
+        assert!(!records.ends_in_quotes());
+        // The last record's quotes decide, not the stream's: a stray quote in an earlier unquoted field does
+        // not make a complete last record look cut short (the whole stream's count used to be odd here).
+        for (text, inside) in [
+            ("a,b\n1,say \"hi\n2,ok", false),
+            ("a,b\n1,say \"hi\n2,\"ok", true),
+            ("a,b\n1,\"x\ny\"\n2,\"o\"\"k\n", true),
+            ("a,b\n1,\"x\ny\"\n2,\"o\"\"k\"", false),
+        ] {
+            let mut records = CsvRecords::new(text.as_bytes(), b',');
+            while records.read(&mut rec).unwrap() {}
+            assert_eq!(records.ends_in_quotes(), inside, "{text:?}");
+        }
 
         // A record longer than the buffer, the stream given 4 KiB at a time: csv_core reads it once.
         let long = format!("a,\"{}\",b\n1,2\n", "x\ny".repeat(BUFFER / 2));
