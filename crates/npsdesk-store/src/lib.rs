@@ -21,10 +21,8 @@ mod texts;
 mod write_out;
 
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
 use rusqlite::Connection;
-use rusqlite_migration::{Migrations, M};
 
 pub use accounts::AccountBook;
 pub use frame_cache::{CachedBase, CachedColumn, CachedCounts, CachedKeys, ColumnParts};
@@ -51,18 +49,54 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Page size of a new workspace file, in bytes.
 const PAGE_SIZE: i64 = 16 * 1024;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::new(MIGRATION_FILES.iter().map(|sql| M::up_with_hook(sql, foreign_keys_were_off)).collect())
-});
+/// Brings the schema to the latest version: every pending migration in one transaction (a failure leaves the
+/// old schema), after a backup of a file that holds an older schema ([`maintenance`]:
+/// `NAME.schema-N-backup-TIME.npsdesk`).
+///
+/// The version is read again under the write lock (`BEGIN IMMEDIATE`, which waits up to the busy timeout for
+/// another writer): two processes opening one old file at once (the app and a command) both find it old
+/// before either has the lock, and then the second finds it upgraded and leaves it. Before, the version read
+/// before the transaction decided: both backed the file up and the second ran the migrations again (the
+/// rebuild of version 8 a second time; an older migration twice fails). The backup is read by a second
+/// connection while this one holds the lock (`VACUUM INTO` cannot run inside a transaction; with the WAL a
+/// reader never waits for the writer), so it is the file as committed, before any migration.
+fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<()> {
+    let latest = MIGRATION_FILES.len();
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    refuse_newer(found, path)?;
+    let found = found as usize;
+    if found == latest {
+        return Ok(()); // upgraded by another connection meanwhile; the transaction wrote nothing
+    }
+    if let (Some(path), true) = (path, found > 0) {
+        let out = maintenance::migration_backup_path(path, found as i64);
+        let reader = Connection::open(path)?;
+        reader.busy_timeout(BUSY_TIMEOUT)?;
+        maintenance::vacuum_into(&reader, path, &out).map_err(|e| StoreError::BackupBeforeMigration {
+            path: path.to_path_buf(),
+            found: found as i64,
+            known: latest,
+            reason: e.to_string(),
+        })?;
+    }
+    for sql in &MIGRATION_FILES[found..] {
+        tx.execute_batch(sql)?;
+        foreign_keys_were_off(&tx)?;
+    }
+    tx.pragma_update(None, "user_version", latest as i64)?;
+    tx.commit()?;
+    Ok(())
+}
 
 /// Migrations run with foreign keys off, as SQLite's procedure for rebuilding a table asks: a `DROP TABLE
 /// response` under foreign keys would first delete every response and, through `ON DELETE CASCADE`, every
-/// follow-up someone typed. Checked after each migration, inside its transaction, so that a runner that
+/// follow-up someone typed. Checked after each migration, inside its transaction, so that a caller that
 /// forgot to turn them off rolls back instead of losing them.
-fn foreign_keys_were_off(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+fn foreign_keys_were_off(tx: &rusqlite::Transaction) -> Result<()> {
     let on: bool = tx.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
     if on {
-        return Err(rusqlite_migration::HookError::Hook("a migration ran with foreign keys on".into()));
+        return Err(StoreError::Migration("a migration ran with foreign keys on".into()));
     }
     Ok(())
 }
@@ -141,14 +175,13 @@ impl Workspace {
         // One open at a time in this process: the app opens its workspace from two threads at launch (the
         // frame's prewarm and the first command), and both found an older schema, so both backed the file up
         // and migrated it (the second, after the first had committed, ran the rebuild of version 8 again).
-        // Opening takes milliseconds unless it migrates, when the others should wait for it anyway. Two
-        // processes upgrading one file at once can still race.
+        // Opening takes milliseconds unless it migrates, when the others should wait for it anyway. (Across
+        // processes, `migrate` reads the version again under the write lock.)
         static OPENING: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let _one_at_a_time = OPENING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder { path: dir.to_path_buf(), source })?;
         }
-        let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
         let on = |e: rusqlite::Error| classify(e, path);
         let conn = Connection::open(path).map_err(on)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(on)?;
@@ -163,15 +196,6 @@ impl Workspace {
         // With WAL, NORMAL keeps every committed transaction across an application crash (only a power cut
         // can lose the last commits, never corrupt the file) and avoids an fsync per commit.
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(on)?;
-        if existed && found > 0 && found < migration_count() as i64 {
-            let out = maintenance::migration_backup_path(path, found);
-            maintenance::vacuum_into(&conn, path, &out).map_err(|e| StoreError::BackupBeforeMigration {
-                path: path.to_path_buf(),
-                found,
-                known: migration_count(),
-                reason: e.to_string(),
-            })?;
-        }
         Self::init(conn, Some(path.to_path_buf())).map_err(|e| classify_store(e, Some(path)))
     }
 
@@ -185,15 +209,14 @@ impl Workspace {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         refuse_newer(found, path.as_deref())?;
-        // All pending migrations run in one transaction (rusqlite_migration): a failure leaves the old schema.
-        // Foreign keys are off while they run (see `foreign_keys_were_off`; the pragma cannot change inside
-        // the transaction), on for everything after.
+        // Pending migrations (see `migrate`) run with foreign keys off (see `foreign_keys_were_off`; the pragma
+        // cannot change inside a transaction), and everything after with them on. The version read here
+        // only says whether to look again under the write lock: an up-to-date file never waits for a writer.
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         let free_before = free_pages(&conn);
-        MIGRATIONS.to_latest(&mut conn).map_err(|e| match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::Sqlite(err),
-            e => StoreError::Migration(e.to_string()),
-        })?;
+        if found < migration_count() as i64 {
+            migrate(&mut conn, path.as_deref())?;
+        }
         conn.pragma_update(None, "foreign_keys", "ON")?;
         if found > 0 && free_pages(&conn) > free_before {
             give_back_free_pages(&conn);
@@ -328,11 +351,48 @@ mod tests {
 
     #[test]
     fn migrations_are_valid() {
-        // `Migrations::validate`, with foreign keys off as `init` runs them (the bundled SQLite turns them on
-        // by default).
+        // With foreign keys off as `init` runs them (the bundled SQLite turns them on by default).
         let mut c = Connection::open_in_memory().unwrap();
         c.pragma_update(None, "foreign_keys", "OFF").unwrap();
-        MIGRATIONS.to_latest(&mut c).expect("migrations apply to an empty database");
+        migrate(&mut c, None).expect("migrations apply to an empty database");
+        assert_eq!(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), migration_count() as i64);
+        // Again: nothing to do.
+        migrate(&mut c, None).unwrap();
+    }
+
+    /// Connections upgrading one old file at once (processes: each its own connection, no lock in common but
+    /// SQLite's): one backup, one migration, every one open with the follow-ups kept. `Workspace::open`'s
+    /// in-process lock is left out on purpose.
+    #[test]
+    fn connections_upgrading_an_old_workspace_at_once_upgrade_it_once() {
+        for round in 0..3 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = copy_of_v7(dir.path());
+            let start = std::sync::Barrier::new(4);
+            std::thread::scope(|s| {
+                for _ in 0..4 {
+                    s.spawn(|| {
+                        let c = Connection::open(&path).unwrap();
+                        c.pragma_update(None, "journal_mode", "WAL").unwrap();
+                        start.wait();
+                        Workspace::init(c, Some(path.clone())).unwrap();
+                    });
+                }
+            });
+            let backups: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains("-backup-"))
+                .collect();
+            assert_eq!(backups.len(), 1, "round {round}: {backups:?}");
+            let c = Connection::open(&path).unwrap();
+            let count = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+            assert_eq!(count("PRAGMA user_version"), migration_count() as i64);
+            assert_eq!(count("SELECT count(*) FROM followup") + count("SELECT count(*) FROM promoter_ask"), 2);
+            // The backup is the file before the upgrade.
+            let b = Connection::open(dir.path().join(&backups[0])).unwrap();
+            assert_eq!(b.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 7);
+        }
     }
 
     /// The `VACUUM` after an upgrade never makes `open` wait: with another connection reading an older
@@ -381,7 +441,7 @@ mod tests {
         let count = |c: &Connection, sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         let mut c = Connection::open(&path).unwrap();
         c.pragma_update(None, "foreign_keys", "ON").unwrap();
-        let err = MIGRATIONS.to_latest(&mut c).expect_err("refused");
+        let err = migrate(&mut c, None).expect_err("refused");
         assert!(err.to_string().contains("foreign keys on"), "{err}");
         assert_eq!(count(&c, "PRAGMA user_version"), 7);
         assert_eq!(count(&c, "SELECT count(*) FROM followup") + count(&c, "SELECT count(*) FROM promoter_ask"), 2);
