@@ -459,11 +459,13 @@ impl SurveyFrame {
         let tsi: Int64Chunked = order.iter().map(|&i| tsi[i as usize]).collect_ca_trusted(TSI.into());
         let score: UInt32Chunked =
             order.iter().map(|&i| score[i as usize].map(u32::from)).collect_ca_trusted(SCORE.into());
+        // `Series::from_vec` takes a vector over; `Series::new` of one copies it (polars' `NamedFrom` goes
+        // through a slice): 4 MB of fresh pages more per column at 1M responses, in every report process.
         let df = DataFrame::new_infer_height(vec![
             tsi.into_series().into(),
             score.into_series().into(),
-            Series::new(DAY.into(), day).into(),
-            Series::new(ROW.into(), (0..order.len() as u32).collect::<Vec<u32>>()).into(),
+            Series::from_vec(DAY.into(), day).into(),
+            Series::from_vec(ROW.into(), (0..order.len() as u32).collect::<Vec<u32>>()).into(),
         ])?;
         let mut frame = SurveyFrame {
             survey_id,
@@ -495,7 +497,7 @@ impl SurveyFrame {
             return Err(changed());
         }
         let sorted: Vec<u32> = self.order.iter().map(|&i| who[i as usize]).collect();
-        self.df.with_column(Series::new(WHO.into(), sorted).into())?;
+        self.df.with_column(Series::from_vec(WHO.into(), sorted).into())?;
         self.who_radix = radix.max(1) as u64;
         Ok(())
     }
@@ -633,7 +635,7 @@ impl SurveyFrame {
     ) -> Result<()> {
         let frame = format!("c{position}");
         let sorted: Vec<u32> = self.order.iter().map(|&i| scan_codes[i as usize]).collect();
-        self.df.with_column(Series::new(frame.as_str().into(), sorted).into())?;
+        self.df.with_column(Series::from_vec(frame.as_str().into(), sorted).into())?;
         let index = index.map_or_else(std::sync::OnceLock::new, std::sync::OnceLock::from);
         self.coded.insert(position, Coded { frame, values, index });
         Ok(())
@@ -738,7 +740,7 @@ impl SurveyFrame {
         let dense: Vec<u32> =
             day.iter().map(|d| d.and_then(|d| dense_of_day.get(d as usize).copied()).unwrap_or(0)).collect();
         let name = format!("p_{per:?}").to_lowercase();
-        self.df.with_column(Series::new(name.as_str().into(), dense).into())?;
+        self.df.with_column(Series::from_vec(name.as_str().into(), dense).into())?;
         self.periods.insert(per, (name.clone(), codes.clone()));
         Ok((name, codes))
     }
@@ -941,7 +943,7 @@ impl SurveyFrame {
                 .collect();
             let codes = self.df.column(&coded.frame)?.u32()?.clone();
             let ratings: Vec<u32> = codes.into_no_null_iter().map(|c| table[c as usize]).collect();
-            self.df.with_column(Series::new(rating.as_str().into(), ratings).into())?;
+            self.df.with_column(Series::from_vec(rating.as_str().into(), ratings).into())?;
         }
         let by: Vec<&str> = q.by.iter().map(String::as_str).collect();
         let by_cols = self.columns(ws, &by)?;
