@@ -196,15 +196,16 @@ impl SurveyFrame {
         };
         let show: Vec<&str> = cq.show.iter().map(String::as_str).collect();
         let show_cols = self.columns(ws, &show)?;
-        let tags = self.comment_tags(pos, matcher);
         let search = cq.search.as_deref().and_then(TextSearch::new);
-        // The search over the corpus (built for the first search): which query words each vocabulary word
-        // begins, then OR per comment.
+        // The search over the corpus (built for the first search, before the tags, which then go through it
+        // rather than split every comment once more): which query words each vocabulary word begins, then OR
+        // per comment.
         let search_bits: Option<(std::sync::Arc<npsdesk_themes::Corpus>, Vec<u64>, u64)> = search.as_ref().map(|s| {
             let corpus = self.comment_corpus(pos);
             let bits = (0..corpus.vocabulary() as u32).map(|w| s.word_bits(corpus.word(w))).collect();
             (corpus, bits, s.all_bits())
         });
+        let tags = self.comment_tags(pos, matcher);
         let comment_frame = self.coded(pos).frame.clone();
 
         let mut select = vec![col(ROW), col(SCORE), col(TSI), col(comment_frame.as_str()).alias("comment")];

@@ -699,7 +699,8 @@ impl SurveyFrame {
         // The first rule set is tagged in one pass that keeps no corpus: a report (the CLI's `themes`, the
         // Themes tab) needs none. A second one means the rules are being edited (the preview re-tags on every
         // pause in typing): from then on the comments are tagged through the corpus, built once.
-        let first = self.tags.is_none() && !matches!(self.corpus, Some((p, _)) if p == position);
+        let tagged_before = matches!(&self.tags, Some(c) if c.position == position);
+        let first = !tagged_before && !matches!(self.corpus, Some((p, _)) if p == position);
         let texts = if first { None } else { Some(self.comment_corpus(position)) };
         let values = self.coded(position).values.to_strs();
         let tagged = match &texts {

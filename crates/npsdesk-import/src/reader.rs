@@ -807,7 +807,7 @@ impl ExportReader {
             if !self.ends_with_newline
                 && matches!(self.records, Records::Csv { .. })
                 && self.is_last_record()
-                && (self.current.ends.len() < self.layout.columns.len() || self.odd_quotes())
+                && (self.current.ends.len() < self.layout.columns.len() || self.ends_in_quotes())
             {
                 let expected = self.layout.columns.len();
                 let got = self.current.ends.len();
@@ -822,7 +822,7 @@ impl ExportReader {
         }
     }
 
-    fn odd_quotes(&self) -> bool {
+    fn ends_in_quotes(&self) -> bool {
         match &self.records {
             Records::Csv { reader, .. } => reader.ends_in_quotes(),
             Records::Sheet { .. } => false,
@@ -1183,6 +1183,33 @@ mod tests {
         assert_eq!(skipped, [6, 10]);
         let lines: Vec<u64> = rows.iter().map(|r| r.1).collect();
         assert_eq!(lines, [2, 7, 11]);
+    }
+
+    /// A file without a final newline is refused when its last row stops inside a quoted field, as
+    /// `csv_core` reads quotes: a quote inside an unquoted field opens nothing.
+    #[test]
+    fn a_last_row_cut_inside_quotes_is_refused_and_a_stray_quote_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let outcome = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let mut reader = ExportReader::open(&path, &ImportOptions::default()).unwrap();
+            let mut rows = 0;
+            while let Some(outcome) = reader.next_row() {
+                match outcome {
+                    Ok(_) => rows += 1,
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+            Ok(rows)
+        };
+        // Stray quotes in unquoted fields, the last row complete (its quotes alone are odd; the whole file's
+        // even): imported.
+        assert_eq!(outcome("stray.csv", "id,score,why\n1,5,a\" x\n2,7,y\" z"), Ok(2));
+        // The last field opens a quote that never closes (after a field with a quote inside, so the last row
+        // and the file have an even number of quotes): refused.
+        let err = outcome("cut.csv", "id,score,why\n1,5,ok\n2,a\"b,\"never clo").unwrap_err();
+        assert!(err.contains("looks truncated") && err.contains("inside a quoted field"), "{err}");
     }
 
     #[test]

@@ -17,10 +17,10 @@
 //! generated records (`tests` below) and by the `records` fuzz target.
 //!
 //! The records also know their physical line (the newlines consumed before them) and whether the last one
-//! read ends inside a quoted field (its quotes are odd: a file cut short), and refuse a record longer than
-//! [`MAX_RECORD_BYTES`]. The quick pass counts a record's newlines as it cuts it (a record it cuts ends
-//! outside quotes); only the bytes `csv_core` reads are counted again (two more passes over every byte were
-//! a tenth of the parsing thread).
+//! read ends inside a quoted field (a file cut short), and refuse a record longer than [`MAX_RECORD_BYTES`].
+//! The quick pass counts a record's newlines as it cuts it (a record it cuts ends outside quotes); only the
+//! bytes `csv_core` reads are looked at again, counting newlines and following its quoting (two more passes
+//! over every byte were a tenth of the parsing thread).
 
 use std::io::{self, Read};
 
@@ -77,8 +77,40 @@ pub(crate) struct CsvRecords<R> {
     line: u64,
     /// Offset of the record being read, the start of [`MAX_RECORD_BYTES`].
     record_start: u64,
-    /// Double quotes of the record read last, when `csv_core` read it (0 for one the quick pass cut).
-    quotes: u64,
+    /// Where the record read last stands in `csv_core`'s quoting after the bytes consumed of it (always
+    /// [`Quoting::FieldStart`] after a record the quick pass cut, which ends at a terminator).
+    quoting: Quoting,
+}
+
+/// Where a record's bytes stand in its quoting, as `csv_core` reads them: a field that starts with a quote runs
+/// to a quote not doubled; after that, and in a field that starts otherwise, a quote is an ordinary character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: doubled if a quote follows, else the field's closing quote.
+    QuoteInQuoted,
+}
+
+impl Quoting {
+    fn after(self, b: u8, delimiter: u8) -> Quoting {
+        use Quoting::*;
+        let ends_field = b == delimiter || b == b'\n' || b == b'\r';
+        match self {
+            Quoted => {
+                if b == b'"' {
+                    QuoteInQuoted
+                } else {
+                    Quoted
+                }
+            }
+            QuoteInQuoted if b == b'"' => Quoted,
+            _ if ends_field => FieldStart,
+            FieldStart if b == b'"' => Quoted,
+            _ => Unquoted,
+        }
+    }
 }
 
 /// Every record of `data`, each as its fields, read `chunk` bytes at a time (so that records are cut by the
@@ -143,15 +175,15 @@ impl<R: Read> CsvRecords<R> {
             by_core: 0,
             line: 1,
             record_start: 0,
-            quotes: 0,
+            quoting: Quoting::FieldStart,
         }
     }
 
-    /// Whether the record read last ends inside a quoted field: it has an odd number of double quotes. Only
-    /// a record `csv_core` reads can: the quick pass cuts a record only at a terminator outside quotes. (A
-    /// stray quote inside an unquoted field also makes the count odd.)
+    /// Whether the record read last ends inside a quoted field, whose closing quote never came: the stream
+    /// ended there. Only a record `csv_core` reads can (the quick pass cuts a record only at a terminator
+    /// outside quotes); a quote inside an unquoted field (`say "hi`) opens nothing.
     pub fn ends_in_quotes(&self) -> bool {
-        self.quotes % 2 == 1
+        self.quoting == Quoting::Quoted
     }
 
     /// Bytes of the stream consumed by the records read so far.
@@ -159,11 +191,12 @@ impl<R: Read> CsvRecords<R> {
         self.offset
     }
 
-    /// Consumes `n` bytes, counting their newlines and quotes.
+    /// Consumes `n` bytes, counting their newlines and following their quoting.
     fn consume(&mut self, n: usize) {
         let bytes = &self.buf[self.start..self.start + n];
         self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
-        self.quotes += memchr::memchr_iter(b'"', bytes).count() as u64;
+        let delimiter = self.delimiter;
+        self.quoting = bytes.iter().fold(self.quoting, |q, &b| q.after(b, delimiter));
         self.consume_counted(n, 0);
     }
 
@@ -237,7 +270,7 @@ impl<R: Read> CsvRecords<R> {
             }
             (rec.start, rec.line) = (self.offset, self.line);
             self.record_start = self.offset;
-            self.quotes = 0;
+            self.quoting = Quoting::FieldStart;
             match quick(&self.buf[self.start..self.end], self.delimiter, rec) {
                 Quick::Record { len, newlines } => {
                     self.consume_counted(len, newlines);
@@ -432,11 +465,18 @@ mod tests {
         assert_eq!(lines.len(), 3 * 37);
         assert_eq!(&lines[..4], &[1, 4, 5, 6]);
         assert!(!records.ends_in_quotes());
-        // The last record's quotes decide, not the stream's: a stray quote in an earlier unquoted field does
-        // not make a complete last record look cut short (the whole stream's count used to be odd here).
+        // The last record's quoting decides, as `csv_core` reads it: a stray quote in an earlier unquoted field
+        // does not make a complete last record look cut short (the whole stream's quote count was odd here).
         for (text, inside) in [
             ("a,b\n1,say \"hi\n2,ok", false),
             ("a,b\n1,say \"hi\n2,\"ok", true),
+            // A quote inside an unquoted field opens nothing, even when it is the last record's only one.
+            ("a,b\n1,5\" x\n2,7\" y", false),
+            // The last field opens a quote that never closes, after a field with a quote inside.
+            ("a,b,c\n2,a\"b,\"never clo", true),
+            // Text after a closing quote, then a quoted field cut short; and one closed at the very end.
+            ("a,b\n\"x\"y,\"z", true),
+            ("a,b\n1,\"z\"\"\"", false),
             ("a,b\n1,\"x\ny\"\n2,\"o\"\"k\n", true),
             ("a,b\n1,\"x\ny\"\n2,\"o\"\"k\"", false),
         ] {

@@ -46,6 +46,13 @@ const MIGRATION_FILES: &[&str] = &[
 /// How long a writer waits for another process's write to finish before giving up with [`StoreError::Busy`].
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How long opening a workspace of an older schema waits for another process's upgrade of it (see `migrate`).
+const UPGRADE_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
 /// Page size of a new workspace file, in bytes.
 const PAGE_SIZE: i64 = 16 * 1024;
 
@@ -60,9 +67,20 @@ const PAGE_SIZE: i64 = 16 * 1024;
 /// rebuild of version 8 a second time; an older migration twice fails). The backup is read by a second
 /// connection while this one holds the lock (`VACUUM INTO` cannot run inside a transaction; with the WAL a
 /// reader never waits for the writer), so it is the file as committed, before any migration.
+///
+/// Waiting for the lock: another process's upgrade holds it through its backup and its migrations (about 3 s
+/// per million responses), longer than the usual busy timeout at a few million. So each try waits the busy
+/// timeout and a busy one is tried again, for up to [`UPGRADE_WAIT`].
 fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<()> {
     let latest = MIGRATION_FILES.len();
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let started = std::time::Instant::now();
+    let tx = loop {
+        match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
+            Ok(tx) => break tx,
+            Err(e) if is_busy(&e) && started.elapsed() < UPGRADE_WAIT => {}
+            Err(e) => return Err(e.into()),
+        }
+    };
     let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     refuse_newer(found, path)?;
     let found = found as usize;
@@ -71,9 +89,12 @@ fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<()> {
     }
     if let (Some(path), true) = (path, found > 0) {
         let out = maintenance::migration_backup_path(path, found as i64);
-        let reader = Connection::open(path)?;
-        reader.busy_timeout(BUSY_TIMEOUT)?;
-        maintenance::vacuum_into(&reader, path, &out).map_err(|e| StoreError::BackupBeforeMigration {
+        let backup = || -> Result<()> {
+            let reader = Connection::open(path)?;
+            reader.busy_timeout(BUSY_TIMEOUT)?;
+            maintenance::vacuum_into(&reader, path, &out)
+        };
+        backup().map_err(|e| StoreError::BackupBeforeMigration {
             path: path.to_path_buf(),
             found: found as i64,
             known: latest,
@@ -430,6 +451,32 @@ mod tests {
             .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("-backup-"))
             .count();
         assert_eq!(backups, 1);
+    }
+
+    /// An upgrade waits out another writer holding the lock for longer than its busy timeout (another
+    /// process's upgrade of a large file), instead of failing as busy.
+    #[test]
+    fn an_upgrade_waits_for_a_writer_longer_than_the_busy_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = copy_of_v7(dir.path());
+        let holder = Connection::open(&path).unwrap();
+        holder.pragma_update(None, "journal_mode", "WAL").unwrap();
+        holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let started = std::time::Instant::now();
+        let waiting = std::thread::spawn({
+            let path = path.clone();
+            move || {
+                let mut c = Connection::open(&path).unwrap();
+                c.busy_timeout(std::time::Duration::from_millis(50)).unwrap();
+                c.pragma_update(None, "foreign_keys", "OFF").unwrap();
+                migrate(&mut c, Some(&path)).map(|()| started.elapsed())
+            }
+        });
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        holder.execute_batch("ROLLBACK").unwrap();
+        let waited = waiting.join().unwrap().expect("the upgrade waited, then ran");
+        assert!(waited >= std::time::Duration::from_millis(400), "{waited:?}");
+        assert_eq!(holder.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 8);
     }
 
     /// `response`'s rebuild (version 8) under foreign keys would delete every follow-up through its cascade:
