@@ -700,10 +700,10 @@ impl SurveyFrame {
         // Themes tab) needs none. A second one means the rules are being edited (the preview re-tags on every
         // pause in typing): from then on the comments are tagged through the corpus, built once.
         let tagged_before = matches!(&self.tags, Some(c) if c.position == position);
-        let first = !tagged_before && !matches!(self.corpus, Some((p, _)) if p == position);
-        let texts = if first { None } else { Some(self.comment_corpus(position)) };
+        let has_corpus = matches!(self.corpus, Some((p, _)) if p == position);
+        let corpus = (tagged_before || has_corpus).then(|| self.comment_corpus(position));
         let values = self.coded(position).values.to_strs();
-        let tagged = match &texts {
+        let tagged = match &corpus {
             None => matcher.tag_once(&values),
             Some(corpus) => matcher.tag_corpus(corpus, &values),
         };

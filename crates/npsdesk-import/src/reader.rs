@@ -1163,17 +1163,22 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
 mod tests {
     use super::*;
 
+    /// Every row of a file holding `text`, or the first error's message.
+    fn rows_of(dir: &Path, name: &str, text: &str) -> std::result::Result<Vec<RowOutcome>, String> {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let mut reader = ExportReader::open(&path, &ImportOptions::default()).unwrap();
+        std::iter::from_fn(|| reader.next_row()).map(|outcome| outcome.map_err(|e| e.to_string())).collect()
+    }
+
     #[test]
     fn a_row_after_blank_lines_is_reported_at_its_own_line() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("blank.csv");
         let text = "id,score,why\n1,9,fine\n\n\n\r\n2,4\n3,8,\"two\nlines\"\n\n4,x,y,z\n5,7,ok\n";
-        std::fs::write(&path, text).unwrap();
-        let mut reader = ExportReader::open(&path, &ImportOptions::default()).unwrap();
         let mut skipped = Vec::new();
         let mut rows = Vec::new();
-        while let Some(outcome) = reader.next_row() {
-            match outcome.unwrap() {
+        for outcome in rows_of(dir.path(), "blank.csv", text).unwrap() {
+            match outcome {
                 RowOutcome::Row(r) => rows.push((r.respondent_key, r.line)),
                 RowOutcome::Skipped(s) => skipped.push(s.line),
             }
@@ -1190,19 +1195,7 @@ mod tests {
     #[test]
     fn a_last_row_cut_inside_quotes_is_refused_and_a_stray_quote_is_not() {
         let dir = tempfile::tempdir().unwrap();
-        let outcome = |name: &str, text: &str| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, text).unwrap();
-            let mut reader = ExportReader::open(&path, &ImportOptions::default()).unwrap();
-            let mut rows = 0;
-            while let Some(outcome) = reader.next_row() {
-                match outcome {
-                    Ok(_) => rows += 1,
-                    Err(e) => return Err(e.to_string()),
-                }
-            }
-            Ok(rows)
-        };
+        let outcome = |name: &str, text: &str| rows_of(dir.path(), name, text).map(|rows| rows.len());
         // Stray quotes in unquoted fields, the last row complete (its quotes alone are odd; the whole file's
         // even): imported.
         assert_eq!(outcome("stray.csv", "id,score,why\n1,5,a\" x\n2,7,y\" z"), Ok(2));

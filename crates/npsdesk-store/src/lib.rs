@@ -49,6 +49,7 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// How long opening a workspace of an older schema waits for another process's upgrade of it (see `migrate`).
 const UPGRADE_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
 
+/// Another connection holds the lock this one waited for (the busy timeout passed).
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }
@@ -319,12 +320,12 @@ fn refuse_newer(found: i64, path: Option<&Path>) -> Result<()> {
 /// messages.
 pub(crate) fn classify(e: rusqlite::Error, path: &Path) -> StoreError {
     use rusqlite::ErrorCode;
+    if is_busy(&e) {
+        return StoreError::Busy { path: path.to_path_buf(), seconds: BUSY_TIMEOUT.as_secs() };
+    }
     match e.sqlite_error_code() {
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path: path.to_path_buf() },
         Some(ErrorCode::DiskFull) => StoreError::DiskFull { path: path.to_path_buf() },
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-            StoreError::Busy { path: path.to_path_buf(), seconds: BUSY_TIMEOUT.as_secs() }
-        }
         Some(ErrorCode::NotADatabase) => StoreError::NotAWorkspace { path: path.to_path_buf() },
         Some(ErrorCode::CannotOpen) if path.exists() => StoreError::CannotOpen { path: path.to_path_buf() },
         _ => StoreError::Sqlite(e),
@@ -370,13 +371,32 @@ mod tests {
         path
     }
 
+    /// The one integer `sql` returns.
+    fn int(c: &Connection, sql: &str) -> i64 {
+        c.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    /// The worked follow-up and the promoter ask of the v7 fixture, counted (2 while both are kept).
+    fn follow_ups_and_asks(c: &Connection) -> i64 {
+        int(c, "SELECT count(*) FROM followup") + int(c, "SELECT count(*) FROM promoter_ask")
+    }
+
+    /// Names of the migration backups in `dir`.
+    fn backups(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("-backup-"))
+            .collect()
+    }
+
     #[test]
     fn migrations_are_valid() {
         // With foreign keys off as `init` runs them (the bundled SQLite turns them on by default).
         let mut c = Connection::open_in_memory().unwrap();
         c.pragma_update(None, "foreign_keys", "OFF").unwrap();
         migrate(&mut c, None).expect("migrations apply to an empty database");
-        assert_eq!(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), migration_count() as i64);
+        assert_eq!(int(&c, "PRAGMA user_version"), migration_count() as i64);
         // Again: nothing to do.
         migrate(&mut c, None).unwrap();
     }
@@ -400,19 +420,14 @@ mod tests {
                     });
                 }
             });
-            let backups: Vec<String> = std::fs::read_dir(dir.path())
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|n| n.contains("-backup-"))
-                .collect();
+            let backups = backups(dir.path());
             assert_eq!(backups.len(), 1, "round {round}: {backups:?}");
             let c = Connection::open(&path).unwrap();
-            let count = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
-            assert_eq!(count("PRAGMA user_version"), migration_count() as i64);
-            assert_eq!(count("SELECT count(*) FROM followup") + count("SELECT count(*) FROM promoter_ask"), 2);
+            assert_eq!(int(&c, "PRAGMA user_version"), migration_count() as i64);
+            assert_eq!(follow_ups_and_asks(&c), 2);
             // The backup is the file before the upgrade.
             let b = Connection::open(dir.path().join(&backups[0])).unwrap();
-            assert_eq!(b.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 7);
+            assert_eq!(int(&b, "PRAGMA user_version"), 7);
         }
     }
 
@@ -428,7 +443,7 @@ mod tests {
         let started = std::time::Instant::now();
         let ws = Workspace::open(&path).unwrap();
         assert!(started.elapsed() < BUSY_TIMEOUT / 2, "open waited {:?}", started.elapsed());
-        assert_eq!(ws.conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 8);
+        assert_eq!(int(&ws.conn, "PRAGMA user_version"), 8);
         reader.execute_batch("COMMIT").unwrap();
     }
 
@@ -446,11 +461,7 @@ mod tests {
                 });
             }
         });
-        let backups = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("-backup-"))
-            .count();
-        assert_eq!(backups, 1);
+        assert_eq!(backups(dir.path()).len(), 1);
     }
 
     /// An upgrade waits out another writer holding the lock for longer than its busy timeout (another
@@ -476,7 +487,7 @@ mod tests {
         holder.execute_batch("ROLLBACK").unwrap();
         let waited = waiting.join().unwrap().expect("the upgrade waited, then ran");
         assert!(waited >= std::time::Duration::from_millis(400), "{waited:?}");
-        assert_eq!(holder.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 8);
+        assert_eq!(int(&holder, "PRAGMA user_version"), 8);
     }
 
     /// `response`'s rebuild (version 8) under foreign keys would delete every follow-up through its cascade:
@@ -485,24 +496,20 @@ mod tests {
     fn migrations_run_with_foreign_keys_on_roll_back_and_keep_the_follow_ups() {
         let dir = tempfile::tempdir().unwrap();
         let path = copy_of_v7(dir.path());
-        let count = |c: &Connection, sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         let mut c = Connection::open(&path).unwrap();
         c.pragma_update(None, "foreign_keys", "ON").unwrap();
         let err = migrate(&mut c, None).expect_err("refused");
         assert!(err.to_string().contains("foreign keys on"), "{err}");
-        assert_eq!(count(&c, "PRAGMA user_version"), 7);
-        assert_eq!(count(&c, "SELECT count(*) FROM followup") + count(&c, "SELECT count(*) FROM promoter_ask"), 2);
+        assert_eq!(int(&c, "PRAGMA user_version"), 7);
+        assert_eq!(follow_ups_and_asks(&c), 2);
         drop(c);
         // Through `open`, they run with foreign keys off, and on again after.
         let ws = Workspace::open(&path).unwrap();
-        assert_eq!(count(&ws.conn, "PRAGMA user_version"), migration_count() as i64);
-        assert_eq!(
-            count(&ws.conn, "SELECT count(*) FROM followup") + count(&ws.conn, "SELECT count(*) FROM promoter_ask"),
-            2
-        );
-        assert_eq!(count(&ws.conn, "PRAGMA foreign_keys"), 1);
+        assert_eq!(int(&ws.conn, "PRAGMA user_version"), migration_count() as i64);
+        assert_eq!(follow_ups_and_asks(&ws.conn), 2);
+        assert_eq!(int(&ws.conn, "PRAGMA foreign_keys"), 1);
         // The old table's pages went back to the disk.
-        assert_eq!(count(&ws.conn, "PRAGMA freelist_count"), 0);
+        assert_eq!(int(&ws.conn, "PRAGMA freelist_count"), 0);
     }
 
     #[test]

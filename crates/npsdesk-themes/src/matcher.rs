@@ -411,31 +411,27 @@ impl Matcher {
     /// keeping only the vocabulary. A corpus keeps every comment's words as well (8 bytes a word, 120 MB
     /// at 1M comments), which pays off only when the same comments are tagged again with other rules.
     pub fn tag_once<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<ThemeSet> {
-        let run = |chunk: &[S]| {
-            let mut tagger = self.tagger();
-            let mut vocabulary = Corpus::default();
-            let mut index = WordIndex::default();
-            let mut words = CorpusWords { entries: Vec::new(), arena: Vec::new() };
-            let (mut buf, mut tokens) = (String::new(), Vec::new());
-            chunk
-                .iter()
-                .map(|text| {
-                    let text = text.as_ref();
-                    vocabulary.toks.clear();
-                    vocabulary.push_comment(&mut index, text, &mut buf, &mut tokens);
-                    self.look_up_new_words(&vocabulary, &mut words);
-                    tagger.tag_tokenised(&vocabulary, &vocabulary.toks, &words, None, text)
-                })
-                .collect::<Vec<ThemeSet>>()
-        };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
-        if threads < 2 || texts.len() < 1024 {
-            return run(texts);
-        }
-        let (a, b) = texts.split_at(weighted_middle(texts, |t| t.as_ref().len()));
-        let (mut out, rest) = npsdesk_core::par::join(|| run(a), || run(b));
-        out.extend(rest);
-        out
+        par_chunks(
+            texts,
+            |t| t.as_ref().len(),
+            |chunk| {
+                let mut tagger = self.tagger();
+                let mut vocabulary = Corpus::default();
+                let mut index = WordIndex::default();
+                let mut words = CorpusWords { entries: Vec::new(), arena: Vec::new() };
+                let (mut buf, mut tokens) = (String::new(), Vec::new());
+                chunk
+                    .iter()
+                    .map(|text| {
+                        let text = text.as_ref();
+                        vocabulary.toks.clear();
+                        vocabulary.push_comment(&mut index, text, &mut buf, &mut tokens);
+                        self.look_up_new_words(&vocabulary, &mut words);
+                        tagger.tag_tokenised(&vocabulary, &vocabulary.toks, &words, None, text)
+                    })
+                    .collect()
+            },
+        )
     }
 
     /// Looks up the vocabulary words of `corpus` that `words` has no entry for yet (the words added since).
@@ -465,28 +461,36 @@ impl Matcher {
         })
     }
 
-    /// `f` over `items` on two threads, split where half the `weight` (the text length) is reached: a
-    /// dictionary's comments come in first-seen order, short common ones first, so half the items can be a
-    /// third of the work.
+    /// `f` over `items`, with a tagger per thread (see [`par_chunks`]).
     fn par_map<T: Sync, R: Send>(
         &self,
         items: &[T],
         weight: impl Fn(&T) -> usize,
         f: impl Fn(&mut Tagger<'_>, &T) -> R + Sync,
     ) -> Vec<R> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
-        let run = |chunk: &[T]| {
+        par_chunks(items, weight, |chunk| {
             let mut t = self.tagger();
-            chunk.iter().map(|c| f(&mut t, c)).collect::<Vec<R>>()
-        };
-        if threads < 2 || items.len() < 1024 {
-            return run(items);
-        }
-        let (a, b) = items.split_at(weighted_middle(items, weight));
-        let (mut out, rest) = npsdesk_core::par::join(|| run(a), || run(b));
-        out.extend(rest);
-        out
+            chunk.iter().map(|c| f(&mut t, c)).collect()
+        })
     }
+}
+
+/// `run` over `items` in two parts on two threads, results in order, split where half the `weight` (the text
+/// length) is reached: a dictionary's comments come in first-seen order, short common ones first, so half the
+/// items can be a third of the work. One part on one thread for few items or one core.
+fn par_chunks<T: Sync, R: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    run: impl Fn(&[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
+    if threads < 2 || items.len() < 1024 {
+        return run(items);
+    }
+    let (a, b) = items.split_at(weighted_middle(items, weight));
+    let (mut out, rest) = npsdesk_core::par::join(|| run(a), || run(b));
+    out.extend(rest);
+    out
 }
 
 /// Where to split `items` (at least 2) in two so each part has about half the total `weight`: after the
